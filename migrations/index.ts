@@ -1,0 +1,4 @@
+import { Foundation1764100000000 } from './1764100000000-foundation';
+
+/** Every migration, in order. Listed explicitly so ESM tests and the compiled server load the same set. */
+export const MIGRATIONS = [Foundation1764100000000];

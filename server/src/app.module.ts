@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { EventsModule } from './events/events.module';
+import { EvidenceModule } from './evidence/evidence.module';
+import { HealthController } from './health/health.controller';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl, 20),
+        EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
+        ScheduleModule.forRoot(),
+        EventsModule,
+        AuthModule,
+        UsersModule,
+        CasesModule,
+        EvidenceModule,
+        DemoModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

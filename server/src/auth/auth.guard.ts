@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Role } from '../common/enums';
+import { IS_PUBLIC, ROLES_KEY } from '../common/decorators';
+import { TokenService } from './token.service';
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** Global guard: every route needs a valid token of an active user, and the role the route names. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly tokens: TokenService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+    const session = await this.tokens.authenticate(bearerToken(req.headers.authorization));
+    if (!session) throw new UnauthorizedException('missing, invalid or expired token');
+    req.user = session.user;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(session.user.role)) {
+      throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
+    }
+    return true;
+  }
+}

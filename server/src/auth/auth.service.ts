@@ -1,0 +1,25 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { toUserView, UsersService } from '../users/users.service';
+import type { UserView } from '../users/dto/user.dto';
+import { LoginThrottle } from './login-throttle';
+import { decoyHash, verifyPassword } from './password-hasher';
+import { TokenService } from './token.service';
+
+@Injectable()
+export class AuthService {
+  private readonly throttle = new LoginThrottle();
+
+  constructor(private readonly users: UsersService, private readonly tokens: TokenService) {}
+
+  async login(email: string, password: string, address: string): Promise<{ accessToken: string; user: UserView }> {
+    this.throttle.assertAllowed(email, address);
+    const user = await this.users.findByEmail(email.trim());
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    if (!user || !ok || !user.isActive) {
+      this.throttle.recordFailure(email, address);
+      throw new UnauthorizedException('invalid email or password');
+    }
+    this.throttle.recordSuccess(email);
+    return { accessToken: this.tokens.issue(user.id), user: toUserView(user) };
+  }
+}

@@ -1,0 +1,254 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { canSeeScope, visibleScopes, type AuthUser } from '../common/auth-user';
+import type { CaseStatus, Severity, TimelineKind } from '../common/enums';
+import type { ListResult, PageQuery } from '../common/list';
+import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+import { EventBus } from '../events/event-bus.service';
+import type { CaseSnapshot, ChangeOrigin, EvidenceSummary } from '../events/event-map';
+import { UsersService } from '../users/users.service';
+import { CaseEntity } from './case.entity';
+import { toCaseView, toSnapshot } from './case-view';
+import type { CaseView, CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
+import { normaliseTags } from './tags';
+import { TimelineEntryEntity } from './timeline-entry.entity';
+
+/** What a person or a rule may change on a case. */
+export interface CaseChanges {
+  title?: string;
+  description?: string;
+  status?: CaseStatus;
+  severity?: Severity;
+  assigneeId?: string | null;
+  /** Replaces the tag set. */
+  tags?: string[];
+  /** Adds to the tag set (what rules do). */
+  addTags?: string[];
+  dueDate?: string | null;
+}
+
+export interface TimelineView {
+  id: string; caseId: string; kind: TimelineKind; message: string; actorId: string | null; ruleId: string | null; createdAt: string;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  createdAt: 'c.created_at', updatedAt: 'c.updated_at', dueDate: 'c.due_date', caseNumber: 'c.case_number', severity: 'c.severity',
+};
+
+@Injectable()
+export class CasesService {
+  constructor(
+    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
+    @InjectRepository(TimelineEntryEntity) private readonly timelineEntries: Repository<TimelineEntryEntity>,
+    private readonly users: UsersService,
+    private readonly bus: EventBus,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async list(user: AuthUser, query: ListCasesQuery): Promise<ListResult<CaseView>> {
+    const qb = this.cases.createQueryBuilder('c');
+    const scopes = visibleScopes(user);
+    if (scopes) qb.andWhere('c.scope_code = ANY(:scopes)', { scopes });
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.assigneeId) qb.andWhere('c.assignee_id = :assigneeId', { assigneeId: query.assigneeId });
+    if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag });
+    if (query.scopeCode) qb.andWhere('c.scope_code = :scopeCode', { scopeCode: query.scopeCode });
+    if (query.caseType) qb.andWhere('c.case_type = :caseType', { caseType: query.caseType });
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+      qb.andWhere('(c.case_number ILIKE :like OR c.title ILIKE :like OR c.description ILIKE :like)', { like });
+    }
+    const sort = query.sort ?? '-createdAt';
+    const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+    qb.orderBy(SORT_COLUMNS[sort.replace(/^-/, '')], direction, direction === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST')
+      .addOrderBy('c.id', direction)
+      .take(query.limit).skip(query.offset);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toCaseView), total };
+  }
+
+  async get(user: AuthUser, id: string): Promise<CaseView> {
+    return toCaseView(await this.requireVisible(user, id));
+  }
+
+  /** The case, if it exists and the user may see it; otherwise 404 (never reveal that it exists). */
+  async requireVisible(user: Pick<AuthUser, 'role' | 'scopeCodes'>, id: string, uow?: UnitOfWork, lock = false): Promise<CaseEntity> {
+    const c = await this.load(id, uow, lock);
+    if (!c || !canSeeScope(user, c.scopeCode)) throw new NotFoundException('case not found');
+    return c;
+  }
+
+  async create(user: AuthUser, dto: CreateCaseDto): Promise<CaseView> {
+    if (!canSeeScope(user, dto.scopeCode)) throw new ForbiddenException(`you may not create cases in scope ${dto.scopeCode}`);
+    const tags = normaliseTags(dto.tags ?? []);
+    const created = await this.tx.run(async (uow) => {
+      if (dto.assigneeId) await this.assertAssignable(dto.assigneeId, dto.scopeCode, uow);
+      const caseNumber = await this.nextCaseNumber(uow, dto.scopeCode);
+      const repo = uow.manager.getRepository(CaseEntity);
+      const entity = await repo.save(repo.create({
+        caseNumber, title: dto.title, description: dto.description ?? '', status: 'OPEN', caseType: dto.caseType,
+        scopeCode: dto.scopeCode, severity: dto.severity ?? 'MEDIUM', assigneeId: dto.assigneeId ?? null,
+        ownerId: user.id, tags, dueDate: dto.dueDate ? new Date(dto.dueDate) : null, evidenceCount: 0, closedAt: null,
+      }));
+      const origin: ChangeOrigin = { actorId: user.id };
+      await this.addTimelineEntry(uow, entity.id, 'CREATED', `Case ${caseNumber} opened by ${user.name}`, origin);
+      await this.bus.record(uow, 'case.created', entity.id, origin, { case: toSnapshot(entity) });
+      return entity;
+    });
+    return toCaseView(created);
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateCaseDto): Promise<CaseView> {
+    const snapshot = await this.tx.run(async (uow) => {
+      await this.requireVisible(user, id, uow, true);
+      return (await this.applyChanges(uow, id, dto, { actorId: user.id })).case;
+    });
+    return toCaseView(snapshot);
+  }
+
+  /**
+   * The one place a case changes after creation: validates, writes the row,
+   * the timeline and the events, all in `uow`. Rules call it too, with an
+   * origin that carries their rule id and the depth of the event that caused it.
+   */
+  async applyChanges(uow: UnitOfWork, id: string, changes: CaseChanges, origin: ChangeOrigin): Promise<{ case: CaseSnapshot; changed: boolean }> {
+    const current = await this.load(id, uow, true);
+    if (!current) throw new NotFoundException('case not found');
+    const before = toSnapshot(current);
+    const next = uow.manager.getRepository(CaseEntity).merge(new CaseEntity(), current);
+    const notes: string[] = [];
+
+    if (changes.title !== undefined && changes.title !== current.title) { next.title = changes.title; notes.push('title changed'); }
+    if (changes.description !== undefined && changes.description !== current.description) { next.description = changes.description; notes.push('description changed'); }
+    if (changes.severity !== undefined && changes.severity !== current.severity) {
+      next.severity = changes.severity;
+      notes.push(`severity changed from ${current.severity} to ${changes.severity}`);
+    }
+    if (changes.dueDate !== undefined) {
+      const due = changes.dueDate === null ? null : new Date(changes.dueDate);
+      if ((due?.getTime() ?? null) !== (current.dueDate?.getTime() ?? null)) {
+        next.dueDate = due;
+        notes.push(due ? `due date set to ${due.toISOString().slice(0, 10)}` : 'due date cleared');
+      }
+    }
+    if (changes.status !== undefined && changes.status !== current.status) {
+      next.status = changes.status;
+      if (changes.status === 'CLOSED') next.closedAt = new Date();
+      else if (changes.status !== 'ARCHIVED') next.closedAt = null;
+    }
+    if (changes.assigneeId !== undefined && changes.assigneeId !== current.assigneeId) {
+      if (changes.assigneeId) await this.assertAssignable(changes.assigneeId, current.scopeCode, uow);
+      next.assigneeId = changes.assigneeId;
+    }
+    let tags = current.tags;
+    if (changes.tags !== undefined) tags = normaliseTags(changes.tags);
+    if (changes.addTags?.length) tags = normaliseTags([...tags, ...changes.addTags]);
+    const addedTags = tags.filter((t) => !current.tags.includes(t));
+    const removedTags = current.tags.filter((t) => !tags.includes(t));
+    if (addedTags.length || removedTags.length) next.tags = tags;
+
+    const statusChanged = next.status !== current.status;
+    const assigneeChanged = next.assigneeId !== current.assigneeId;
+    if (!notes.length && !statusChanged && !assigneeChanged && !addedTags.length && !removedTags.length) {
+      return { case: before, changed: false };
+    }
+
+    next.updatedAt = new Date();
+    const saved = await uow.manager.getRepository(CaseEntity).save(next);
+    const after = toSnapshot(saved);
+    const changedFields = (Object.keys(after) as Array<keyof CaseSnapshot>)
+      .filter((k) => k !== 'updatedAt' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+    const previous = Object.fromEntries(changedFields.map((k) => [k, before[k]])) as Partial<CaseSnapshot>;
+
+    if (statusChanged) {
+      await this.addTimelineEntry(uow, id, 'STATUS_CHANGE', `Status changed from ${current.status} to ${next.status}`, origin);
+      await this.bus.record(uow, 'case.status_changed', id, origin, { case: after, fromStatus: current.status, toStatus: next.status });
+    }
+    if (assigneeChanged) {
+      const assignee = next.assigneeId ? (await this.users.findManyByIds([next.assigneeId], uow))[0] : undefined;
+      await this.addTimelineEntry(uow, id, 'ASSIGNMENT', assignee ? `Assigned to ${assignee.name}` : 'Unassigned', origin);
+      await this.bus.record(uow, 'case.assigned', id, origin, { case: after, fromAssigneeId: current.assigneeId, toAssigneeId: next.assigneeId });
+    }
+    if (addedTags.length || removedTags.length) {
+      const parts = [addedTags.length ? `added ${addedTags.join(', ')}` : '', removedTags.length ? `removed ${removedTags.join(', ')}` : ''];
+      await this.addTimelineEntry(uow, id, 'TAG', `Tags ${parts.filter(Boolean).join('; ')}`, origin);
+      if (addedTags.length) await this.bus.record(uow, 'case.tagged', id, origin, { case: after, addedTags });
+    }
+    if (notes.length) {
+      const text = notes.join('; ');
+      await this.addTimelineEntry(uow, id, 'COMMENT', text.charAt(0).toUpperCase() + text.slice(1), origin);
+    }
+    await this.bus.record(uow, 'case.updated', id, origin, { case: after, previous, changedFields });
+    return { case: after, changed: true };
+  }
+
+  async addTimelineEntry(uow: UnitOfWork, caseId: string, kind: TimelineKind, message: string, origin: ChangeOrigin): Promise<void> {
+    await uow.manager.query(
+      `INSERT INTO case_timeline (case_id, kind, message, actor_id, rule_id) VALUES ($1, $2, $3, $4, $5)`,
+      [caseId, kind, message, origin.actorId, origin.ruleId ?? null],
+    );
+  }
+
+  async timeline(user: AuthUser, id: string, page: PageQuery): Promise<ListResult<TimelineView>> {
+    await this.requireVisible(user, id);
+    const [rows, total] = await this.timelineEntries.findAndCount({
+      where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' }, take: page.limit, skip: page.offset,
+    });
+    return {
+      items: rows.map((t) => ({
+        id: t.id, caseId: t.caseId, kind: t.kind, message: t.message, actorId: t.actorId, ruleId: t.ruleId,
+        createdAt: t.createdAt.toISOString(),
+      })),
+      total,
+    };
+  }
+
+  /** Called by the evidence module inside its upload transaction. */
+  async recordEvidence(uow: UnitOfWork, caseId: string, evidence: EvidenceSummary, origin: ChangeOrigin): Promise<void> {
+    const [rows] = await uow.manager.query(
+      `UPDATE cases SET evidence_count = evidence_count + 1, updated_at = now() WHERE id = $1 RETURNING id`, [caseId]);
+    if (!rows?.length) throw new NotFoundException('case not found');
+    const c = (await this.load(caseId, uow))!;
+    await this.addTimelineEntry(uow, caseId, 'EVIDENCE', `Evidence uploaded: ${evidence.filename}`, origin);
+    await this.bus.record(uow, 'evidence.uploaded', caseId, origin, { case: toSnapshot(c), evidence });
+  }
+
+  async snapshot(id: string, uow?: UnitOfWork): Promise<CaseSnapshot | null> {
+    const c = await this.load(id, uow);
+    return c ? toSnapshot(c) : null;
+  }
+
+  /** Open (not CLOSED/ARCHIVED) cases per assignee, for LEAST_LOADED assignment. */
+  async openCaseCounts(userIds: string[], uow?: UnitOfWork): Promise<Map<string, number>> {
+    const runner = uow?.manager ?? this.cases.manager;
+    const rows: Array<{ assignee_id: string; n: string }> = await runner.query(
+      `SELECT assignee_id, count(*) AS n FROM cases
+        WHERE assignee_id = ANY($1) AND status NOT IN ('CLOSED', 'ARCHIVED') GROUP BY assignee_id`, [userIds]);
+    return new Map(rows.map((r) => [r.assignee_id, Number(r.n)]));
+  }
+
+  private async assertAssignable(userId: string, scopeCode: string, uow: UnitOfWork): Promise<void> {
+    const [user] = await this.users.findManyByIds([userId], uow);
+    if (!user) throw new BadRequestException(['assigneeId: no such user']);
+    if (!user.isActive) throw new BadRequestException([`assigneeId: user ${user.name} is deactivated`]);
+    if (!canSeeScope(user, scopeCode)) throw new BadRequestException([`assigneeId: user ${user.name} may not see scope ${scopeCode}`]);
+  }
+
+  private async nextCaseNumber(uow: UnitOfWork, scopeCode: string): Promise<string> {
+    const year = new Date().getUTCFullYear();
+    // One atomic upsert: concurrent creates in the same scope and year get distinct numbers.
+    const [{ last_value }] = await uow.manager.query(
+      `INSERT INTO case_number_counters (scope_code, year, last_value) VALUES ($1, $2, 1)
+       ON CONFLICT (scope_code, year) DO UPDATE SET last_value = case_number_counters.last_value + 1
+       RETURNING last_value`, [scopeCode, year]);
+    return `${scopeCode}-${year}-${String(last_value).padStart(4, '0')}`;
+  }
+
+  private load(id: string, uow?: UnitOfWork, lock = false): Promise<CaseEntity | null> {
+    const repo = uow ? uow.manager.getRepository(CaseEntity) : this.cases;
+    const qb = repo.createQueryBuilder('c').where('c.id = :id', { id });
+    if (lock && uow) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+}

@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf,
+} from 'class-validator';
+import {
+  CASE_STATUSES, CASE_TYPES, SCOPE_CODE_PATTERN, SEVERITIES, type CaseStatus, type CaseType, type Severity,
+} from '../../common/enums';
+import { PageQuery } from '../../common/list';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateCaseDto {
+  @ApiProperty({ example: 'Duplicate vendor payments Q3' })
+  @Transform(trim) @IsString() @Length(1, 300)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @Length(0, 20000)
+  description?: string;
+
+  @ApiProperty({ enum: CASE_TYPES })
+  @IsIn(CASE_TYPES)
+  caseType: CaseType;
+
+  @ApiProperty({ example: 'FIN' })
+  @IsString() @Matches(SCOPE_CODE_PATTERN, { message: 'scopeCode must match ^[A-Z][A-Z0-9]{1,9}$' })
+  scopeCode: string;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, default: 'MEDIUM' })
+  @IsOptional() @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID()
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsISO8601({ strict: true })
+  dueDate?: string | null;
+}
+
+export class UpdateCaseDto {
+  @ApiPropertyOptional()
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 300)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @Length(0, 20000)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional() @IsIn(CASE_STATUSES)
+  status?: CaseStatus;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional() @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID()
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsISO8601({ strict: true })
+  dueDate?: string | null;
+}
+
+export const CASE_SORTS = [
+  'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'dueDate', '-dueDate', 'caseNumber', '-caseNumber', 'severity', '-severity',
+] as const;
+
+export class ListCasesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional() @IsIn(CASE_STATUSES)
+  status?: CaseStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)) @IsString() @Length(1, 50)
+  tag?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @Matches(SCOPE_CODE_PATTERN, { message: 'scopeCode must match ^[A-Z][A-Z0-9]{1,9}$' })
+  scopeCode?: string;
+
+  @ApiPropertyOptional({ enum: CASE_TYPES })
+  @IsOptional() @IsIn(CASE_TYPES)
+  caseType?: CaseType;
+
+  @ApiPropertyOptional({ description: 'Free text: case number, title or description' })
+  @IsOptional() @IsString() @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: CASE_SORTS, default: '-createdAt' })
+  @IsOptional() @IsIn(CASE_SORTS)
+  sort?: (typeof CASE_SORTS)[number];
+}
+
+export interface CaseView {
+  id: string;
+  caseNumber: string;
+  title: string;
+  description: string;
+  status: CaseStatus;
+  caseType: CaseType;
+  scopeCode: string;
+  severity: Severity;
+  assigneeId: string | null;
+  ownerId: string | null;
+  tags: string[];
+  dueDate: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}

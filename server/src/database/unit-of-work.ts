@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * One database transaction plus the work that must wait for its commit
+ * (in-process publishing, socket pushes). Services take an optional
+ * UnitOfWork so a caller can make several changes atomic.
+ */
+export class UnitOfWork {
+  private readonly afterCommitCallbacks: Array<() => void | Promise<void>> = [];
+  constructor(readonly manager: EntityManager) {}
+
+  afterCommit(callback: () => void | Promise<void>): void {
+    this.afterCommitCallbacks.push(callback);
+  }
+
+  /** @internal a savepoint that succeeded passes its pending work to the enclosing unit. */
+  handOverTo(parent: UnitOfWork): void {
+    for (const callback of this.afterCommitCallbacks.splice(0)) parent.afterCommit(callback);
+  }
+
+  /** @internal called by TransactionRunner once the commit succeeded. */
+  async flush(logger: Logger): Promise<void> {
+    for (const callback of this.afterCommitCallbacks.splice(0)) {
+      try {
+        await callback();
+      } catch (error) {
+        // The change is committed; a failing side effect must not turn it into an error.
+        logger.error(`after-commit callback failed: ${(error as Error).message}`, (error as Error).stack);
+      }
+    }
+  }
+}
+
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` inside `existing` when given, else in a new transaction. */
+  async run<T>(work: (uow: UnitOfWork) => Promise<T>, existing?: UnitOfWork): Promise<T> {
+    if (existing) return work(existing);
+    let uow!: UnitOfWork;
+    const result = await this.dataSource.transaction(async (manager) => {
+      uow = new UnitOfWork(manager);
+      return work(uow);
+    });
+    await uow.flush(this.logger);
+    return result;
+  }
+}
+
+let savepointCounter = 0;
+
+/**
+ * Runs `work` inside a savepoint of `parent`'s transaction: on failure only
+ * its changes are undone and its after-commit work is dropped; the caller
+ * decides what the failure means.
+ */
+export async function inSavepoint<T>(parent: UnitOfWork, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  const name = `sp_${++savepointCounter}`;
+  const child = new UnitOfWork(parent.manager);
+  await parent.manager.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await work(child);
+    await parent.manager.query(`RELEASE SAVEPOINT ${name}`);
+    child.handOverTo(parent);
+    return result;
+  } catch (error) {
+    await parent.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+}

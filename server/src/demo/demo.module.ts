@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { UsersModule } from '../users/users.module';
+import { SeedService } from './seed.service';
+
+@Module({ imports: [UsersModule, CasesModule], providers: [SeedService] })
+export class DemoModule {}

@@ -1,0 +1,64 @@
+import type { CaseStatus, CaseType, Severity } from '../common/enums';
+
+/** What every event carries about the case, as it was right after the change. */
+export interface CaseSnapshot {
+  id: string;
+  caseNumber: string;
+  title: string;
+  description: string;
+  status: CaseStatus;
+  caseType: CaseType;
+  scopeCode: string;
+  severity: Severity;
+  assigneeId: string | null;
+  ownerId: string | null;
+  tags: string[];
+  dueDate: string | null;
+  evidenceCount: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface EvidenceSummary { id: string; filename: string; mimeType: string; sizeBytes: number }
+
+/** Event name → what its payload holds beyond the common envelope. */
+export interface CaseEventMap {
+  'case.created': { case: CaseSnapshot };
+  'case.updated': { case: CaseSnapshot; previous: Partial<CaseSnapshot>; changedFields: string[] };
+  'case.status_changed': { case: CaseSnapshot; fromStatus: CaseStatus; toStatus: CaseStatus };
+  'case.assigned': { case: CaseSnapshot; fromAssigneeId: string | null; toAssigneeId: string | null };
+  'case.tagged': { case: CaseSnapshot; addedTags: string[] };
+  'evidence.uploaded': { case: CaseSnapshot; evidence: EvidenceSummary };
+}
+
+export type EventName = keyof CaseEventMap;
+export const EVENT_NAMES = [
+  'case.created', 'case.updated', 'case.status_changed', 'case.assigned', 'case.tagged', 'evidence.uploaded',
+] as const satisfies readonly EventName[];
+
+/** The envelope every event travels in, in the outbox and on the in-process bus. */
+export interface DomainEvent<N extends EventName = EventName> {
+  id: string;
+  name: N;
+  caseId: string;
+  actorId: string | null;
+  /** Set when a workflow rule's action caused the change. */
+  ruleId: string | null;
+  /** 0 for a person's change; a workflow action's change is its cause's depth + 1. */
+  depth: number;
+  occurredAt: string;
+  payload: CaseEventMap[N];
+}
+
+/** Who or what makes a change: a person, or a rule acting on an event of some depth. */
+export interface ChangeOrigin {
+  actorId: string | null;
+  ruleId?: string | null;
+  /** Depth of the event that caused this change, when a rule made it. */
+  causeDepth?: number;
+}
+
+export function depthOf(origin: ChangeOrigin): number {
+  return origin.causeDepth === undefined ? 0 : origin.causeDepth + 1;
+}

@@ -1,0 +1,180 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import { inSavepoint, TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+import { OUTBOX_COMMITTED } from './event-bus.service';
+import type { DomainEvent, EventName } from './event-map';
+
+/** Durable work done exactly once per event, inside the transaction that marks it processed. */
+export interface DurableEventConsumer {
+  readonly consumerName: string;
+  consume(event: DomainEvent, uow: UnitOfWork): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
+  depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number;
+}
+
+const BATCH_SIZE = 50;
+const WORKERS = 2;
+const POLL_MS = 1000;
+/** After this many failed attempts an event is set aside (processed, with its error) so its case is not blocked forever. */
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * Takes committed events out of the outbox and hands them to the durable
+ * consumers. Rows are claimed with FOR UPDATE SKIP LOCKED inside the very
+ * transaction that processes them, so a crash releases them at once and two
+ * processes never take the same row. Only the oldest unprocessed event of a
+ * case can be claimed, which keeps each case's events in order.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private readonly consumers: DurableEventConsumer[] = [];
+  private running = false;
+  private readonly waiters = new Set<() => void>();
+  private pendingWake = false;
+  private loops: Promise<void>[] = [];
+  private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
+  /** Counters for /metrics. */
+  readonly stats = { processed: 0, failed: 0, lastLagMs: 0 };
+
+  constructor(private readonly dataSource: DataSource, private readonly tx: TransactionRunner) {}
+
+  register(consumer: DurableEventConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  /** Observe processed events (tests, metrics). Returns an unsubscribe function. */
+  onProcessed(listener: (event: DomainEvent, ok: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onApplicationBootstrap(): void {
+    if (process.env.OUTBOX_DISPATCHER === 'off') return;
+    this.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: WORKERS }, () => this.loop());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await Promise.allSettled(this.loops);
+  }
+
+  @OnEvent(OUTBOX_COMMITTED)
+  wake(): void {
+    this.pendingWake = true;
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      try {
+        handled = await this.processBatch();
+      } catch (error) {
+        this.logger.warn(`outbox batch failed: ${(error as Error).message}`);
+        await this.sleep(POLL_MS);
+        continue;
+      }
+      if (handled === 0 && this.running) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, POLL_MS);
+      this.waiters.add(done);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+
+  /** Claims and processes one batch; returns how many events it took. */
+  async processBatch(): Promise<number> {
+    const outcomes: Array<{ event: DomainEvent; ok: boolean }> = [];
+    const count = await this.tx.run(async (uow) => {
+      const rows: OutboxRow[] = await uow.manager.query(
+        `SELECT e.id, e.name, e.case_id, e.actor_id, e.rule_id, e.depth, e.payload, e.created_at, e.attempts
+           FROM domain_events e
+          WHERE e.processed_at IS NULL
+            AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= now())
+            AND NOT EXISTS (SELECT 1 FROM domain_events p
+                             WHERE p.case_id = e.case_id AND p.processed_at IS NULL AND p.seq < e.seq)
+          ORDER BY e.seq
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [BATCH_SIZE],
+      );
+      for (const row of rows) {
+        const event = toEvent(row);
+        try {
+          await inSavepoint(uow, async (eventUow) => {
+            for (const consumer of this.consumers) await consumer.consume(event, eventUow);
+            await eventUow.manager.query(
+              `UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = $1`, [event.id]);
+          });
+          outcomes.push({ event, ok: true });
+          this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
+        } catch (error) {
+          await this.recordFailure(uow, row, error as Error);
+          outcomes.push({ event, ok: false });
+        }
+      }
+      return rows.length;
+    });
+    for (const { event, ok } of outcomes) {
+      if (ok) this.stats.processed++; else this.stats.failed++;
+      for (const listener of this.listeners) listener(event, ok);
+    }
+    return count;
+  }
+
+  private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: Error): Promise<void> {
+    const attempts = row.attempts + 1;
+    const giveUp = attempts >= MAX_ATTEMPTS;
+    this.logger.error(`event ${row.name} ${row.id} failed (attempt ${attempts}${giveUp ? ', set aside' : ''}): ${error.message}`);
+    // Back off exponentially: 1 s, 2 s, 4 s, ...
+    await uow.manager.query(
+      `UPDATE domain_events
+          SET attempts = $2, last_error = $3,
+              next_attempt_at = now() + make_interval(secs => $4),
+              processed_at = CASE WHEN $5 THEN now() ELSE NULL END
+        WHERE id = $1`,
+      [row.id, attempts, error.message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
+    );
+  }
+}
+
+function toEvent(row: OutboxRow): DomainEvent {
+  return {
+    id: row.id,
+    name: row.name,
+    caseId: row.case_id,
+    actorId: row.actor_id,
+    ruleId: row.rule_id,
+    depth: row.depth,
+    occurredAt: new Date(row.created_at).toISOString(),
+    payload: row.payload,
+  };
+}

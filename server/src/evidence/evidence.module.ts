@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { join } from 'node:path';
+import { CasesModule } from '../cases/cases.module';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EvidenceController } from './evidence.controller';
+import { EvidenceEntity } from './evidence.entity';
+import { EvidenceService } from './evidence.service';
+import { HashingDiskStorage } from './evidence-storage';
+
+const storageProvider = {
+  provide: HashingDiskStorage,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => new HashingDiskStorage(join(config.dataDir, 'evidence')),
+};
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([EvidenceEntity]),
+    CasesModule,
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        storage: storageProvider.useFactory(config),
+        limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 5, fieldSize: 64 * 1024, parts: 8 },
+      }),
+    }),
+  ],
+  controllers: [EvidenceController],
+  providers: [EvidenceService, storageProvider],
+})
+export class EvidenceModule {}

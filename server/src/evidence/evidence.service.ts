@@ -1,0 +1,82 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { Repository } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import type { AuthUser } from '../common/auth-user';
+import type { ListResult, PageQuery } from '../common/list';
+import { TransactionRunner } from '../database/unit-of-work';
+import { EvidenceEntity } from './evidence.entity';
+import { HashingDiskStorage, safeFilename, type StoredFile } from './evidence-storage';
+import { sniffMimeType } from './mime-sniff';
+
+export interface EvidenceView {
+  id: string; caseId: string; filename: string; mimeType: string; sizeBytes: number; sha256: string;
+  uploadedBy: string; description: string | null; createdAt: string;
+}
+
+function toView(e: EvidenceEntity): EvidenceView {
+  return {
+    id: e.id, caseId: e.caseId, filename: e.filename, mimeType: e.mimeType, sizeBytes: Number(e.sizeBytes),
+    sha256: e.sha256.trim(), uploadedBy: e.uploadedBy, description: e.description, createdAt: e.createdAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class EvidenceService {
+  constructor(
+    @InjectRepository(EvidenceEntity) private readonly evidence: Repository<EvidenceEntity>,
+    private readonly cases: CasesService,
+    private readonly tx: TransactionRunner,
+    private readonly storage: HashingDiskStorage,
+  ) {}
+
+  async upload(user: AuthUser, caseId: string, file: StoredFile | undefined, fields: Record<string, unknown>): Promise<EvidenceView> {
+    if (!file) throw new BadRequestException(['file: a multipart field named "file" is required']);
+    try {
+      const unknown = Object.keys(fields).filter((k) => k !== 'description');
+      if (unknown.length) throw new BadRequestException(unknown.map((k) => `property ${k} should not exist`));
+      const description = fields.description;
+      if (description !== undefined && (typeof description !== 'string' || description.length > 2000)) {
+        throw new BadRequestException(['description: must be a string of at most 2000 characters']);
+      }
+      const filename = safeFilename(file.originalname);
+      const mimeType = await sniffMimeType(this.storage.pathOf(file.storageKey), file.mimetype, filename);
+      const saved = await this.tx.run(async (uow) => {
+        await this.cases.requireVisible(user, caseId, uow, true);
+        const repo = uow.manager.getRepository(EvidenceEntity);
+        const row = await repo.save(repo.create({
+          caseId, filename, mimeType, sizeBytes: String(file.size), sha256: file.sha256, storageKey: file.storageKey,
+          uploadedBy: user.id, description: (description as string | undefined) ?? null,
+        }));
+        await this.cases.recordEvidence(uow, caseId, { id: row.id, filename, mimeType, sizeBytes: file.size }, { actorId: user.id });
+        return row;
+      });
+      return toView(saved);
+    } catch (error) {
+      // Nothing was recorded: the bytes must not linger either.
+      await unlink(this.storage.pathOf(file.storageKey)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async list(user: AuthUser, caseId: string, page: PageQuery): Promise<ListResult<EvidenceView>> {
+    await this.cases.requireVisible(user, caseId);
+    const [rows, total] = await this.evidence.findAndCount({
+      where: { caseId }, order: { createdAt: 'DESC', id: 'DESC' }, take: page.limit, skip: page.offset,
+    });
+    return { items: rows.map(toView), total };
+  }
+
+  async open(user: AuthUser, id: string): Promise<{ view: EvidenceView; stream: ReadStream }> {
+    const row = await this.evidence.findOne({ where: { id } });
+    if (!row) throw new NotFoundException('evidence not found');
+    try {
+      await this.cases.requireVisible(user, row.caseId);
+    } catch {
+      throw new NotFoundException('evidence not found');
+    }
+    return { view: toView(row), stream: createReadStream(this.storage.pathOf(row.storageKey)) };
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/decorators';
+
+const startedAt = Date.now();
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Public()
+  @Get()
+  async health() {
+    const t0 = Date.now();
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ]);
+    } catch {
+      throw new ServiceUnavailableException('database unreachable');
+    }
+    return { status: 'ok', database: 'up', databaseLatencyMs: Date.now() - t0, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+  }
+}

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ROLES, SCOPE_CODE_PATTERN, type Role } from '../../common/enums';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'dana@example.com' })
+  @Transform(trim) @IsEmail() @Length(3, 254)
+  email: string;
+
+  @ApiProperty({ example: 'Dana Investigator' })
+  @Transform(trim) @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString() @Length(8, 200)
+  password: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['FIN', 'HR'], description: 'Case scopes this user may see; empty = all' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
+  scopeCodes?: string[];
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional()
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional() @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
+  scopeCodes?: string[];
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  isActive: boolean;
+  scopeCodes: string[];
+  createdAt: string;
+}
