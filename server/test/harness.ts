@@ -1,0 +1,119 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { TokenService } from '../src/auth/token.service';
+import { startServer, type StartedServer } from '../src/bootstrap';
+import type { AuthUser } from '../src/common/auth-user';
+import type { CaseType, Role, Severity } from '../src/common/enums';
+import type { CaseView } from '../src/cases/dto/case.dto';
+import { CasesService } from '../src/cases/cases.service';
+import { UsersService } from '../src/users/users.service';
+import { createTestDatabase, dropTestDatabase } from './test-database';
+
+export interface TestUser extends AuthUser {
+  token: string;
+  password: string;
+}
+
+export interface TestApp {
+  server: StartedServer;
+  url: string;
+  databaseUrl: string;
+  dataDir: string;
+  http(): TestAgent;
+  /** SQL straight against the app's database, for assertions and fixtures. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  makeUser(overrides?: Partial<{ role: Role; scopeCodes: string[]; name: string; email: string; isActive: boolean }>): Promise<TestUser>;
+  makeCase(owner: TestUser, overrides?: Partial<{ title: string; caseType: CaseType; scopeCode: string; severity: Severity; assigneeId: string; tags: string[]; dueDate: string; description: string }>): Promise<CaseView>;
+  get<T>(token: { new (...args: never[]): T } | string | symbol): T;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse an existing database (a second process on the same data). */
+  databaseUrl?: string;
+}
+
+const JWT_SECRET = 'test-secret-' + 'x'.repeat(40);
+
+/** Boots the real app on its own cloned database, listening on a free port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dbName = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const ownsDatabase = !options.databaseUrl;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(dbName));
+  const dataDir = mkdtempSync('/var/tmp/acos-app-');
+  chmodSync(dataDir, 0o755);
+  const server = await startServer({
+    env: {
+      DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET,
+      DEMO_DATA: 'false', LOG_LEVEL: 'error', CLIENT_DIR: '/nonexistent', ...options.env,
+    },
+    logger: ['error'],
+  });
+  const dataSource = server.app.get(DataSource);
+  let counter = 0;
+
+  const app: TestApp = {
+    server,
+    url: server.url,
+    databaseUrl,
+    dataDir,
+    http: () => request(server.url),
+    sql: (text, params) => dataSource.query(text, params as unknown[]),
+    get: (token) => server.app.get(token as never),
+    async makeUser(overrides = {}) {
+      const n = ++counter;
+      const password = 'pw-' + randomBytes(6).toString('hex');
+      const role = overrides.role ?? 'INVESTIGATOR';
+      const view = await server.app.get(UsersService).create({
+        email: overrides.email ?? `${role.toLowerCase()}${n}-${randomBytes(3).toString('hex')}@test.local`,
+        name: overrides.name ?? `${role[0]}${role.slice(1).toLowerCase()} ${n}`,
+        role, password, scopeCodes: overrides.scopeCodes ?? [],
+      });
+      if (overrides.isActive === false) await server.app.get(UsersService).update(view.id, { isActive: false });
+      const token = server.app.get(TokenService).issue(view.id);
+      return { id: view.id, email: view.email, name: view.name, role: view.role, scopeCodes: view.scopeCodes, token, password };
+    },
+    async makeCase(owner, overrides = {}) {
+      return server.app.get(CasesService).create(owner, {
+        title: overrides.title ?? `Case ${++counter}`,
+        caseType: overrides.caseType ?? 'AUDIT',
+        scopeCode: overrides.scopeCode ?? 'FIN',
+        severity: overrides.severity,
+        assigneeId: overrides.assigneeId,
+        tags: overrides.tags,
+        dueDate: overrides.dueDate,
+        description: overrides.description,
+      });
+    },
+    async close() {
+      await server.close();
+      if (ownsDatabase) await dropTestDatabase(dbName);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
+
+export function bearer(user: { token: string }): [string, string] {
+  return ['Authorization', `Bearer ${user.token}`];
+}
+
+/** Polls `check` until it returns a truthy value (events are processed asynchronously). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
