@@ -1,0 +1,67 @@
+import { Routes } from '@angular/router';
+import { roleGuard, signedInGuard, signedOutGuard } from './auth/auth.guards';
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'Sign in',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./auth/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'cases' },
+      {
+        path: 'cases',
+        title: 'Cases',
+        loadComponent: () => import('./cases/case-list.page').then((m) => m.CaseListPage),
+      },
+      {
+        path: 'cases/:id',
+        title: 'Case',
+        loadComponent: () => import('./cases/case-detail.page').then((m) => m.CaseDetailPage),
+      },
+      {
+        path: 'workflows',
+        canActivate: [roleGuard('ADMIN')],
+        children: [
+          {
+            path: '',
+            title: 'Workflow rules',
+            loadComponent: () => import('./workflows/rule-list.page').then((m) => m.RuleListPage),
+          },
+          {
+            path: 'rules/new',
+            title: 'New rule',
+            loadComponent: () => import('./workflows/rule-editor/rule-editor.page').then((m) => m.RuleEditorPage),
+          },
+          {
+            path: 'rules/:id',
+            title: 'Edit rule',
+            loadComponent: () => import('./workflows/rule-editor/rule-editor.page').then((m) => m.RuleEditorPage),
+          },
+          {
+            path: 'events/:eventId/trace',
+            title: 'Why did it (not) run?',
+            loadComponent: () => import('./workflows/event-trace.page').then((m) => m.EventTracePage),
+          },
+        ],
+      },
+      {
+        path: 'history',
+        title: 'Workflow history',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./history/history.page').then((m) => m.HistoryPage),
+      },
+      {
+        path: 'settings',
+        title: 'Notification settings',
+        loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

@@ -1,0 +1,104 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, effect, inject, input, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { DatePipe } from '@angular/common';
+import { Title } from '@angular/platform-browser';
+import { RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTabsModule } from '@angular/material/tabs';
+import { MatChipsModule } from '@angular/material/chips';
+import { AuthSession } from '../auth/auth-session';
+import { httpStatus } from '../core/api-errors';
+import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { LiveSocket } from '../core/live-socket';
+import { UsersDirectory } from '../core/users-directory';
+import { CaseEditForm } from './case-edit-form';
+import { CaseEvidence } from './case-evidence';
+import { CaseTimeline } from './case-timeline';
+import { CasesApi } from './cases-api';
+import { Case } from './case.models';
+
+@Component({
+  selector: 'app-case-detail-page',
+  imports: [
+    DatePipe,
+    RouterLink,
+    MatButtonModule,
+    MatCardModule,
+    MatChipsModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTabsModule,
+    EnumLabelPipe,
+    CaseEditForm,
+    CaseEvidence,
+    CaseTimeline,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './case-detail.page.html',
+  styleUrl: './case-detail.page.scss',
+})
+export class CaseDetailPage implements OnInit {
+  private readonly api = inject(CasesApi);
+  private readonly socket = inject(LiveSocket);
+  private readonly title = inject(Title);
+  private readonly destroyRef = inject(DestroyRef);
+  protected readonly session = inject(AuthSession);
+  protected readonly users = inject(UsersDirectory);
+
+  /** Route parameter :id. */
+  readonly id = input.required<string>();
+
+  protected readonly caseItem = signal<Case | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly notFound = signal(false);
+  protected readonly timelineVersion = signal(0);
+
+  constructor() {
+    effect((onCleanup) => {
+      const id = this.id();
+      this.loading.set(true);
+      this.notFound.set(false);
+      const sub = this.api.get(id).subscribe({
+        next: (found) => {
+          this.show(found);
+          this.loading.set(false);
+        },
+        error: (err: unknown) => {
+          this.loading.set(false);
+          this.notFound.set(httpStatus(err) === 404 || httpStatus(err) === 403);
+        },
+      });
+      onCleanup(() => sub.unsubscribe());
+    });
+  }
+
+  ngOnInit(): void {
+    this.users.ensureLoaded();
+    this.socket
+      .on<Case>('case:updated')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((updated) => {
+        if (updated.id === this.id()) {
+          this.show(updated);
+          this.timelineVersion.update((v) => v + 1);
+        }
+      });
+  }
+
+  protected onSaved(updated: Case): void {
+    this.show(updated);
+    this.timelineVersion.update((v) => v + 1);
+  }
+
+  protected onEvidenceUploaded(): void {
+    this.timelineVersion.update((v) => v + 1);
+  }
+
+  private show(found: Case): void {
+    this.caseItem.set(found);
+    this.title.setTitle(`${found.caseNumber} · ${found.title} · AuditCaseOS Workflows`);
+  }
+}

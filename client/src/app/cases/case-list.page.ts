@@ -1,0 +1,151 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { DatePipe } from '@angular/common';
+import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Subject, Subscription, debounceTime } from 'rxjs';
+import { AuthSession } from '../auth/auth-session';
+import { CASE_STATUSES, CASE_TYPES } from '../core/api-models';
+import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { LiveSocket } from '../core/live-socket';
+import { UsersDirectory } from '../core/users-directory';
+import { CasesApi } from './cases-api';
+import { Case, CaseFilters } from './case.models';
+import { NewCaseDialog } from './new-case.dialog';
+
+@Component({
+  selector: 'app-case-list-page',
+  imports: [
+    DatePipe,
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatChipsModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatTableModule,
+    MatTooltipModule,
+    EnumLabelPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './case-list.page.html',
+  styleUrl: './case-list.page.scss',
+})
+export class CaseListPage implements OnInit {
+  private readonly api = inject(CasesApi);
+  private readonly socket = inject(LiveSocket);
+  private readonly dialog = inject(MatDialog);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+  protected readonly session = inject(AuthSession);
+  protected readonly users = inject(UsersDirectory);
+
+  protected readonly statuses = CASE_STATUSES;
+  protected readonly caseTypes = CASE_TYPES;
+  protected readonly columns = ['caseNumber', 'title', 'status', 'severity', 'caseType', 'assignee', 'tags', 'updatedAt'];
+
+  protected readonly filters = inject(NonNullableFormBuilder).group({
+    status: [''],
+    caseType: [''],
+    scopeCode: [''],
+    tag: [''],
+    q: [''],
+  });
+
+  protected readonly cases = signal<Case[]>([]);
+  protected readonly total = signal(0);
+  protected readonly loading = signal(false);
+  protected readonly loadFailed = signal(false);
+  protected readonly pageIndex = signal(0);
+  protected readonly pageSize = signal(25);
+
+  private readonly liveReload = new Subject<void>();
+  private request: Subscription | null = null;
+
+  ngOnInit(): void {
+    this.users.ensureLoaded();
+    this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed(this.destroyRef)).subscribe(() => {
+      this.pageIndex.set(0);
+      this.load();
+    });
+    this.socket
+      .on<Case>('case:updated')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((updated) => this.applyLiveUpdate(updated));
+    this.liveReload.pipe(debounceTime(800), takeUntilDestroyed(this.destroyRef)).subscribe(() => this.load(true));
+    this.load();
+  }
+
+  protected load(quiet = false): void {
+    this.request?.unsubscribe();
+    if (!quiet) this.loading.set(true);
+    this.loadFailed.set(false);
+    const raw = this.filters.getRawValue();
+    const filters: CaseFilters = { ...raw, scopeCode: raw.scopeCode.trim().toUpperCase() } as CaseFilters;
+    this.request = this.api
+      .list(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
+      .subscribe({
+        next: (res) => {
+          this.cases.set(res.items);
+          this.total.set(res.total);
+          this.loading.set(false);
+        },
+        error: () => {
+          this.loading.set(false);
+          this.loadFailed.set(true);
+        },
+      });
+  }
+
+  protected onPage(event: PageEvent): void {
+    this.pageIndex.set(event.pageIndex);
+    this.pageSize.set(event.pageSize);
+    this.load();
+  }
+
+  protected clearFilters(): void {
+    this.filters.reset();
+  }
+
+  protected hasFilters(): boolean {
+    return Object.values(this.filters.getRawValue()).some((v) => v.trim() !== '');
+  }
+
+  protected openCase(row: Case): void {
+    void this.router.navigate(['/cases', row.id]);
+  }
+
+  protected newCase(): void {
+    this.dialog
+      .open(NewCaseDialog, { width: '640px', maxWidth: '95vw', autoFocus: 'first-tabbable' })
+      .afterClosed()
+      .subscribe((created: Case | undefined) => {
+        if (created) void this.router.navigate(['/cases', created.id]);
+      });
+  }
+
+  /** A case changed somewhere: replace it in place, or re-read the first page (it may now belong there). */
+  private applyLiveUpdate(updated: Case): void {
+    const rows = this.cases();
+    if (rows.some((row) => row.id === updated.id)) {
+      this.cases.set(rows.map((row) => (row.id === updated.id ? updated : row)));
+    } else if (this.pageIndex() === 0) {
+      this.liveReload.next();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { Observable, Subject, Subscription, map, tap } from 'rxjs';
+import { LiveSocket } from '../core/live-socket';
+import { NotificationsApi } from './notifications-api';
+import { AppNotification, DEFAULT_PREFERENCES, NotificationPreferences } from './notification.models';
+
+/** How many notifications the notification center keeps in memory. */
+export const NOTIFICATION_CENTER_SIZE = 30;
+
+/**
+ * The signed-in user's notifications: unread count, the newest items, and their toast preferences.
+ * Kept current by the socket (`notification`, `notifications:unread-count`) and by the user's own actions.
+ */
+@Injectable({ providedIn: 'root' })
+export class NotificationStore {
+  private readonly api = inject(NotificationsApi);
+  private readonly socket = inject(LiveSocket);
+  private readonly arrivals = new Subject<AppNotification>();
+  private live: Subscription | null = null;
+
+  readonly unreadCount = signal(0);
+  readonly items = signal<AppNotification[]>([]);
+  readonly loading = signal(false);
+  readonly nextCursor = signal<string | null>(null);
+  readonly preferences = signal<NotificationPreferences>(DEFAULT_PREFERENCES);
+  readonly hasUnread = computed(() => this.unreadCount() > 0);
+
+  /** Each notification that arrives live, after it has been added to the list (the toaster listens here). */
+  readonly arrivals$: Observable<AppNotification> = this.arrivals.asObservable();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.stop());
+  }
+
+  /** Starts listening and loads the first page, the count and the preferences. Safe to call twice. */
+  start(): void {
+    if (this.live) return;
+    this.live = new Subscription();
+    this.live.add(this.socket.on<AppNotification>('notification').subscribe((n) => this.receive(n)));
+    this.live.add(
+      this.socket.on<{ count: number }>('notifications:unread-count').subscribe((c) => this.setUnreadCount(c.count)),
+    );
+    // After a reconnect we may have missed events: re-read the truth.
+    this.live.add(this.socket.connections$.subscribe(() => this.refresh()));
+    this.refresh();
+    this.loadPreferences();
+  }
+
+  /** Forgets everything (sign-out). */
+  stop(): void {
+    this.live?.unsubscribe();
+    this.live = null;
+    this.items.set([]);
+    this.unreadCount.set(0);
+    this.nextCursor.set(null);
+    this.preferences.set(DEFAULT_PREFERENCES);
+  }
+
+  refresh(): void {
+    this.loading.set(true);
+    this.api.list({ limit: NOTIFICATION_CENTER_SIZE }).subscribe({
+      next: (page) => {
+        this.items.set(page.items);
+        this.nextCursor.set(page.nextCursor);
+        this.loading.set(false);
+      },
+      error: () => this.loading.set(false),
+    });
+    this.refreshUnreadCount();
+  }
+
+  loadMore(): void {
+    const cursor = this.nextCursor();
+    if (!cursor || this.loading()) return;
+    this.loading.set(true);
+    this.api.list({ limit: NOTIFICATION_CENTER_SIZE, cursor }).subscribe({
+      next: (page) => {
+        const known = new Set(this.items().map((n) => n.id));
+        this.items.update((items) => [...items, ...page.items.filter((n) => !known.has(n.id))]);
+        this.nextCursor.set(page.nextCursor);
+        this.loading.set(false);
+      },
+      error: () => this.loading.set(false),
+    });
+  }
+
+  refreshUnreadCount(): void {
+    this.api.unreadCount().subscribe({ next: (res) => this.setUnreadCount(res.count), error: () => undefined });
+  }
+
+  setUnreadCount(count: number): void {
+    this.unreadCount.set(Math.max(0, Math.trunc(Number(count) || 0)));
+  }
+
+  /** A notification pushed by the server: newest first, no duplicates. The count comes from its own event. */
+  receive(notification: AppNotification): void {
+    const isNew = !this.items().some((n) => n.id === notification.id);
+    this.items.update((items) =>
+      [notification, ...items.filter((n) => n.id !== notification.id)].slice(0, NOTIFICATION_CENTER_SIZE),
+    );
+    if (isNew) this.arrivals.next(notification);
+  }
+
+  /** Marks one read on the server, then locally; the count is re-read (the socket also sends it). */
+  markRead(id: string): Observable<AppNotification> {
+    return this.api.markRead(id).pipe(
+      tap((updated) => {
+        this.items.update((items) =>
+          items.map((n) => (n.id === id ? { ...n, ...updated, isRead: true, readAt: updated.readAt ?? n.readAt } : n)),
+        );
+        this.refreshUnreadCount();
+      }),
+    );
+  }
+
+  markAllRead(): Observable<number> {
+    return this.api.markAllRead().pipe(
+      tap(() => {
+        const now = new Date().toISOString();
+        this.items.update((items) => items.map((n) => (n.isRead ? n : { ...n, isRead: true, readAt: now })));
+        this.unreadCount.set(0);
+      }),
+      map((res) => res.updated),
+    );
+  }
+
+  loadPreferences(): void {
+    this.api.preferences().subscribe({ next: (prefs) => this.preferences.set(prefs), error: () => undefined });
+  }
+
+  setPreferences(preferences: NotificationPreferences): void {
+    this.preferences.set(preferences);
+  }
+}

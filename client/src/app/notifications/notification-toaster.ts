@@ -1,0 +1,71 @@
+import { Injectable, inject } from '@angular/core';
+import { Router } from '@angular/router';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Subscription } from 'rxjs';
+import { NotificationStore } from './notification-store';
+import { NotificationToast } from './notification-toast';
+import { openNotificationLink } from './notification-link';
+import { AppNotification, isStandoutPriority } from './notification.models';
+import { shouldToast } from './toast-policy';
+
+const NORMAL_DURATION_MS = 6000;
+const STANDOUT_DURATION_MS = 10000;
+
+/**
+ * Turns live notifications into snackbar toasts, one at a time: a toast that arrives while another
+ * is showing waits in a queue instead of replacing it.
+ */
+@Injectable({ providedIn: 'root' })
+export class NotificationToaster {
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly store = inject(NotificationStore);
+  private readonly router = inject(Router);
+  private readonly queue: AppNotification[] = [];
+  private showing = false;
+  private subscription: Subscription | null = null;
+
+  start(): void {
+    if (this.subscription) return;
+    this.subscription = this.store.arrivals$.subscribe((n) => this.enqueue(n));
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+    this.queue.length = 0;
+  }
+
+  /** Queues the notification if the user's preferences allow a toast for it. */
+  enqueue(notification: AppNotification): void {
+    if (!shouldToast(notification, this.store.preferences())) return;
+    this.queue.push(notification);
+    if (!this.showing) this.showNext();
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private showNext(): void {
+    const next = this.queue.shift();
+    if (!next) {
+      this.showing = false;
+      return;
+    }
+    this.showing = true;
+    const standout = isStandoutPriority(next.priority);
+    const ref = this.snackBar.openFromComponent(NotificationToast, {
+      data: next,
+      duration: standout ? STANDOUT_DURATION_MS : NORMAL_DURATION_MS,
+      panelClass: standout ? ['toast-standout', `toast-${next.priority.toLowerCase()}`] : ['toast-normal'],
+      horizontalPosition: 'end',
+      verticalPosition: 'bottom',
+      politeness: standout ? 'assertive' : 'polite',
+    });
+    ref.onAction().subscribe(() => {
+      this.store.markRead(next.id).subscribe({ error: () => undefined });
+      openNotificationLink(this.router, next.linkUrl);
+    });
+    ref.afterDismissed().subscribe(() => this.showNext());
+  }
+}

@@ -1,0 +1,54 @@
+import { NotificationPriority } from '../core/api-models';
+
+export interface AppNotification {
+  id: string;
+  userId: string;
+  title: string;
+  message: string;
+  priority: NotificationPriority;
+  entityType: string | null;
+  entityId: string | null;
+  linkUrl: string | null;
+  isRead: boolean;
+  createdAt: string;
+  readAt: string | null;
+  /** Not in the contract's base shape; honoured when the server marks a notification as muted or quiet. */
+  muted?: boolean;
+  quiet?: boolean;
+  suppressToast?: boolean;
+  ruleId?: string | null;
+}
+
+export interface NotificationPage {
+  items: AppNotification[];
+  nextCursor: string | null;
+}
+
+export interface QuietHours {
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export interface NotificationPreferences {
+  minToastPriority: NotificationPriority;
+  mutedRuleIds: string[];
+  quietHours: QuietHours | null;
+}
+
+export const DEFAULT_PREFERENCES: NotificationPreferences = {
+  minToastPriority: 'LOW',
+  mutedRuleIds: [],
+  quietHours: null,
+};
+
+const PRIORITY_RANK: Record<NotificationPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
+
+export function priorityRank(priority: NotificationPriority | string): number {
+  return PRIORITY_RANK[priority as NotificationPriority] ?? 1;
+}
+
+/** HIGH and URGENT notifications are made to stand out. */
+export function isStandoutPriority(priority: NotificationPriority | string): boolean {
+  return priorityRank(priority) >= PRIORITY_RANK.HIGH;
+}

@@ -1,0 +1,123 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable, map } from 'rxjs';
+import { API_BASE, ListResponse } from '../core/api-models';
+import {
+  ActionRequest,
+  DryRunRequest,
+  DryRunResult,
+  HistoryEntry,
+  RuleRequest,
+  RuleRevision,
+  TraceEntry,
+  WorkflowAction,
+  WorkflowEvent,
+  WorkflowMeta,
+  WorkflowRule,
+} from './workflow.models';
+
+const BASE = `${API_BASE}/workflows`;
+const id = encodeURIComponent;
+
+export type HistoryOutcome = 'success' | 'failed' | 'skipped' | '';
+
+export interface HistoryFilters {
+  ruleId?: string;
+  caseId?: string;
+  outcome?: HistoryOutcome;
+  from?: string;
+  to?: string;
+}
+
+/** Query parameters for GET /workflows/history. */
+export function historyParams(filters: HistoryFilters, page: { limit: number; offset: number }): HttpParams {
+  let params = new HttpParams().set('limit', page.limit).set('offset', page.offset);
+  if (filters.ruleId) params = params.set('ruleId', filters.ruleId);
+  if (filters.caseId?.trim()) params = params.set('caseId', filters.caseId.trim());
+  if (filters.outcome === 'success') params = params.set('success', 'true');
+  if (filters.outcome === 'failed') params = params.set('success', 'false');
+  if (filters.from) params = params.set('from', filters.from);
+  if (filters.to) params = params.set('to', filters.to);
+  return params;
+}
+
+@Injectable({ providedIn: 'root' })
+export class WorkflowsApi {
+  private readonly http = inject(HttpClient);
+
+  meta(): Observable<WorkflowMeta> {
+    return this.http.get<WorkflowMeta>(`${BASE}/meta`);
+  }
+
+  rules(): Observable<WorkflowRule[]> {
+    return this.http
+      .get<ListResponse<WorkflowRule> | WorkflowRule[]>(`${BASE}/rules`, { params: { limit: 200 } })
+      .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
+  }
+
+  rule(ruleId: string): Observable<WorkflowRule> {
+    return this.http.get<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`);
+  }
+
+  createRule(request: RuleRequest): Observable<WorkflowRule> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules`, request);
+  }
+
+  updateRule(ruleId: string, changes: Omit<RuleRequest, 'actions'>): Observable<WorkflowRule> {
+    return this.http.patch<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, changes);
+  }
+
+  deleteRule(ruleId: string): Observable<void> {
+    return this.http.delete<void>(`${BASE}/rules/${id(ruleId)}`);
+  }
+
+  toggleRule(ruleId: string): Observable<WorkflowRule> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/toggle`, {});
+  }
+
+  addAction(ruleId: string, action: ActionRequest): Observable<WorkflowAction> {
+    return this.http.post<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions`, action);
+  }
+
+  updateAction(ruleId: string, actionId: string, action: Partial<ActionRequest>): Observable<WorkflowAction> {
+    return this.http.patch<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`, action);
+  }
+
+  deleteAction(ruleId: string, actionId: string): Observable<void> {
+    return this.http.delete<void>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`);
+  }
+
+  dryRun(ruleId: string, request: DryRunRequest): Observable<DryRunResult> {
+    return this.http.post<DryRunResult>(`${BASE}/rules/${id(ruleId)}/test`, request);
+  }
+
+  revisions(ruleId: string): Observable<RuleRevision[]> {
+    return this.http
+      .get<ListResponse<RuleRevision> | RuleRevision[]>(`${BASE}/rules/${id(ruleId)}/revisions`, { params: { limit: 200 } })
+      .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
+  }
+
+  restoreRevision(ruleId: string, revision: number): Observable<WorkflowRule> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/revisions/${revision}/restore`, {});
+  }
+
+  history(filters: HistoryFilters, page: { limit: number; offset: number }): Observable<ListResponse<HistoryEntry>> {
+    return this.http.get<ListResponse<HistoryEntry>>(`${BASE}/history`, { params: historyParams(filters, page) });
+  }
+
+  retry(historyId: string): Observable<HistoryEntry> {
+    return this.http.post<HistoryEntry>(`${BASE}/history/${id(historyId)}/retry`, {});
+  }
+
+  events(caseId: string): Observable<WorkflowEvent[]> {
+    return this.http
+      .get<ListResponse<WorkflowEvent> | WorkflowEvent[]>(`${BASE}/events`, { params: { caseId } })
+      .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
+  }
+
+  trace(eventId: string): Observable<TraceEntry[]> {
+    return this.http
+      .get<ListResponse<TraceEntry> | TraceEntry[] | { items: TraceEntry[] }>(`${BASE}/events/${id(eventId)}/trace`)
+      .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
+  }
+}
