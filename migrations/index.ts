@@ -1,4 +1,5 @@
 import { Foundation1764100000000 } from './1764100000000-foundation';
+import { Notifications1764100001000 } from './1764100001000-notifications';
 
 /** Every migration, in order. Listed explicitly so ESM tests and the compiled server load the same set. */
-export const MIGRATIONS = [Foundation1764100000000];
+export const MIGRATIONS = [Foundation1764100000000, Notifications1764100001000];

@@ -10,6 +10,7 @@ import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthController } from './health/health.controller';
+import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         UsersModule,
         CasesModule,
         EvidenceModule,
+        NotificationsModule,
         DemoModule,
       ],
       controllers: [HealthController],

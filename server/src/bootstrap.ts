@@ -11,6 +11,8 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
+import { PostgresIoAdapter } from './notifications/postgres-io.adapter';
+import { Pool } from 'pg';
 
 export interface StartedServer {
   app: NestExpressApplication;
@@ -53,6 +55,12 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       bodyParser: false,
     });
     configureApp(app, config);
+    let socketPool: Pool | undefined;
+    if (config.socketAdapter === 'postgres') {
+      socketPool = new Pool({ connectionString: databaseUrl, max: 4 });
+      socketPool.on('error', (e) => logger.warn(`socket adapter pool: ${e.message}`));
+      app.useWebSocketAdapter(new PostgresIoAdapter(app, socketPool));
+    }
     if (options.listen !== false) await app.listen(config.port, config.host);
     else await app.init();
     const address = options.listen !== false ? app.getHttpServer().address() : null;
@@ -65,6 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
         if (closed) return;
         closed = true;
         await app.close();
+        await socketPool?.end().catch(() => undefined);
         await embedded?.stop();
       },
     };

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** How long processed events' traces are kept. */
   traceRetentionDays: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `postgres` fans socket events out to every process sharing the database. */
+  socketAdapter: 'postgres' | 'memory';
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const traceRetentionDays = parseInteger(env, 'TRACE_RETENTION_DAYS', 7, 1, 3650, problems);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error');
+  const socketAdapter = (env.SOCKET_ADAPTER?.trim() || (databaseUrl ? 'postgres' : 'memory')) as AppConfig['socketAdapter'];
+  if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
   let jwtSecret = env.JWT_SECRET ?? '';
@@ -95,7 +99,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   return {
     nodeEnv, port, host, databaseUrl, dataDir, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
-    demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel,
+    demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
   };
 }
 

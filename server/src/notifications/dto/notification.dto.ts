@@ -1,0 +1,63 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested, ValidateIf,
+} from 'class-validator';
+import { NOTIFICATION_PRIORITIES, type NotificationPriority } from '../../common/enums';
+
+export class ListNotificationsQuery {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'unreadOnly must be true or false' })
+  unreadOnly?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' })
+  cursor?: string;
+}
+
+export interface NotificationView {
+  id: string;
+  userId: string;
+  title: string;
+  message: string;
+  priority: NotificationPriority;
+  entityType: string | null;
+  entityId: string | null;
+  linkUrl: string | null;
+  isRead: boolean;
+  createdAt: string;
+  readAt: string | null;
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class QuietHoursDto {
+  @Matches(HHMM, { message: 'quietHours.start must be HH:MM' })
+  start: string;
+
+  @Matches(HHMM, { message: 'quietHours.end must be HH:MM' })
+  end: string;
+
+  @IsString()
+  timeZone: string;
+}
+
+export class NotificationPreferencesDto {
+  @ApiPropertyOptional({ enum: NOTIFICATION_PRIORITIES })
+  @IsIn(NOTIFICATION_PRIORITIES)
+  minToastPriority: NotificationPriority;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  mutedRuleIds: string[];
+
+  @ApiPropertyOptional({ type: QuietHoursDto, nullable: true })
+  @ValidateIf((_, v) => v !== null) @ValidateNested() @Type(() => QuietHoursDto)
+  quietHours: QuietHoursDto | null;
+}

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
+import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../test/harness';
+import { connectError, connectSocket, sleep } from '../../test/sockets';
+import { NotificationsPusher } from './notifications.pusher';
+import { NotificationsService } from './notifications.service';
+
+describe('notifications: REST and sockets', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.makeUser({ role: 'ADMIN' });
+    alice = await t.makeUser({ role: 'INVESTIGATOR' });
+    bob = await t.makeUser({ role: 'INVESTIGATOR' });
+  });
+  afterAll(() => t.close());
+
+  const notify = (userId: string, title: string, priority: 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT' = 'NORMAL') =>
+    t.get(NotificationsService).createMany([{ userId, title, message: `${title} body`, priority }]);
+
+  it('delivers each user only their own notifications and counts, on every tab; mark-read in one tab updates the other', async () => {
+    const [a1, a2, b1] = await Promise.all([connectSocket(t.url, alice.token), connectSocket(t.url, alice.token), connectSocket(t.url, bob.token)]);
+    try {
+      await notify(alice.id, 'For Alice');
+      await notify(bob.id, 'For Bob');
+      const [n1, n2, nb] = await Promise.all([
+        a1.next('notification', (n) => n.title === 'For Alice'),
+        a2.next('notification', (n) => n.title === 'For Alice'),
+        b1.next('notification', (n) => n.title === 'For Bob'),
+      ]);
+      expect(n1).toMatchObject({ userId: alice.id, title: 'For Alice', priority: 'NORMAL', isRead: false });
+      expect(n2.id).toBe(n1.id);
+      expect(nb.userId).toBe(bob.id);
+      await a1.next('notifications:unread-count', (c) => c.count === 1);
+      await sleep(200);
+      expect(a1.of('notification').map((n) => n.title)).toEqual(['For Alice']);
+      expect(b1.of('notification').map((n) => n.title)).toEqual(['For Bob']);
+
+      // Tab 1 marks it read over REST; tab 2 sees the count drop.
+      await t.http().patch(`/api/v1/notifications/${n1.id}/read`).set(...bearer(alice)).expect(200);
+      await a2.next('notifications:unread-count', (c) => c.count === 0);
+      expect(b1.of('notifications:unread-count').every((c) => c.count === 1)).toBe(true);
+    } finally {
+      for (const s of [a1, a2, b1]) s.close();
+    }
+  });
+
+  it('refuses sockets without a valid token in the handshake', async () => {
+    expect(await connectError(t.url, {})).toBeInstanceOf(Error);
+    expect(await connectError(t.url, { token: 'garbage' })).toBeInstanceOf(Error);
+    const forged = new JwtService().sign({ sub: alice.id }, { secret: 'another-secret-of-sufficient-length-xxxxxxxx' });
+    expect(await connectError(t.url, { token: forged })).toBeInstanceOf(Error);
+    const expired = new JwtService().sign({ sub: alice.id, exp: Math.floor(Date.now() / 1000) - 10 }, { secret: t.server.config.jwtSecret });
+    expect(await connectError(t.url, { token: expired })).toBeInstanceOf(Error);
+    expect(await connectError(t.url, { token: alice.token })).toBeNull();
+  });
+
+  it('sends workflow:history to admins only', async () => {
+    const [adm, inv] = await Promise.all([connectSocket(t.url, admin.token), connectSocket(t.url, alice.token)]);
+    try {
+      t.get(NotificationsPusher).workflowHistory({ id: 'h1', ruleName: 'r' });
+      await adm.next('workflow:history', (h) => h.id === 'h1');
+      await sleep(200);
+      expect(inv.of('workflow:history')).toEqual([]);
+    } finally {
+      adm.close();
+      inv.close();
+    }
+  });
+
+  it('sends case:updated only to users who may see the case scope', async () => {
+    const hrOnly = await t.makeUser({ role: 'INVESTIGATOR', scopeCodes: ['HR'] });
+    const [all, hr] = await Promise.all([connectSocket(t.url, alice.token), connectSocket(t.url, hrOnly.token)]);
+    try {
+      const fin = await t.makeCase(admin, { scopeCode: 'FIN', title: 'fin case' });
+      const hrCase = await t.makeCase(admin, { scopeCode: 'HR', title: 'hr case' });
+      await all.next('case:updated', (c) => c.id === fin.id);
+      await hr.next('case:updated', (c) => c.id === hrCase.id);
+      await sleep(200);
+      expect(hr.of('case:updated').some((c) => c.id === fin.id)).toBe(false);
+    } finally {
+      all.close();
+      hr.close();
+    }
+  });
+
+  it('disconnects the sockets of a deactivated user at once', async () => {
+    const carol = await t.makeUser({ role: 'INVESTIGATOR' });
+    const s = await connectSocket(t.url, carol.token);
+    const gone = new Promise((resolve) => s.socket.once('disconnect', resolve));
+    await t.http().patch(`/api/v1/users/${carol.id}`).set(...bearer(admin)).send({ isActive: false }).expect(200);
+    await gone;
+    expect(await connectError(t.url, { token: carol.token })).toBeInstanceOf(Error);
+  });
+
+  it('pages with a stable cursor, filters unread, counts, marks read and mark-all-read', async () => {
+    const dave = await t.makeUser({ role: 'VIEWER' });
+    for (let i = 0; i < 7; i++) await notify(dave.id, `n${i}`);
+    const first = await t.http().get('/api/v1/notifications?limit=3').set(...bearer(dave)).expect(200);
+    expect(first.body.items.map((n: { title: string }) => n.title)).toEqual(['n6', 'n5', 'n4']);
+    // Inserts between pages must not shift the next page.
+    await notify(dave.id, 'late');
+    const second = await t.http().get(`/api/v1/notifications?limit=3&cursor=${first.body.nextCursor}`).set(...bearer(dave)).expect(200);
+    expect(second.body.items.map((n: { title: string }) => n.title)).toEqual(['n3', 'n2', 'n1']);
+    const third = await t.http().get(`/api/v1/notifications?limit=3&cursor=${second.body.nextCursor}`).set(...bearer(dave)).expect(200);
+    expect(third.body.items.map((n: { title: string }) => n.title)).toEqual(['n0']);
+    expect(third.body.nextCursor).toBeNull();
+
+    expect((await t.http().get('/api/v1/notifications/unread-count').set(...bearer(dave)).expect(200)).body).toEqual({ count: 8 });
+    await t.http().patch(`/api/v1/notifications/${first.body.items[0].id}/read`).set(...bearer(dave)).expect(200)
+      .expect((r) => expect(r.body).toMatchObject({ isRead: true }));
+    // Marking twice does not count twice.
+    await t.http().patch(`/api/v1/notifications/${first.body.items[0].id}/read`).set(...bearer(dave)).expect(200);
+    expect((await t.http().get('/api/v1/notifications/unread-count').set(...bearer(dave))).body).toEqual({ count: 7 });
+    const unread = await t.http().get('/api/v1/notifications?unreadOnly=true&limit=200').set(...bearer(dave)).expect(200);
+    expect(unread.body.items).toHaveLength(7);
+    expect((await t.http().post('/api/v1/notifications/mark-all-read').set(...bearer(dave)).expect(200)).body).toEqual({ updated: 7 });
+    expect((await t.http().get('/api/v1/notifications/unread-count').set(...bearer(dave))).body).toEqual({ count: 0 });
+  });
+
+  it('answers 401 / 404 / 400 as the contract says', async () => {
+    const [mine] = await notify(alice.id, 'private');
+    await t.http().get('/api/v1/notifications').expect(401);
+    await t.http().get('/api/v1/notifications/unread-count').expect(401);
+    await t.http().patch(`/api/v1/notifications/${mine.id}/read`).set(...bearer(bob)).expect(404);
+    await t.http().patch('/api/v1/notifications/not-a-uuid/read').set(...bearer(bob)).expect(400);
+    await t.http().get('/api/v1/notifications?cursor=!!!').set(...bearer(bob)).expect(400);
+    await t.http().get('/api/v1/notifications?cursor=Zm9vYmFy').set(...bearer(bob)).expect(400);
+    await t.http().get('/api/v1/notifications?limit=0').set(...bearer(bob)).expect(400);
+    await t.http().get('/api/v1/notifications?limit=201').set(...bearer(bob)).expect(400);
+    await t.http().get('/api/v1/notifications?unreadOnly=maybe').set(...bearer(bob)).expect(400);
+    const still = await t.sql<{ is_read: boolean }>('SELECT is_read FROM notifications WHERE id = $1', [mine.id]);
+    expect(still[0].is_read).toBe(false);
+  });
+
+  it('keeps preferences per user and stops toasting muted or low-priority notifications while still counting them', async () => {
+    const erin = await t.makeUser({ role: 'INVESTIGATOR' });
+    await t.http().get('/api/v1/notifications/preferences').set(...bearer(erin)).expect(200)
+      .expect((r) => expect(r.body).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null }));
+    await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
+      .send({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: null }).expect(200);
+    await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
+      .send({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: { start: '25:00', end: '07:00', timeZone: 'Europe/Paris' } }).expect(400);
+    await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
+      .send({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }).expect(400);
+    const s = await connectSocket(t.url, erin.token);
+    try {
+      await notify(erin.id, 'quiet one', 'LOW');
+      await notify(erin.id, 'loud one', 'URGENT');
+      const low = await s.next('notification', (n) => n.title === 'quiet one');
+      const urgent = await s.next('notification', (n) => n.title === 'loud one');
+      expect(low.toast).toBe(false);
+      expect(urgent.toast).toBe(true);
+      await eventually(async () => (await t.http().get('/api/v1/notifications/unread-count').set(...bearer(erin))).body.count === 2);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('notifications across two server processes on one database', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startTestApp({ databaseUrl: a.databaseUrl });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('a notification created in process A reaches the user socket connected to process B', async () => {
+    const user = await a.makeUser({ role: 'INVESTIGATOR' });
+    const onB = await connectSocket(b.url, user.token);
+    try {
+      await sleep(300);
+      await a.get(NotificationsService).createMany([{ userId: user.id, title: 'cross-process', message: 'hello from A' }]);
+      const n = await onB.next('notification', (x) => x.title === 'cross-process');
+      expect(n.userId).toBe(user.id);
+      await onB.next('notifications:unread-count', (c) => c.count === 1);
+    } finally {
+      onB.close();
+    }
+  });
+});

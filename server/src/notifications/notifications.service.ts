@@ -1,0 +1,170 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { NotificationPriority } from '../common/enums';
+import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { ListNotificationsQuery, NotificationPreferencesDto, NotificationView } from './dto/notification.dto';
+import { NotificationsPusher } from './notifications.pusher';
+import { DEFAULT_PREFERENCES, isValidTimeZone, shouldToast, type Preferences } from './quiet-hours';
+
+export interface NewNotification {
+  userId: string;
+  title: string;
+  message: string;
+  priority?: NotificationPriority;
+  entityType?: string | null;
+  entityId?: string | null;
+  linkUrl?: string | null;
+  /** The rule that sent it, so users can mute that rule. */
+  ruleId?: string | null;
+}
+
+interface Row {
+  id: string; user_id: string; title: string; message: string; priority: NotificationPriority; entity_type: string | null;
+  entity_id: string | null; link_url: string | null; rule_id: string | null; is_read: boolean; created_at: Date; read_at: Date | null;
+}
+
+const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
+
+function toView(r: Row): NotificationView {
+  return {
+    id: r.id, userId: r.user_id, title: r.title, message: r.message, priority: r.priority, entityType: r.entity_type,
+    entityId: r.entity_id, linkUrl: r.link_url, isRead: r.is_read, createdAt: new Date(r.created_at).toISOString(),
+    readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+  };
+}
+
+/**
+ * Stores notifications and keeps each user's unread counter in the same
+ * transaction; pushes to sockets only after that transaction commits.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly pusher: NotificationsPusher,
+  ) {}
+
+  /** One INSERT for any number of recipients, inside the caller's transaction when given. */
+  async createMany(items: NewNotification[], uow?: UnitOfWork): Promise<NotificationView[]> {
+    if (!items.length) return [];
+    return this.tx.run(async (u) => {
+      const rows: Row[] = await u.manager.query(
+        `INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
+         RETURNING ${COLUMNS}`,
+        [
+          items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message),
+          items.map((i) => i.priority ?? 'NORMAL'), items.map((i) => i.entityType ?? null), items.map((i) => i.entityId ?? null),
+          items.map((i) => i.linkUrl ?? null), items.map((i) => i.ruleId ?? null),
+        ],
+      );
+      const perUser = new Map<string, number>();
+      for (const r of rows) perUser.set(r.user_id, (perUser.get(r.user_id) ?? 0) + 1);
+      const counts: Array<{ user_id: string; unread_count: number }> = await u.manager.query(
+        `INSERT INTO notification_counters (user_id, unread_count)
+         SELECT * FROM unnest($1::uuid[], $2::int[])
+         ON CONFLICT (user_id) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
+         RETURNING user_id, unread_count`,
+        [[...perUser.keys()], [...perUser.values()]],
+      );
+      const views = rows.map(toView);
+      u.afterCommit(async () => {
+        const prefs = await this.preferencesOf([...perUser.keys()]);
+        for (const [view, row] of views.map((v, i) => [v, rows[i]] as const)) {
+          const toast = shouldToast(prefs.get(view.userId) ?? DEFAULT_PREFERENCES, view.priority, row.rule_id);
+          this.pusher.notification(view.userId, { ...view, toast });
+        }
+        for (const c of counts) this.pusher.unreadCount(c.user_id, c.unread_count);
+      });
+      return views;
+    }, uow);
+  }
+
+  async list(userId: string, query: ListNotificationsQuery): Promise<{ items: NotificationView[]; nextCursor: string | null }> {
+    const params: unknown[] = [userId, query.limit + 1];
+    let where = 'user_id = $1';
+    if (query.unreadOnly) where += ' AND NOT is_read';
+    if (query.cursor) {
+      const { createdAt, id } = decodeCursor(query.cursor);
+      params.push(createdAt, id);
+      where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toView),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+    };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const rows: Array<{ unread_count: number }> = await this.dataSource.query(
+      'SELECT unread_count FROM notification_counters WHERE user_id = $1', [userId]);
+    return rows[0]?.unread_count ?? 0;
+  }
+
+  async markRead(userId: string, id: string): Promise<NotificationView> {
+    const { view, count } = await this.tx.run(async (u) => {
+      const [rows] = await u.manager.query(
+        `UPDATE notifications SET is_read = true, read_at = now() WHERE id = $1 AND user_id = $2 AND NOT is_read RETURNING ${COLUMNS}`,
+        [id, userId]);
+      if (rows.length) return { view: toView(rows[0]), count: await this.adjustCounter(u, userId, -1) };
+      const existing: Row[] = await u.manager.query(`SELECT ${COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [id, userId]);
+      if (!existing.length) throw new NotFoundException('notification not found');
+      return { view: toView(existing[0]), count: undefined };
+    });
+    if (count !== undefined) this.pusher.unreadCount(userId, count);
+    return view;
+  }
+
+  async markAllRead(userId: string): Promise<{ updated: number }> {
+    const updated = await this.tx.run(async (u) => {
+      const [, n] = await u.manager.query(
+        `UPDATE notifications SET is_read = true, read_at = now() WHERE user_id = $1 AND NOT is_read`, [userId]);
+      await u.manager.query(`UPDATE notification_counters SET unread_count = 0 WHERE user_id = $1`, [userId]);
+      return Number(n);
+    });
+    this.pusher.unreadCount(userId, 0);
+    return { updated };
+  }
+
+  async preferences(userId: string): Promise<Preferences> {
+    return (await this.preferencesOf([userId])).get(userId) ?? DEFAULT_PREFERENCES;
+  }
+
+  async savePreferences(userId: string, dto: NotificationPreferencesDto): Promise<Preferences> {
+    if (dto.quietHours && !isValidTimeZone(dto.quietHours.timeZone)) {
+      throw new BadRequestException([`quietHours.timeZone: unknown time zone "${dto.quietHours.timeZone}"`]);
+    }
+    const prefs: Preferences = {
+      minToastPriority: dto.minToastPriority,
+      mutedRuleIds: [...new Set(dto.mutedRuleIds)],
+      quietHours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, timeZone: dto.quietHours.timeZone } : null,
+    };
+    await this.dataSource.query(
+      `INSERT INTO notification_preferences (user_id, min_toast_priority, muted_rule_ids, quiet_hours, updated_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (user_id) DO UPDATE SET min_toast_priority = EXCLUDED.min_toast_priority,
+         muted_rule_ids = EXCLUDED.muted_rule_ids, quiet_hours = EXCLUDED.quiet_hours, updated_at = now()`,
+      [userId, prefs.minToastPriority, prefs.mutedRuleIds, prefs.quietHours ? JSON.stringify(prefs.quietHours) : null]);
+    return prefs;
+  }
+
+  private async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
+    const rows: Array<{ user_id: string; min_toast_priority: NotificationPriority; muted_rule_ids: string[]; quiet_hours: Preferences['quietHours'] }> =
+      await this.dataSource.query(
+        `SELECT user_id, min_toast_priority, muted_rule_ids, quiet_hours FROM notification_preferences WHERE user_id = ANY($1)`, [userIds]);
+    return new Map(rows.map((r) => [r.user_id, { minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours }]));
+  }
+
+  private async adjustCounter(u: UnitOfWork, userId: string, delta: number): Promise<number> {
+    const [rows]: [Array<{ unread_count: number }>] = await u.manager.query(
+      `UPDATE notification_counters SET unread_count = GREATEST(unread_count + $2, 0) WHERE user_id = $1 RETURNING unread_count`,
+      [userId, delta]);
+    return rows[0]?.unread_count ?? 0;
+  }
+}
