@@ -12,14 +12,11 @@ export class AuthService {
   constructor(private readonly users: UsersService, private readonly tokens: TokenService) {}
 
   async login(email: string, password: string, address: string): Promise<{ accessToken: string; user: UserView }> {
-    this.throttle.assertAllowed(email, address);
+    this.throttle.begin(email, address);
     const user = await this.users.findByEmail(email.trim());
     const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-    if (!user || !ok || !user.isActive) {
-      this.throttle.recordFailure(email, address);
-      throw new UnauthorizedException('invalid email or password');
-    }
-    this.throttle.recordSuccess(email);
+    if (!user || !ok || !user.isActive) throw new UnauthorizedException('invalid email or password');
+    this.throttle.succeeded(email, address);
     return { accessToken: this.tokens.issue(user.id), user: toUserView(user) };
   }
 }
