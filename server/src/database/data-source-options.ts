@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
+import { SafeQueryLogger } from './query-logger';
 
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
   return {
@@ -10,7 +11,8 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new SafeQueryLogger(),
     extra: { max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
   };
 }

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, startTestApp, type TestApp, type TestUser } from '../../test/harness';
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+describe('users API', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let investigator: TestUser;
+  let viewer: TestUser;
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.makeUser({ role: 'ADMIN' });
+    investigator = await t.makeUser({ role: 'INVESTIGATOR' });
+    viewer = await t.makeUser({ role: 'VIEWER' });
+  });
+  afterAll(() => t.close());
+
+  const uniqueEmail = () => `person${++n}-${Date.now()}@test.local`;
+  const userCount = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM users'))[0].n);
+
+  it('an ADMIN creates a user (201, the contract shape, no password) who can then log in', async () => {
+    const email = uniqueEmail();
+    const res = await t.http().post('/api/v1/users').set(...bearer(admin))
+      .send({ email: `  ${email} `, name: ' Dana Investigator ', role: 'INVESTIGATOR', password: 'correct horse', scopeCodes: ['FIN', 'HR', 'FIN'] })
+      .expect(201);
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, name: 'Dana Investigator', role: 'INVESTIGATOR', isActive: true,
+      scopeCodes: ['FIN', 'HR'], createdAt: expect.any(String),
+    });
+    expect(Math.abs(Date.parse(res.body.createdAt) - Date.now())).toBeLessThan(60_000);
+    const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'correct horse' }).expect(200);
+    expect(login.body.user.id).toBe(res.body.id);
+  });
+
+  it('only an ADMIN may create users: INVESTIGATOR and VIEWER get 403, anonymous 401, and nothing is created', async () => {
+    const before = await userCount();
+    const body = { email: uniqueEmail(), name: 'X', role: 'VIEWER', password: 'password123' };
+    await t.http().post('/api/v1/users').set(...bearer(investigator)).send(body).expect(403);
+    await t.http().post('/api/v1/users').set(...bearer(viewer)).send(body).expect(403);
+    await t.http().post('/api/v1/users').send(body).expect(401);
+    expect(await userCount()).toBe(before);
+  });
+
+  it('a duplicate email answers 409, whatever its case', async () => {
+    const email = uniqueEmail();
+    await t.http().post('/api/v1/users').set(...bearer(admin)).send({ email, name: 'First', role: 'VIEWER', password: 'password123' }).expect(201);
+    const dup = await t.http().post('/api/v1/users').set(...bearer(admin))
+      .send({ email: email.toUpperCase(), name: 'Second', role: 'ADMIN', password: 'password123' }).expect(409);
+    expect(dup.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+    const rows = await t.sql('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('concurrent creates with the same email: one 201, the rest 409', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) =>
+      t.http().post('/api/v1/users').set(...bearer(admin))
+        .send({ email: i % 2 ? email.toUpperCase() : email, name: `Racer ${i}`, role: 'VIEWER', password: 'password123' })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+  });
+
+  it('rejects invalid input with 400 naming the problem, and creates nothing', async () => {
+    const before = await userCount();
+    const valid = { email: uniqueEmail(), name: 'Valid', role: 'VIEWER', password: 'password123' };
+    const bad: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...valid, isAdmin: true }, /isAdmin/],
+      [{ ...valid, passwordHash: 'scrypt$1$1$1$a$b' }, /passwordHash/],
+      [{ ...valid, role: 'SUPERUSER' }, /role/],
+      [{ ...valid, role: 'admin' }, /role/],
+      [{ ...valid, email: 'not-an-email' }, /email/],
+      [{ ...valid, email: undefined }, /email/],
+      [{ ...valid, password: 'short' }, /password/],
+      [{ ...valid, password: 12345678 }, /password/],
+      [{ ...valid, name: '' }, /name/],
+      [{ ...valid, name: '   ' }, /name/],
+      [{ ...valid, scopeCodes: ['fin'] }, /scopeCodes/],
+      [{ ...valid, scopeCodes: ['F'] }, /scopeCodes/],
+      [{ ...valid, scopeCodes: 'FIN' }, /scopeCodes/],
+      [{ ...valid, scopeCodes: [42] }, /scopeCodes/],
+    ];
+    for (const [body, naming] of bad) {
+      const res = await t.http().post('/api/v1/users').set(...bearer(admin)).send(body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect([res.body.message].flat().join('; ')).toMatch(naming);
+    }
+    expect(await userCount()).toBe(before);
+  });
+
+  it('PATCH changes name, role, isActive and scopeCodes, and validates them', async () => {
+    const user = await t.makeUser({ role: 'VIEWER' });
+    const patch = (body: Record<string, unknown>) => t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send(body);
+
+    const res = await patch({ name: '  New Name ', role: 'INVESTIGATOR', scopeCodes: ['OPS'] }).expect(200);
+    expect(res.body).toMatchObject({ id: user.id, email: user.email, name: 'New Name', role: 'INVESTIGATOR', isActive: true, scopeCodes: ['OPS'] });
+    expect((await patch({ isActive: false }).expect(200)).body.isActive).toBe(false);
+    expect((await patch({ isActive: true, scopeCodes: [] }).expect(200)).body).toMatchObject({ isActive: true, scopeCodes: [] });
+
+    for (const body of [{ role: 'BOSS' }, { isActive: 'no' }, { scopeCodes: ['lower'] }, { name: '' }, { email: 'x@y.io' }, { password: 'newpassword' }]) {
+      const bad = await patch(body);
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+    }
+    // Stored as last set, and the new role and scopes apply to the user's own token.
+    const me = await t.http().get('/api/v1/auth/me').set(...bearer(user)).expect(200);
+    expect(me.body).toMatchObject({ name: 'New Name', role: 'INVESTIGATOR', scopeCodes: [], isActive: true, email: user.email });
+  });
+
+  it('scopeCodes on PATCH take effect on what the user sees', async () => {
+    const user = await t.makeUser({ role: 'INVESTIGATOR' });
+    const hr = await t.makeCase(admin, { scopeCode: 'HR' });
+    await t.http().get(`/api/v1/cases/${hr.id}`).set(...bearer(user)).expect(200);
+    await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ scopeCodes: ['FIN'] }).expect(200);
+    await t.http().get(`/api/v1/cases/${hr.id}`).set(...bearer(user)).expect(404);
+  });
+
+  it('only an ADMIN may PATCH users', async () => {
+    await t.http().patch(`/api/v1/users/${viewer.id}`).set(...bearer(investigator)).send({ role: 'ADMIN' }).expect(403);
+    await t.http().patch(`/api/v1/users/${viewer.id}`).set(...bearer(viewer)).send({ role: 'ADMIN' }).expect(403);
+    await t.http().patch(`/api/v1/users/${viewer.id}`).send({ role: 'ADMIN' }).expect(401);
+    const [row] = await t.sql<{ role: string }>('SELECT role FROM users WHERE id = $1', [viewer.id]);
+    expect(row.role).toBe('VIEWER');
+  });
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    const unknown = await t.http().patch(`/api/v1/users/${UNKNOWN_ID}`).set(...bearer(admin)).send({ name: 'x' }).expect(404);
+    expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    await t.http().patch('/api/v1/users/not-a-uuid').set(...bearer(admin)).send({ name: 'x' }).expect(400);
+  });
+
+  it('GET /users answers any signed-in role with {items, total}, newest first, paginated', async () => {
+    for (const who of [admin, investigator, viewer]) {
+      const res = await t.http().get('/api/v1/users').set(...bearer(who)).expect(200);
+      expect(Object.keys(res.body).sort()).toEqual(['items', 'total']);
+      expect(res.body.total).toBe(await userCount());
+    }
+    await t.http().get('/api/v1/users').expect(401);
+
+    const total = await userCount();
+    const page1 = await t.http().get('/api/v1/users?limit=2&offset=0').set(...bearer(viewer)).expect(200);
+    const page2 = await t.http().get('/api/v1/users?limit=2&offset=2').set(...bearer(viewer)).expect(200);
+    const all = await t.http().get('/api/v1/users?limit=200').set(...bearer(viewer)).expect(200);
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.total).toBe(total);
+    expect(all.body.items).toHaveLength(total);
+    expect([...page1.body.items, ...page2.body.items].map((u: { id: string }) => u.id)).toEqual(all.body.items.slice(0, 4).map((u: { id: string }) => u.id));
+    const created = all.body.items.map((u: { createdAt: string }) => Date.parse(u.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    for (const u of all.body.items) expect(Object.keys(u).sort()).toEqual(['createdAt', 'email', 'id', 'isActive', 'name', 'role', 'scopeCodes']);
+
+    for (const q of ['limit=0', 'limit=201', 'offset=-1', 'limit=abc', 'bogus=1']) {
+      const res = await t.http().get(`/api/v1/users?${q}`).set(...bearer(admin));
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+    }
+  });
+});
