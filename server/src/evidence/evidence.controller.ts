@@ -10,9 +10,11 @@ import { PageQuery } from '../common/list';
 import { EvidenceService } from './evidence.service';
 import type { StoredFile } from './evidence-storage';
 
-function contentDisposition(filename: string): string {
+/** RFC 6266: an ASCII fallback plus the exact name as an RFC 5987 ext-value (whose attr-chars exclude ' ( ) *). */
+export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 @ApiTags('evidence')

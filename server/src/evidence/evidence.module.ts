@@ -23,6 +23,8 @@ const storageProvider = {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         storage: storageProvider.useFactory(config),
+        // Browsers send file names as raw UTF-8; busboy's default (latin1) would mangle every non-ASCII name.
+        defParamCharset: 'utf8',
         limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 5, fieldSize: 64 * 1024, parts: 8 },
       }),
     }),
