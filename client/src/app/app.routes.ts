@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { roleGuard, signedInGuard, signedOutGuard } from './auth/auth.guards';
+import { leaveRuleEditorGuard } from './workflows/rule-editor/leave-rule-editor.guard';
 
 export const routes: Routes = [
   {
@@ -36,11 +37,13 @@ export const routes: Routes = [
           {
             path: 'rules/new',
             title: 'New rule',
+            canDeactivate: [leaveRuleEditorGuard],
             loadComponent: () => import('./workflows/rule-editor/rule-editor.page').then((m) => m.RuleEditorPage),
           },
           {
             path: 'rules/:id',
             title: 'Edit rule',
+            canDeactivate: [leaveRuleEditorGuard],
             loadComponent: () => import('./workflows/rule-editor/rule-editor.page').then((m) => m.RuleEditorPage),
           },
           {

@@ -22,7 +22,7 @@ import { LiveSocket } from '../core/live-socket';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
 import { Case, CaseFilters } from './case.models';
-import { NewCaseDialog } from './new-case.dialog';
+import { NewCaseDialog, SCOPE_CODE_PATTERN } from './new-case.dialog';
 
 @Component({
   selector: 'app-case-list-page',
@@ -96,7 +96,12 @@ export class CaseListPage implements OnInit {
     if (!quiet) this.loading.set(true);
     this.loadFailed.set(false);
     const raw = this.filters.getRawValue();
-    const filters: CaseFilters = { ...raw, scopeCode: raw.scopeCode.trim().toUpperCase() } as CaseFilters;
+    const scopeCode = raw.scopeCode.trim().toUpperCase();
+    const filters: CaseFilters = {
+      ...raw,
+      // The server refuses a partial scope code; filter only once it is a whole one.
+      scopeCode: SCOPE_CODE_PATTERN.test(scopeCode) ? scopeCode : '',
+    } as CaseFilters;
     this.request = this.api
       .list(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
       .subscribe({

@@ -12,10 +12,12 @@ export interface AppNotification {
   isRead: boolean;
   createdAt: string;
   readAt: string | null;
-  /** Not in the contract's base shape; honoured when the server marks a notification as muted or quiet. */
-  muted?: boolean;
-  quiet?: boolean;
-  suppressToast?: boolean;
+  /**
+   * Set by the server on live `notification` events: false when the user's preferences (priority, muted rule,
+   * quiet hours) say this one should not pop up. Absent on notifications read over HTTP.
+   */
+  toast?: boolean;
+  /** The rule that sent it, when the server includes it (muted rules are then honoured here too). */
   ruleId?: string | null;
 }
 

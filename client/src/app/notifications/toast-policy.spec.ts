@@ -24,9 +24,9 @@ describe('shouldToast', () => {
     expect(shouldToast({ ...base, priority: 'URGENT' }, { ...prefs, minToastPriority: 'URGENT' })).toBe(true);
   });
 
-  it('skips muted, quiet, read and muted-rule notifications', () => {
-    expect(shouldToast({ ...base, muted: true }, prefs)).toBe(false);
-    expect(shouldToast({ ...base, quiet: true }, prefs)).toBe(false);
+  it('skips what the server marked toast:false, read and muted-rule notifications', () => {
+    expect(shouldToast({ ...base, toast: false }, prefs)).toBe(false);
+    expect(shouldToast({ ...base, toast: true }, prefs)).toBe(true);
     expect(shouldToast({ ...base, isRead: true }, prefs)).toBe(false);
     expect(shouldToast({ ...base, ruleId: 'r-muted' }, prefs)).toBe(false);
     expect(shouldToast({ ...base, ruleId: 'r-other' }, prefs)).toBe(true);

@@ -10,7 +10,7 @@ export function shouldToast(
   now: Date = new Date(),
 ): boolean {
   if (notification.isRead) return false;
-  if (notification.muted || notification.quiet || notification.suppressToast) return false;
+  if (notification.toast === false) return false;
   if (priorityRank(notification.priority) < priorityRank(preferences.minToastPriority)) return false;
   if (notification.ruleId && preferences.mutedRuleIds.includes(notification.ruleId)) return false;
   if (preferences.quietHours && isWithinQuietHours(preferences.quietHours, now)) return false;

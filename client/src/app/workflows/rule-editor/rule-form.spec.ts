@@ -189,7 +189,8 @@ describe('validation follows the chosen kinds', () => {
 describe('ops filtered by field', () => {
   it('offers only ops that fit the field', () => {
     expect(opsForField('status', meta)).toEqual(['eq', 'neq', 'in', 'notIn']);
-    expect(opsForField('tags', meta)).toEqual(['contains', 'isEmpty', 'isNotEmpty']);
+    expect(opsForField('tags', meta)).toEqual(['in', 'notIn', 'contains', 'isEmpty', 'isNotEmpty']);
+    expect(opsForField('title', meta)).not.toContain('gt');
     expect(opsForField('evidenceCount', meta)).toEqual(['eq', 'neq', 'gt', 'lt']);
     expect(opsForField('createdAt', meta)).not.toContain('eq');
     expect(opsForField('nope', meta)).toEqual([]);

@@ -1,0 +1,30 @@
+import { HistoryFilters, HistoryOutcome } from '../workflows/workflows-api';
+import { HistoryEntry } from '../workflows/workflow.models';
+
+export function outcomeOf(entry: Pick<HistoryEntry, 'success' | 'skippedReason'>): Exclude<HistoryOutcome, ''> {
+  if (entry.skippedReason) return 'skipped';
+  return entry.success ? 'success' : 'failed';
+}
+
+/** Start of the picked day (local) as ISO, for ?from=. */
+export function startOfDayIso(date: Date | null): string | undefined {
+  if (!date) return undefined;
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).toISOString();
+}
+
+/** End of the picked day (local) as ISO, for ?to=. */
+export function endOfDayIso(date: Date | null): string | undefined {
+  if (!date) return undefined;
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate(), 23, 59, 59, 999).toISOString();
+}
+
+/** Whether a row pushed over the socket belongs in the table under these filters. */
+export function matchesHistoryFilters(entry: HistoryEntry, filters: HistoryFilters): boolean {
+  if (filters.ruleId && entry.ruleId !== filters.ruleId) return false;
+  if (filters.caseId?.trim() && entry.caseId !== filters.caseId.trim()) return false;
+  if (filters.outcome && outcomeOf(entry) !== filters.outcome) return false;
+  const at = Date.parse(entry.createdAt);
+  if (filters.from && at < Date.parse(filters.from)) return false;
+  if (filters.to && at > Date.parse(filters.to)) return false;
+  return true;
+}

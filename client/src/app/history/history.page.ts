@@ -1,0 +1,202 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { DatePipe, JsonPipe } from '@angular/common';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Subscription, debounceTime } from 'rxjs';
+import { errorText, httpStatus } from '../core/api-errors';
+import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { LiveSocket } from '../core/live-socket';
+import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
+import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
+import { endOfDayIso, matchesHistoryFilters, outcomeOf, startOfDayIso } from './history-filters';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Component({
+  selector: 'app-history-page',
+  imports: [
+    DatePipe,
+    JsonPipe,
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatDatepickerModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatTableModule,
+    MatTooltipModule,
+    EnumLabelPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './history.page.html',
+  styleUrl: './history.page.scss',
+})
+export class HistoryPage implements OnInit {
+  private readonly api = inject(WorkflowsApi);
+  private readonly socket = inject(LiveSocket);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly columns = ['expand', 'createdAt', 'rule', 'case', 'event', 'outcome', 'depth', 'duration', 'tools'];
+  protected readonly outcomes: Exclude<HistoryOutcome, ''>[] = ['success', 'failed', 'skipped'];
+
+  protected readonly filters = new FormGroup({
+    ruleId: new FormControl('', { nonNullable: true }),
+    caseId: new FormControl('', { nonNullable: true, validators: [Validators.pattern(UUID)] }),
+    outcome: new FormControl<HistoryOutcome>('', { nonNullable: true }),
+    from: new FormControl<Date | null>(null),
+    to: new FormControl<Date | null>(null),
+  });
+
+  protected readonly rules = signal<WorkflowRule[]>([]);
+  protected readonly rows = signal<HistoryEntry[]>([]);
+  protected readonly total = signal(0);
+  protected readonly loading = signal(false);
+  protected readonly loadFailed = signal(false);
+  protected readonly pageIndex = signal(0);
+  protected readonly pageSize = signal(25);
+  protected readonly expandedId = signal<string | null>(null);
+  protected readonly retrying = signal<string | null>(null);
+  protected readonly freshIds = signal<ReadonlySet<string>>(new Set());
+  /** The server filters success/failed; "skipped" is narrowed on the page. */
+  protected readonly visibleRows = computed(() =>
+    this.activeOutcome() === 'skipped' ? this.rows().filter((r) => r.skippedReason) : this.rows(),
+  );
+  private readonly activeOutcome = signal<HistoryOutcome>('');
+  private request: Subscription | null = null;
+
+  ngOnInit(): void {
+    const query = this.route.snapshot.queryParamMap;
+    this.filters.patchValue(
+      {
+        ruleId: query.get('ruleId') ?? '',
+        caseId: query.get('caseId') ?? '',
+        outcome: (query.get('outcome') as HistoryOutcome | null) ?? '',
+      },
+      { emitEvent: false },
+    );
+    this.api.rules().subscribe({ next: (rules) => this.rules.set(rules), error: () => undefined });
+    this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed(this.destroyRef)).subscribe(() => {
+      if (this.filters.invalid) return;
+      this.pageIndex.set(0);
+      this.syncUrl();
+      this.load();
+    });
+    this.socket
+      .on<HistoryEntry>('workflow:history')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((entry) => this.receive(entry));
+    this.load();
+  }
+
+  protected load(): void {
+    this.request?.unsubscribe();
+    this.loading.set(true);
+    this.loadFailed.set(false);
+    const filters = this.currentFilters();
+    this.activeOutcome.set(filters.outcome ?? '');
+    this.request = this.api
+      .history(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
+      .subscribe({
+        next: (res) => {
+          this.rows.set(res.items);
+          this.total.set(res.total);
+          this.loading.set(false);
+        },
+        error: () => {
+          this.loading.set(false);
+          this.loadFailed.set(true);
+        },
+      });
+  }
+
+  protected onPage(event: PageEvent): void {
+    this.pageIndex.set(event.pageIndex);
+    this.pageSize.set(event.pageSize);
+    this.load();
+  }
+
+  protected clearFilters(): void {
+    this.filters.reset({ ruleId: '', caseId: '', outcome: '', from: null, to: null });
+  }
+
+  protected filterByCase(caseId: string | null): void {
+    if (caseId) this.filters.patchValue({ caseId });
+  }
+
+  protected toggle(row: HistoryEntry): void {
+    this.expandedId.update((id) => (id === row.id ? null : row.id));
+  }
+
+  protected outcome(row: HistoryEntry): string {
+    return outcomeOf(row);
+  }
+
+  protected retry(row: HistoryEntry, event: Event): void {
+    event.stopPropagation();
+    this.retrying.set(row.id);
+    this.api.retry(row.id).subscribe({
+      next: (created) => {
+        this.retrying.set(null);
+        this.receive(created);
+        this.snackBar.open(`Retried: the new run ${created.success ? 'succeeded' : 'failed again'}`, undefined, {
+          duration: 4000,
+        });
+      },
+      error: (err: unknown) => {
+        this.retrying.set(null);
+        const message =
+          httpStatus(err) === 409 ? 'This run already succeeded or was retried.' : `Retry failed: ${errorText(err)}`;
+        this.snackBar.open(message, 'Dismiss', { duration: 6000 });
+      },
+    });
+  }
+
+  /** A row pushed over the socket (or returned by a retry): prepend it when page 1 is showing and it fits the filters. */
+  private receive(entry: HistoryEntry): void {
+    if (this.pageIndex() !== 0 || !matchesHistoryFilters(entry, this.currentFilters())) return;
+    if (this.rows().some((r) => r.id === entry.id)) return;
+    this.rows.update((rows) => [entry, ...rows].slice(0, this.pageSize()));
+    this.total.update((total) => total + 1);
+    this.freshIds.update((ids) => new Set([...ids, entry.id]));
+    setTimeout(() => this.freshIds.update((ids) => new Set([...ids].filter((id) => id !== entry.id))), 4000);
+  }
+
+  private currentFilters(): HistoryFilters {
+    const raw = this.filters.getRawValue();
+    return {
+      ruleId: raw.ruleId || undefined,
+      caseId: UUID.test(raw.caseId.trim()) ? raw.caseId.trim() : undefined,
+      outcome: raw.outcome,
+      from: startOfDayIso(raw.from),
+      to: endOfDayIso(raw.to),
+    };
+  }
+
+  private syncUrl(): void {
+    const raw = this.filters.getRawValue();
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      replaceUrl: true,
+      queryParams: { ruleId: raw.ruleId || null, caseId: raw.caseId || null, outcome: raw.outcome || null },
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import { MatButtonModule } from '@angular/material/button';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { startWith } from 'rxjs';
+import { AuthSession } from '../auth/auth-session';
+import { NOTIFICATION_PRIORITIES, NotificationPriority } from '../core/api-models';
+import { errorMessages } from '../core/api-errors';
+import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { applyServerErrors, resolveInside } from '../core/server-validation';
+import { NotificationStore } from '../notifications/notification-store';
+import { NotificationsApi } from '../notifications/notifications-api';
+import { NotificationPreferences } from '../notifications/notification.models';
+import { WorkflowsApi } from '../workflows/workflows-api';
+import { WorkflowRule } from '../workflows/workflow.models';
+import { browserTimeZone, supportedTimeZones } from './time-zones';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+@Component({
+  selector: 'app-settings-page',
+  imports: [
+    ReactiveFormsModule,
+    MatAutocompleteModule,
+    MatButtonModule,
+    MatChipsModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    EnumLabelPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './settings.page.html',
+  styleUrl: './settings.page.scss',
+})
+export class SettingsPage implements OnInit {
+  private readonly api = inject(NotificationsApi);
+  private readonly workflows = inject(WorkflowsApi);
+  private readonly store = inject(NotificationStore);
+  private readonly snackBar = inject(MatSnackBar);
+  protected readonly session = inject(AuthSession);
+
+  protected readonly priorities = NOTIFICATION_PRIORITIES;
+  protected readonly timeZones = supportedTimeZones();
+  protected readonly rules = signal<WorkflowRule[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly saving = signal(false);
+  protected readonly formErrors = signal<string[]>([]);
+
+  protected readonly form = new FormGroup({
+    minToastPriority: new FormControl<NotificationPriority>('LOW', { nonNullable: true }),
+    mutedRuleIds: new FormControl<string[]>([], { nonNullable: true }),
+    quietEnabled: new FormControl(false, { nonNullable: true }),
+    quietHours: new FormGroup({
+      start: new FormControl('22:00', { nonNullable: true, validators: [Validators.required, Validators.pattern(HHMM)] }),
+      end: new FormControl('07:00', { nonNullable: true, validators: [Validators.required, Validators.pattern(HHMM)] }),
+      timeZone: new FormControl(browserTimeZone(), { nonNullable: true, validators: [Validators.required] }),
+    }),
+  });
+
+  private readonly timeZoneText = toSignal(
+    this.form.controls.quietHours.controls.timeZone.valueChanges.pipe(startWith('')),
+    { initialValue: '' },
+  );
+  protected readonly timeZoneOptions = computed(() => {
+    const text = (this.timeZoneText() ?? '').toLowerCase();
+    const zones = this.timeZones;
+    if (!text || zones.some((z) => z.toLowerCase() === text)) return zones;
+    return zones.filter((z) => z.toLowerCase().includes(text));
+  });
+
+  ngOnInit(): void {
+    this.form.controls.quietEnabled.valueChanges.subscribe((on) => this.applyQuietEnabled(on));
+    this.api.preferences().subscribe({
+      next: (prefs) => {
+        this.show(prefs);
+        this.loading.set(false);
+      },
+      error: () => this.loading.set(false),
+    });
+    if (this.session.isAdmin()) {
+      this.workflows.rules().subscribe({ next: (rules) => this.rules.set(rules), error: () => undefined });
+    }
+  }
+
+  protected ruleName(id: string): string {
+    return this.rules().find((r) => r.id === id)?.name ?? id;
+  }
+
+  protected unmute(id: string): void {
+    const ids = this.form.controls.mutedRuleIds.value.filter((v) => v !== id);
+    this.form.controls.mutedRuleIds.setValue(ids);
+    this.form.markAsDirty();
+  }
+
+  protected save(): void {
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const raw = this.form.getRawValue();
+    const preferences: NotificationPreferences = {
+      minToastPriority: raw.minToastPriority,
+      mutedRuleIds: raw.mutedRuleIds,
+      quietHours: raw.quietEnabled ? { ...raw.quietHours } : null,
+    };
+    this.saving.set(true);
+    this.formErrors.set([]);
+    this.api.savePreferences(preferences).subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.store.setPreferences(saved);
+        this.show(saved);
+        this.snackBar.open('Notification settings saved', undefined, { duration: 3000 });
+      },
+      error: (err: unknown) => {
+        this.saving.set(false);
+        this.formErrors.set(applyServerErrors(errorMessages(err), resolveInside(this.form)));
+      },
+    });
+  }
+
+  private show(prefs: NotificationPreferences): void {
+    this.form.reset({
+      minToastPriority: prefs.minToastPriority,
+      mutedRuleIds: [...(prefs.mutedRuleIds ?? [])],
+      quietEnabled: !!prefs.quietHours,
+      quietHours: prefs.quietHours ?? { start: '22:00', end: '07:00', timeZone: browserTimeZone() },
+    });
+    this.applyQuietEnabled(!!prefs.quietHours);
+  }
+
+  private applyQuietEnabled(on: boolean): void {
+    const group = this.form.controls.quietHours;
+    if (on) group.enable({ emitEvent: false });
+    else group.disable({ emitEvent: false });
+  }
+}

@@ -1,0 +1,113 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, input, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { catchError, debounceTime, distinctUntilChanged, filter, of, switchMap } from 'rxjs';
+import { CasesApi } from '../../cases/cases-api';
+import { Case } from '../../cases/case.models';
+import { CaseStatus, EventName } from '../../core/api-models';
+import { errorText } from '../../core/api-errors';
+import { EnumLabelPipe } from '../../core/enum-label.pipe';
+import { WorkflowsApi } from '../workflows-api';
+import { DryRunRequest, DryRunResult, WorkflowMeta } from '../workflow.models';
+
+/** POST /rules/:id/test against a real case: would the saved rule match, and what would it do? */
+@Component({
+  selector: 'app-dry-run-panel',
+  imports: [
+    ReactiveFormsModule,
+    MatAutocompleteModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    EnumLabelPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './dry-run-panel.html',
+  styleUrl: './dry-run-panel.scss',
+})
+export class DryRunPanel implements OnInit {
+  private readonly cases = inject(CasesApi);
+  private readonly workflows = inject(WorkflowsApi);
+  private readonly destroyRef = inject(DestroyRef);
+
+  readonly ruleId = input.required<string>();
+  readonly meta = input.required<WorkflowMeta>();
+  /** True when the editor has unsaved changes (the dry run uses the saved rule). */
+  readonly hasUnsavedChanges = input(false);
+
+  protected readonly caseSearch = new FormControl<string | Case>('', { nonNullable: true });
+  protected readonly eventForm = inject(NonNullableFormBuilder).group({
+    simulate: [false],
+    name: ['case.status_changed' as EventName],
+    fromStatus: ['' as CaseStatus | ''],
+    toStatus: ['' as CaseStatus | ''],
+  });
+  protected readonly suggestions = signal<Case[]>([]);
+  protected readonly running = signal(false);
+  protected readonly result = signal<DryRunResult | null>(null);
+  protected readonly error = signal<string | null>(null);
+
+  ngOnInit(): void {
+    this.caseSearch.valueChanges
+      .pipe(
+        filter((value): value is string => typeof value === 'string'),
+        debounceTime(250),
+        distinctUntilChanged(),
+        switchMap((q) =>
+          this.cases.list({ q: q.trim() }, { limit: 10, offset: 0 }).pipe(catchError(() => of({ items: [], total: 0 }))),
+        ),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((res) => this.suggestions.set(res.items));
+    this.caseSearch.setValue('');
+  }
+
+  protected displayCase(value: Case | string | null): string {
+    if (!value) return '';
+    return typeof value === 'string' ? value : `${value.caseNumber} — ${value.title}`;
+  }
+
+  protected selectedCase(): Case | null {
+    const value = this.caseSearch.value;
+    return typeof value === 'object' ? value : null;
+  }
+
+  protected run(): void {
+    const picked = this.selectedCase();
+    if (!picked) return;
+    const request: DryRunRequest = { caseId: picked.id };
+    const event = this.eventForm.getRawValue();
+    if (event.simulate) {
+      request.event = { name: event.name };
+      if (event.name === 'case.status_changed') {
+        if (event.fromStatus) request.event.fromStatus = event.fromStatus;
+        if (event.toStatus) request.event.toStatus = event.toStatus;
+      }
+    }
+    this.running.set(true);
+    this.error.set(null);
+    this.result.set(null);
+    this.workflows.dryRun(this.ruleId(), request).subscribe({
+      next: (result) => {
+        this.running.set(false);
+        this.result.set(result);
+      },
+      error: (err: unknown) => {
+        this.running.set(false);
+        this.error.set(errorText(err));
+      },
+    });
+  }
+}

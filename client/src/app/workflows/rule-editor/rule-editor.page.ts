@@ -1,0 +1,196 @@
+import { ChangeDetectionStrategy, Component, OnInit, effect, inject, input, signal, untracked } from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { ReactiveFormsModule } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTabsModule } from '@angular/material/tabs';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Observable } from 'rxjs';
+import { errorMessages, errorText, httpStatus } from '../../core/api-errors';
+import { ChipListInput, uppercaseChip } from '../../core/chip-list-input';
+import { confirmAction } from '../../core/confirm-dialog';
+import { EnumLabelPipe } from '../../core/enum-label.pipe';
+import { applyServerErrors, clearServerErrors } from '../../core/server-validation';
+import { UsersDirectory } from '../../core/users-directory';
+import { RevisionsPanel } from '../revisions/revisions-panel';
+import { describeTrigger } from '../trigger-summary';
+import { WorkflowMetaStore } from '../workflow-meta';
+import { WorkflowsApi } from '../workflows-api';
+import { WorkflowRule } from '../workflow.models';
+import { ActionList } from './action-list';
+import { DryRunPanel } from './dry-run-panel';
+import { RuleForm, buildRulePayload, controlForServerPath, createRuleForm } from './rule-form';
+import { RuleSaveError, saveExistingRule } from './rule-save';
+import { TriggerEditor } from './trigger-editor';
+
+/** Create (/workflows/rules/new) or edit (/workflows/rules/:id) a rule, test it, and browse its revisions. */
+@Component({
+  selector: 'app-rule-editor-page',
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    MatTabsModule,
+    MatTooltipModule,
+    EnumLabelPipe,
+    ChipListInput,
+    TriggerEditor,
+    ActionList,
+    DryRunPanel,
+    RevisionsPanel,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './rule-editor.page.html',
+  styleUrl: './rule-editor.page.scss',
+})
+export class RuleEditorPage implements OnInit {
+  private readonly api = inject(WorkflowsApi);
+  private readonly router = inject(Router);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly dialog = inject(MatDialog);
+  private readonly title = inject(Title);
+  private readonly users = inject(UsersDirectory);
+  protected readonly metaStore = inject(WorkflowMetaStore);
+
+  /** Route parameter :id; absent on /workflows/rules/new. */
+  readonly id = input<string>();
+
+  protected readonly rule = signal<WorkflowRule | null>(null);
+  protected readonly form = signal<RuleForm>(createRuleForm());
+  protected readonly loading = signal(false);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly formErrors = signal<string[]>([]);
+  protected readonly revisionsVersion = signal(0);
+  protected readonly uppercase = uppercaseChip;
+
+  constructor() {
+    effect((onCleanup) => {
+      const id = this.id();
+      untracked(() => {
+        if (!id) {
+          this.rule.set(null);
+          this.form.set(createRuleForm());
+          this.title.setTitle('New rule · AuditCaseOS Workflows');
+          return;
+        }
+        this.loading.set(true);
+        this.loadError.set(null);
+        const sub = this.api.rule(id).subscribe({
+          next: (rule) => {
+            this.loading.set(false);
+            this.showRule(rule);
+          },
+          error: (err: unknown) => {
+            this.loading.set(false);
+            this.loadError.set(httpStatus(err) === 404 ? 'This rule does not exist (any more).' : errorText(err));
+          },
+        });
+        onCleanup(() => sub.unsubscribe());
+      });
+    });
+  }
+
+  ngOnInit(): void {
+    this.metaStore.ensureLoaded();
+    this.users.ensureLoaded();
+  }
+
+  /** Used by the unsaved-changes guard. */
+  hasUnsavedChanges(): boolean {
+    return this.form().dirty && !this.saving();
+  }
+
+  protected triggerSummary(): string {
+    const value = this.form().getRawValue();
+    return describeTrigger(value.triggerType, buildRulePayload(value, this.metaStore.meta()).triggerConfig);
+  }
+
+  protected save(): void {
+    const form = this.form();
+    clearServerErrors(form);
+    this.formErrors.set([]);
+    if (form.invalid) {
+      form.markAllAsTouched();
+      this.formErrors.set(['Some fields need attention — they are highlighted below.']);
+      return;
+    }
+    const meta = this.metaStore.meta();
+    const saved = this.rule();
+    this.saving.set(true);
+    const request: Observable<WorkflowRule> = saved
+      ? saveExistingRule(this.api, saved, form, meta)
+      : this.api.createRule(buildRulePayload(form.getRawValue(), meta));
+
+    request.subscribe({
+      next: (rule) => {
+        this.saving.set(false);
+        this.snackBar.open(saved ? `${rule.name} saved` : `${rule.name} created`, undefined, { duration: 3000 });
+        if (saved) {
+          this.showRule(rule);
+        } else {
+          form.markAsPristine();
+          void this.router.navigate(['/workflows/rules', rule.id], { replaceUrl: true });
+        }
+      },
+      error: (err: unknown) => {
+        this.saving.set(false);
+        const messages = err instanceof RuleSaveError ? err.messages : errorMessages(err);
+        const status = httpStatus(err instanceof RuleSaveError ? err.httpError : err);
+        const unplaced = applyServerErrors(messages, (path) => controlForServerPath(form, path));
+        const lead = status === 409 ? ['A rule with this name already exists.'] : [];
+        this.formErrors.set([...lead, ...unplaced.filter((m) => !(status === 409 && lead.length && /exist/i.test(m)))]);
+        if (!this.formErrors().length && messages.length) this.formErrors.set(['The server refused some fields — see the highlighted fields below.']);
+        // Part of an existing rule may have been saved: keep the edits, but plan the next save against what the server has.
+        if (saved) this.api.rule(saved.id).subscribe({ next: (fresh) => this.rule.set(fresh), error: () => undefined });
+      },
+    });
+  }
+
+  protected delete(): void {
+    const rule = this.rule();
+    if (!rule) return;
+    confirmAction(this.dialog, {
+      title: `Delete “${rule.name}”?`,
+      message: 'The rule and its actions are deleted. Its run history is kept.',
+      confirmLabel: 'Delete rule',
+      destructive: true,
+    }).subscribe((confirmed) => {
+      if (!confirmed) return;
+      this.api.deleteRule(rule.id).subscribe({
+        next: () => {
+          this.form().markAsPristine();
+          this.snackBar.open(`${rule.name} deleted`, undefined, { duration: 3000 });
+          void this.router.navigate(['/workflows']);
+        },
+        error: (err: unknown) => this.snackBar.open(`Delete failed: ${errorText(err)}`, 'Dismiss'),
+      });
+    });
+  }
+
+  protected onRestored(rule: WorkflowRule): void {
+    this.showRule(rule);
+  }
+
+  private showRule(rule: WorkflowRule): void {
+    this.rule.set(rule);
+    this.form.set(createRuleForm(rule));
+    this.formErrors.set([]);
+    this.revisionsVersion.update((v) => v + 1);
+    this.title.setTitle(`${rule.name} · Rules · AuditCaseOS Workflows`);
+  }
+}

@@ -1,0 +1,155 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { DatePipe } from '@angular/common';
+import { FormsModule } from '@angular/forms';
+import { RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { forkJoin, from, mergeMap } from 'rxjs';
+import { errorText } from '../core/api-errors';
+import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { LiveSocket } from '../core/live-socket';
+import { describeTrigger } from './trigger-summary';
+import { WorkflowsApi } from './workflows-api';
+import { HistoryEntry, TRIGGER_TYPES, WorkflowRule } from './workflow.models';
+
+export interface RuleRunStats {
+  lastRun: HistoryEntry | null;
+  failures: number;
+}
+
+@Component({
+  selector: 'app-rule-list-page',
+  imports: [
+    DatePipe,
+    FormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    MatTableModule,
+    MatTooltipModule,
+    EnumLabelPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './rule-list.page.html',
+  styleUrl: './rule-list.page.scss',
+})
+export class RuleListPage implements OnInit {
+  private readonly api = inject(WorkflowsApi);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly socket = inject(LiveSocket);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly triggerTypes = TRIGGER_TYPES;
+  protected readonly columns = ['enabled', 'name', 'trigger', 'priority', 'actions', 'lastRun', 'failures'];
+  protected readonly rules = signal<WorkflowRule[]>([]);
+  protected readonly stats = signal<Record<string, RuleRunStats>>({});
+  protected readonly loading = signal(false);
+  protected readonly loadFailed = signal(false);
+  protected readonly toggling = signal<string | null>(null);
+  protected readonly search = signal('');
+  protected readonly triggerFilter = signal('');
+
+  protected readonly visibleRules = computed(() => {
+    const text = this.search().trim().toLowerCase();
+    const type = this.triggerFilter();
+    return this.rules().filter(
+      (rule) =>
+        (!type || rule.triggerType === type) &&
+        (!text || rule.name.toLowerCase().includes(text) || (rule.description ?? '').toLowerCase().includes(text)),
+    );
+  });
+
+  ngOnInit(): void {
+    this.load();
+    // A new run changes "last run" / "failures" of its rule.
+    this.socket
+      .on<HistoryEntry>('workflow:history')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((entry) => this.applyRun(entry));
+  }
+
+  protected load(): void {
+    this.loading.set(true);
+    this.loadFailed.set(false);
+    this.api.rules().subscribe({
+      next: (rules) => {
+        this.rules.set(rules);
+        this.loading.set(false);
+        this.loadStats(rules);
+      },
+      error: () => {
+        this.loading.set(false);
+        this.loadFailed.set(true);
+      },
+    });
+  }
+
+  protected summary(rule: WorkflowRule): string {
+    return describeTrigger(rule.triggerType, rule.triggerConfig);
+  }
+
+  protected toggle(rule: WorkflowRule, toggleControl: MatSlideToggle): void {
+    this.toggling.set(rule.id);
+    this.api.toggleRule(rule.id).subscribe({
+      next: (updated) => {
+        this.toggling.set(null);
+        this.rules.update((rules) => rules.map((r) => (r.id === updated.id ? { ...r, ...updated } : r)));
+        this.snackBar.open(`${updated.name} ${updated.isEnabled ? 'enabled' : 'disabled'}`, undefined, { duration: 2500 });
+      },
+      error: (err: unknown) => {
+        this.toggling.set(null);
+        toggleControl.checked = rule.isEnabled; // back to what the server has
+        this.snackBar.open(`Could not switch ${rule.name}: ${errorText(err)}`, 'Dismiss');
+      },
+    });
+  }
+
+  /** Last run and failure count per rule: two one-row history queries per rule, four rules at a time. */
+  private loadStats(rules: WorkflowRule[]): void {
+    from(rules)
+      .pipe(
+        mergeMap(
+          (rule) =>
+            forkJoin({
+              last: this.api.history({ ruleId: rule.id }, { limit: 1, offset: 0 }),
+              failed: this.api.history({ ruleId: rule.id, outcome: 'failed' }, { limit: 1, offset: 0 }),
+            }).pipe(
+              mergeMap(async ({ last, failed }) => ({
+                ruleId: rule.id,
+                stats: { lastRun: last.items[0] ?? null, failures: failed.total } satisfies RuleRunStats,
+              })),
+            ),
+          4,
+        ),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: ({ ruleId, stats }) => this.stats.update((all) => ({ ...all, [ruleId]: stats })),
+        error: () => undefined,
+      });
+  }
+
+  private applyRun(entry: HistoryEntry): void {
+    if (!entry.ruleId) return;
+    const ruleId = entry.ruleId;
+    this.stats.update((all) => {
+      const current = all[ruleId] ?? { lastRun: null, failures: 0 };
+      const failed = !entry.success && !entry.skippedReason;
+      return { ...all, [ruleId]: { lastRun: entry, failures: current.failures + (failed ? 1 : 0) } };
+    });
+  }
+}
