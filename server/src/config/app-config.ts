@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The process configuration, validated once at boot. */
@@ -23,6 +23,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `postgres` fans socket events out to every process sharing the database. */
   socketAdapter: 'postgres' | 'memory';
+  /** OUTBOX_DISPATCHER=off: this process records events but leaves their processing to others (tests, maintenance). */
+  outboxDispatcher: boolean;
 }
 
 export class ConfigError extends Error {
@@ -55,15 +57,37 @@ function parseBoolean(env: Env, name: string, fallback: boolean, problems: strin
   return fallback;
 }
 
-/** Reads the JWT secret from DATA_DIR, creating it (0600) on first start. */
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Reads the JWT secret from DATA_DIR, creating it (0600) on first start.
+ * Written to a temporary file and linked into place, so a crash never leaves
+ * an empty secret and two processes starting together agree on one.
+ */
 function persistedSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const read = () => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
+  const existing = read();
+  if (existing.length >= MIN_SECRET_LENGTH) return existing;
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return secret;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, randomBytes(48).toString('base64url') + '\n', { mode: 0o600 });
+  try {
+    chmodSync(tmp, 0o600);
+    // link() fails if another process got there first: theirs wins. An unusable file (empty, truncated) is replaced.
+    if (existing) renameSync(tmp, file);
+    else {
+      try {
+        linkSync(tmp, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (read().length < MIN_SECRET_LENGTH) renameSync(tmp, file);
+      }
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return read();
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -89,10 +113,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error');
   const socketAdapter = (env.SOCKET_ADAPTER?.trim() || (databaseUrl ? 'postgres' : 'memory')) as AppConfig['socketAdapter'];
   if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
+  const outboxDispatcher = parseBoolean(env, 'OUTBOX_DISPATCHER', true, problems);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
   let jwtSecret = env.JWT_SECRET ?? '';
-  if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (!jwtSecret && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);
   if (!jwtSecret) jwtSecret = persistedSecret(dataDir);
@@ -100,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv, port, host, databaseUrl, dataDir, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
+    outboxDispatcher,
   };
 }
 

@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { inSavepoint, TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent, EventName } from './event-map';
@@ -30,7 +31,7 @@ export const MAX_ATTEMPTS = 8;
  * case can be claimed, which keeps each case's events in order.
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly consumers: DurableEventConsumer[] = [];
   private running = false;
@@ -41,7 +42,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   /** Counters for /metrics. */
   readonly stats = { processed: 0, failed: 0, lastLagMs: 0 };
 
-  constructor(private readonly dataSource: DataSource, private readonly tx: TransactionRunner) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   register(consumer: DurableEventConsumer): void {
     this.consumers.push(consumer);
@@ -54,7 +59,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.OUTBOX_DISPATCHER === 'off') return;
+    if (!this.config.outboxDispatcher) return;
     this.start();
   }
 
@@ -64,7 +69,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     this.loops = Array.from({ length: WORKERS }, () => this.loop());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the connections close (TypeORM closes them in onApplicationShutdown): let the batch in hand finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake();
     await Promise.allSettled(this.loops);
@@ -137,7 +143,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
           outcomes.push({ event, ok: true });
           this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
         } catch (error) {
-          await this.recordFailure(uow, row, error as Error);
+          await this.recordFailure(uow, row, error);
           outcomes.push({ event, ok: false });
         }
       }
@@ -150,18 +156,21 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     return count;
   }
 
-  private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: Error): Promise<void> {
+  private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const giveUp = attempts >= MAX_ATTEMPTS;
-    this.logger.error(`event ${row.name} ${row.id} failed (attempt ${attempts}${giveUp ? ', set aside' : ''}): ${error.message}`);
+    // A consumer may throw anything; a failure to describe it must not fail the whole batch.
+    const message = (error instanceof Error ? error.message : String(error)) || 'unknown error';
+    if (giveUp) this.logger.error(`event ${row.name} ${row.id} failed ${attempts} times and is set aside: ${message}`);
+    else this.logger.warn(`event ${row.name} ${row.id} failed (attempt ${attempts}, retrying): ${message}`);
     // Back off exponentially: 1 s, 2 s, 4 s, ...
     await uow.manager.query(
       `UPDATE domain_events
           SET attempts = $2, last_error = $3,
-              next_attempt_at = now() + make_interval(secs => $4),
+              next_attempt_at = clock_timestamp() + make_interval(secs => $4),
               processed_at = CASE WHEN $5 THEN now() ELSE NULL END
         WHERE id = $1`,
-      [row.id, attempts, error.message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
+      [row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
     );
   }
 }
