@@ -14,13 +14,16 @@ export class HealthController {
   @Get()
   async health() {
     const t0 = Date.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), 2000); }),
       ]);
     } catch {
       throw new ServiceUnavailableException('database unreachable');
+    } finally {
+      clearTimeout(timer);
     }
     return { status: 'ok', database: 'up', databaseLatencyMs: Date.now() - t0, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
   }

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const SECRET = 's'.repeat(40);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync('/var/tmp/acos-config-');
+    chmodSync(dir, 0o755);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: join(dir, 'defaults'), JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: join(dir, 'defaults'), demoData: true,
+      evidenceMaxBytes: 26214400, adminEmail: undefined, adminPassword: undefined, nodeEnv: 'development', outboxDispatcher: true,
+    });
+    expect(loadConfig({ JWT_SECRET: SECRET }).dataDir).toBe(resolve('./data'));
+  });
+
+  it('reads PORT, HOST, DATABASE_URL, EVIDENCE_MAX_BYTES and the admin credentials', () => {
+    const config = loadConfig({
+      PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/acos', JWT_SECRET: SECRET, DATA_DIR: dir,
+      EVIDENCE_MAX_BYTES: '1024', ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'long-enough', OUTBOX_DISPATCHER: 'off',
+    });
+    expect(config).toMatchObject({
+      port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/acos', evidenceMaxBytes: 1024,
+      adminEmail: 'root@example.com', adminPassword: 'long-enough', outboxDispatcher: false,
+    });
+  });
+
+  it('rejects a bad PORT, naming it', () => {
+    for (const PORT of ['abc', '-1', '65536', '3000x', '1.5']) {
+      const problems = problemsOf({ PORT, JWT_SECRET: SECRET, DATA_DIR: dir });
+      expect({ PORT, problems }).toEqual({ PORT, problems: [expect.stringContaining('PORT')] });
+    }
+    expect(loadConfig({ PORT: '0', JWT_SECRET: SECRET, DATA_DIR: dir }).port).toBe(0);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      PORT: 'x', DATABASE_URL: 'mysql://nope', EVIDENCE_MAX_BYTES: '0', DEMO_DATA: 'maybe', JWT_SECRET: 'short', ADMIN_EMAIL: 'a@b.c', DATA_DIR: dir,
+    });
+    for (const name of ['PORT', 'DATABASE_URL', 'EVIDENCE_MAX_BYTES', 'DEMO_DATA', 'JWT_SECRET', 'ADMIN_PASSWORD']) {
+      expect(problems.some((p) => p.includes(name))).toBe(true);
+    }
+    const error = (() => { try { loadConfig({ PORT: 'x', DATA_DIR: dir }); } catch (e) { return e as Error; } })();
+    expect(error?.message).toMatch(/PORT/);
+  });
+
+  it('NODE_ENV=production without JWT_SECRET is a ConfigError naming JWT_SECRET, and writes no secret', () => {
+    const dataDir = join(dir, 'prod');
+    const problems = problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(problems).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+  });
+
+  it('generates the JWT secret once into DATA_DIR (0600) and reuses it', () => {
+    const dataDir = join(dir, 'fresh', 'nested');
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const file = join(dataDir, 'jwt-secret');
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret).toBe(first.jwtSecret);
+    // Another data dir, another secret; an explicit JWT_SECRET wins and leaves the file alone.
+    expect(loadConfig({ DATA_DIR: join(dir, 'other') }).jwtSecret).not.toBe(first.jwtSecret);
+    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+  });
+
+  it('replaces an empty secret file (left by a crash) instead of signing with an empty key', () => {
+    const dataDir = join(dir, 'empty-secret');
+    loadConfig({ DATA_DIR: dataDir });
+    writeFileSync(join(dataDir, 'jwt-secret'), '');
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret).toBe(config.jwtSecret);
+  });
+
+  it('DEMO_DATA defaults to true with the embedded database and false with DATABASE_URL; an explicit value wins', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).demoData).toBe(true);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://localhost/x' }).demoData).toBe(false);
+    expect(loadConfig({ ...base, DEMO_DATA: 'false' }).demoData).toBe(false);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://localhost/x', DEMO_DATA: 'true' }).demoData).toBe(true);
+    expect(loadConfig({ ...base, DATABASE_URL: '  ' }).demoData).toBe(true);
+  });
+});
