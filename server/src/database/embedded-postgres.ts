@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -124,6 +124,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether `pid` is a PostgreSQL server. After a reboot or a container restart
+ * the pid in a stale postmaster.pid may belong to some other program, which
+ * must be neither adopted nor signalled. Unknown (no /proc) counts as yes.
+ */
+function isPostgresProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return !existsSync('/proc/self/comm');
+  }
+}
+
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -187,15 +200,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const lines = readFileSync(pidFile, 'utf8').split('\n');
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
-    if (pid > 0 && isAlive(pid) && port > 0 && (await canConnect(urlFor(port, 'postgres')))) {
+    if (pid > 0 && isAlive(pid) && !isPostgresProcess(pid)) {
+      log(`removing a stale ${pidFile}: pid ${pid} is now another program`);
+      rmSync(pidFile, { force: true });
+    } else if (pid > 0 && isAlive(pid) && port > 0 && (await canConnect(urlFor(port, 'postgres')))) {
       log(`reusing the PostgreSQL server (pid ${pid}) left running on port ${port} by an earlier process`);
       await ensureDatabase(urlFor(port, 'postgres'));
       return {
         url: urlFor(port, DATABASE), port, dataDir, adopted: true,
         stop: () => stopByPid(pid, log),
       };
-    }
-    if (pid > 0 && isAlive(pid)) {
+    } else if (pid > 0 && isAlive(pid)) {
       log(`a PostgreSQL server (pid ${pid}) holds ${dataDir} but does not answer; stopping it`);
       await stopByPid(pid, log);
     }
