@@ -11,6 +11,8 @@ import { EventsModule } from './events/events.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthController } from './health/health.controller';
 import { NotificationsModule } from './notifications/notifications.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { WorkflowsModule } from './workflows/workflows.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -29,6 +31,8 @@ export class AppModule {
         CasesModule,
         EvidenceModule,
         NotificationsModule,
+        WorkflowsModule,
+        SchedulerModule,
         DemoModule,
       ],
       controllers: [HealthController],

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WorkflowsModule } from '../workflows/workflows.module';
+import { MaintenanceService } from './maintenance.service';
+import { TickProcessor } from './tick-processor.service';
+import { TimeRuleScheduler } from './time-rule-scheduler.service';
+
+@Module({
+  imports: [WorkflowsModule],
+  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService],
+  exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
+})
+export class SchedulerModule {}

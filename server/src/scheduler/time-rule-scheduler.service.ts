@@ -1,0 +1,131 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob, CronTime } from 'cron';
+import { DataSource } from 'typeorm';
+import { RULES_CHANGED } from '../workflows/rules/rule-set.cache';
+import { TICK_ENQUEUED } from './tick-processor.service';
+
+const JOB_PREFIX = 'workflow-rule:';
+/** How often a process checks whether another process changed the rules. */
+const RESYNC_MS = 3000;
+
+interface TimeRuleRow { id: string; name: string; cron: string; last_tick_at: Date | null; created_at: Date }
+
+/**
+ * Keeps one cron job per enabled TIME_BASED rule in this process. A job only
+ * enqueues a tick row (unique per rule and scheduled time, so several
+ * processes firing together enqueue it once); TickProcessor does the work.
+ */
+@Injectable()
+export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Scheduler');
+  private readonly registered = new Map<string, string>();
+  private lastVersion = -1;
+  private poller: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: SchedulerRegistry,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (process.env.SCHEDULER === 'off') return;
+    await this.sync(true);
+    this.poller = setInterval(() => void this.resyncIfChanged(), RESYNC_MS);
+    this.poller.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.poller);
+    for (const ruleId of [...this.registered.keys()]) this.unregister(ruleId);
+  }
+
+  @OnEvent(RULES_CHANGED)
+  onRulesChanged(): void {
+    if (process.env.SCHEDULER === 'off') return;
+    void this.resyncIfChanged(true);
+  }
+
+  private async resyncIfChanged(force = false): Promise<void> {
+    try {
+      const [{ version }] = await this.dataSource.query('SELECT version FROM workflow_rule_set_version WHERE id = 1');
+      if (!force && Number(version) === this.lastVersion) return;
+      this.lastVersion = Number(version);
+      await this.sync(false);
+    } catch (error) {
+      this.logger.warn(`could not refresh schedules: ${(error as Error).message}`);
+    }
+  }
+
+  /** Registers, replaces or removes jobs to match the enabled TIME_BASED rules. */
+  sync(atStartup: boolean): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      const rules: TimeRuleRow[] = await this.dataSource.query(
+        `SELECT id, name, trigger_config->>'cron' AS cron, last_tick_at, created_at FROM workflow_rules
+          WHERE is_enabled AND trigger_type = 'TIME_BASED'`);
+      const wanted = new Map(rules.map((r) => [r.id, r]));
+      for (const ruleId of [...this.registered.keys()]) {
+        if (wanted.get(ruleId)?.cron !== this.registered.get(ruleId)) this.unregister(ruleId);
+      }
+      for (const rule of rules) {
+        if (!this.registered.has(rule.id)) this.register(rule);
+        if (atStartup) await this.catchUp(rule);
+      }
+    });
+    return this.syncing;
+  }
+
+  private register(rule: TimeRuleRow): void {
+    const cronTime = new CronTime(rule.cron, 'UTC');
+    const job = CronJob.from({
+      cronTime: rule.cron,
+      timeZone: 'UTC',
+      start: true,
+      onTick: () => {
+        // The nominal time of this firing, the same in every process: the next slot after "1.5 s ago".
+        const scheduledFor = cronTime.getNextDateFrom(new Date(Date.now() - 1500)).toJSDate();
+        void this.enqueue(rule.id, scheduledFor, false);
+      },
+    });
+    this.registry.addCronJob(JOB_PREFIX + rule.id, job as never);
+    this.registered.set(rule.id, rule.cron);
+  }
+
+  private unregister(ruleId: string): void {
+    try {
+      this.registry.deleteCronJob(JOB_PREFIX + ruleId);
+    } catch {
+      /* already gone */
+    }
+    this.registered.delete(ruleId);
+  }
+
+  /** After downtime: if at least one firing was missed, enqueue ONE catch-up tick, not one per missed firing. */
+  private async catchUp(rule: TimeRuleRow): Promise<void> {
+    const since = rule.last_tick_at ?? rule.created_at;
+    const missed = new CronTime(rule.cron, 'UTC').getNextDateFrom(new Date(since)).toJSDate();
+    if (missed.getTime() < Date.now() - 1000) {
+      this.logger.log(`rule "${rule.name}" missed its schedule since ${new Date(since).toISOString()}: catching up once`);
+      await this.enqueue(rule.id, missed, true);
+    }
+  }
+
+  async enqueue(ruleId: string, scheduledFor: Date, catchUp: boolean): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO workflow_ticks (rule_id, scheduled_for, catch_up) VALUES ($1, $2, $3) ON CONFLICT (rule_id, scheduled_for) DO NOTHING`,
+          [ruleId, scheduledFor.toISOString(), catchUp]);
+        await m.query(
+          `UPDATE workflow_rules SET last_tick_at = GREATEST(COALESCE(last_tick_at, $2), $2) WHERE id = $1`,
+          [ruleId, catchUp ? new Date().toISOString() : scheduledFor.toISOString()]);
+      });
+      this.emitter.emit(TICK_ENQUEUED, { ruleId });
+    } catch (error) {
+      this.logger.warn(`could not enqueue a tick for rule ${ruleId}: ${(error as Error).message}`);
+    }
+  }
+}

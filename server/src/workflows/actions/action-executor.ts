@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { CasesService } from '../../cases/cases.service';
+import { canSeeScope } from '../../common/auth-user';
+import type { CaseStatus, NotificationPriority, Role } from '../../common/enums';
+import type { UnitOfWork } from '../../database/unit-of-work';
+import type { CaseSnapshot, ChangeOrigin } from '../../events/event-map';
+import { NotificationsService } from '../../notifications/notifications.service';
+import type { UserEntity } from '../../users/user.entity';
+import { UsersService } from '../../users/users.service';
+import type { RuleAction } from '../rules/rule.types';
+import { renderTemplate, type TemplateVariable } from '../templates';
+import { ActionFailure, type RunContext } from './action-context';
+
+type Config = Record<string, unknown>;
+
+/** Runs one action of a rule against a case (or, for dry runs, says what it would do). */
+@Injectable()
+export class ActionExecutor {
+  constructor(
+    private readonly cases: CasesService,
+    private readonly users: UsersService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Performs the action inside `uow`; returns a one-line detail for history. Throws ActionFailure. */
+  async execute(action: RuleAction, ctx: RunContext, uow: UnitOfWork): Promise<string> {
+    const snapshot = await this.currentCase(ctx, uow);
+    const origin: ChangeOrigin = { actorId: null, ruleId: ctx.rule.id, causeDepth: ctx.depth };
+    const cfg = action.actionConfig;
+    switch (action.actionType) {
+      case 'CHANGE_STATUS': {
+        const status = cfg.status as CaseStatus;
+        if (snapshot.status === status) return `status already ${status}`;
+        await this.cases.applyChanges(uow, ctx.caseId, { status }, origin);
+        return `status ${snapshot.status} → ${status}`;
+      }
+      case 'ADD_TAG': {
+        const tag = cfg.tag as string;
+        if (snapshot.tags.includes(tag)) return `tag ${tag} already present`;
+        await this.cases.applyChanges(uow, ctx.caseId, { addTags: [tag] }, origin);
+        return `tag ${tag} added`;
+      }
+      case 'ASSIGN_USER': {
+        const user = await this.chooseAssignee(cfg, snapshot, ctx, uow, true);
+        if (snapshot.assigneeId === user.id) return `already assigned to ${user.name}`;
+        await this.cases.applyChanges(uow, ctx.caseId, { assigneeId: user.id }, origin);
+        return `assigned to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`;
+      }
+      case 'SEND_NOTIFICATION': {
+        const { recipients, skipped } = await this.resolveRecipients(cfg, snapshot, uow);
+        const values = await this.templateValues(ctx, snapshot, uow);
+        const title = renderTemplate(cfg.title as string, values).slice(0, 300);
+        const message = renderTemplate(cfg.message as string, values).slice(0, 5000);
+        if (!recipients.length) return `no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`;
+        await this.notifications.createMany(recipients.map((u) => ({
+          userId: u.id, title, message, priority: (cfg.priority as NotificationPriority) ?? 'NORMAL',
+          entityType: 'case', entityId: ctx.caseId, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id,
+        })), uow);
+        return `notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`;
+      }
+      case 'CREATE_TIMELINE': {
+        const message = renderTemplate(cfg.message as string, await this.templateValues(ctx, snapshot, uow)).slice(0, 5000);
+        await this.cases.addTimelineEntry(uow, ctx.caseId, 'WORKFLOW', message, origin);
+        return `timeline: ${message}`;
+      }
+    }
+  }
+
+  /** What `execute` would do, without changing anything. */
+  async describe(action: RuleAction, ctx: RunContext, snapshot: CaseSnapshot, uow: UnitOfWork): Promise<string> {
+    const cfg = action.actionConfig;
+    try {
+      switch (action.actionType) {
+        case 'CHANGE_STATUS':
+          return snapshot.status === cfg.status ? `leave status ${cfg.status} (already set)` : `change status from ${snapshot.status} to ${cfg.status}`;
+        case 'ADD_TAG':
+          return snapshot.tags.includes(cfg.tag as string) ? `leave tag ${cfg.tag} (already present)` : `add tag ${cfg.tag}`;
+        case 'ASSIGN_USER': {
+          const user = await this.chooseAssignee(cfg, snapshot, ctx, uow, false);
+          return `assign to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`;
+        }
+        case 'SEND_NOTIFICATION': {
+          const { recipients, skipped } = await this.resolveRecipients(cfg, snapshot, uow);
+          const values = await this.templateValues(ctx, snapshot, uow);
+          const who = recipients.length ? recipients.map((u) => u.name).join(', ') : 'nobody';
+          return `notify ${who} (${cfg.priority ?? 'NORMAL'}): "${renderTemplate(cfg.title as string, values)}" — ${renderTemplate(cfg.message as string, values)}${skipped.length ? ` [${skipped.join('; ')}]` : ''}`;
+        }
+        case 'CREATE_TIMELINE':
+          return `add timeline entry: ${renderTemplate(cfg.message as string, await this.templateValues(ctx, snapshot, uow))}`;
+      }
+    } catch (error) {
+      if (error instanceof ActionFailure) return `would fail: ${error.message}`;
+      throw error;
+    }
+  }
+
+  private async currentCase(ctx: RunContext, uow: UnitOfWork): Promise<CaseSnapshot> {
+    const snapshot = await this.cases.snapshot(ctx.caseId, uow);
+    if (!snapshot) throw new ActionFailure('the case no longer exists');
+    return snapshot;
+  }
+
+  private async chooseAssignee(cfg: Config, c: CaseSnapshot, ctx: RunContext, uow: UnitOfWork, commit: boolean): Promise<UserEntity> {
+    if (cfg.userId) {
+      const [user] = await this.users.findManyByIds([cfg.userId as string], uow);
+      if (!user) throw new ActionFailure(`user ${cfg.userId} no longer exists`);
+      if (!user.isActive) throw new ActionFailure(`user ${user.name} is deactivated and cannot be assigned`);
+      if (!canSeeScope(user, c.scopeCode)) throw new ActionFailure(`user ${user.name} may not see scope ${c.scopeCode} and cannot be assigned`);
+      return user;
+    }
+    const candidates = await this.users.findAssignable(c.scopeCode, cfg.role as Role | undefined, uow);
+    if (!candidates.length) {
+      throw new ActionFailure(`no active ${cfg.role ? `${cfg.role} ` : ''}user may see scope ${c.scopeCode}`);
+    }
+    if (cfg.strategy === 'LEAST_LOADED') {
+      const load = await this.cases.openCaseCounts(candidates.map((u) => u.id), uow);
+      // Fewest open cases; ties go to the earliest id so the choice is stable.
+      return candidates.reduce((best, u) => ((load.get(u.id) ?? 0) < (load.get(best.id) ?? 0) ? u : best));
+    }
+    // ROUND_ROBIN: one cursor row per rule, locked in this transaction, so processes take turns fairly.
+    const lockClause = commit ? 'FOR UPDATE' : '';
+    if (commit) {
+      await uow.manager.query(
+        'INSERT INTO workflow_round_robin (rule_id, last_user_id) VALUES ($1, NULL) ON CONFLICT (rule_id) DO NOTHING', [ctx.rule.id]);
+    }
+    const rows: Array<{ last_user_id: string | null }> = await uow.manager.query(
+      `SELECT last_user_id FROM workflow_round_robin WHERE rule_id = $1 ${lockClause}`, [ctx.rule.id]);
+    const last = rows[0]?.last_user_id ?? null;
+    const next = candidates.find((u) => last !== null && u.id > last) ?? candidates[0];
+    if (commit) await uow.manager.query('UPDATE workflow_round_robin SET last_user_id = $2 WHERE rule_id = $1', [ctx.rule.id, next.id]);
+    return next;
+  }
+
+  /** Active users who may see the case; named users that are inactive or out of scope fail the action. */
+  private async resolveRecipients(cfg: Config, c: CaseSnapshot, uow: UnitOfWork): Promise<{ recipients: UserEntity[]; skipped: string[] }> {
+    const wanted = cfg.recipients as string[];
+    const skipped: string[] = [];
+    const ids = new Set<string>();
+    for (const r of wanted) {
+      if (r === 'ASSIGNEE') { if (c.assigneeId) ids.add(c.assigneeId); else skipped.push('case has no assignee'); }
+      else if (r === 'OWNER') { if (c.ownerId) ids.add(c.ownerId); else skipped.push('case has no owner'); }
+      else if (r === 'ADMINS') for (const id of await this.users.activeAdminIds(uow)) ids.add(id);
+    }
+    const named = wanted.filter((r) => !['ASSIGNEE', 'OWNER', 'ADMINS'].includes(r));
+    const users = await this.users.findManyByIds([...new Set([...ids, ...named])], uow);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const id of named) {
+      const u = byId.get(id);
+      if (!u) throw new ActionFailure(`recipient ${id} no longer exists`);
+      if (!u.isActive) throw new ActionFailure(`recipient ${u.name} is deactivated`);
+      if (!canSeeScope(u, c.scopeCode)) throw new ActionFailure(`recipient ${u.name} may not see scope ${c.scopeCode}`);
+    }
+    const recipients: UserEntity[] = [];
+    for (const u of users) {
+      if (!u.isActive) { skipped.push(`${u.name} is deactivated`); continue; }
+      // Need-to-know: nobody hears about a case they may not see.
+      if (!canSeeScope(u, c.scopeCode)) { skipped.push(`${u.name} may not see scope ${c.scopeCode}`); continue; }
+      recipients.push(u);
+    }
+    return { recipients, skipped };
+  }
+
+  private async templateValues(ctx: RunContext, c: CaseSnapshot, uow: UnitOfWork): Promise<Partial<Record<TemplateVariable, string | null>>> {
+    const ids = [c.assigneeId, ctx.actorId].filter((x): x is string => !!x);
+    const people = new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u.name]));
+    return {
+      'case.caseNumber': c.caseNumber,
+      'case.title': c.title,
+      'case.status': c.status,
+      'case.previousStatus': ctx.previousStatus,
+      'case.severity': c.severity,
+      'case.caseType': c.caseType,
+      'case.scopeCode': c.scopeCode,
+      'case.dueDate': c.dueDate ? c.dueDate.slice(0, 10) : null,
+      'case.assignee.name': c.assigneeId ? people.get(c.assigneeId) ?? null : null,
+      'rule.name': ctx.rule.name,
+      'event.name': ctx.eventName,
+      'actor.name': ctx.actorId ? people.get(ctx.actorId) ?? null : 'AuditCaseOS automation',
+      'evidence.filename': ctx.evidenceFilename,
+    };
+  }
+}

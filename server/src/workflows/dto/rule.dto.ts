@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+import { CASE_TYPES, SCOPE_CODE_PATTERN, type CaseType } from '../../common/enums';
+import { EVENT_NAMES } from '../../events/event-map';
+import { PageQuery } from '../../common/list';
+import { ACTION_TYPES, TRIGGER_TYPES, type ActionType, type TriggerType } from '../rules/rule.types';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ActionDto {
+  @ApiProperty({ enum: ACTION_TYPES })
+  @IsIn(ACTION_TYPES)
+  actionType: ActionType;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { status: 'IN_PROGRESS' } })
+  @IsObject()
+  actionConfig: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Order within the rule; defaults to after the last action' })
+  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  sequence?: number;
+}
+
+export class UpdateActionDto {
+  @ApiPropertyOptional({ enum: ACTION_TYPES })
+  @IsOptional() @IsIn(ACTION_TYPES)
+  actionType?: ActionType;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional() @IsObject()
+  actionConfig?: Record<string, unknown>;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  sequence?: number;
+}
+
+export class CreateRuleDto {
+  @ApiProperty({ example: 'Notify assignee on review' })
+  @Transform(trim) @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @Length(0, 2000)
+  description?: string;
+
+  @ApiProperty({ enum: TRIGGER_TYPES })
+  @IsIn(TRIGGER_TYPES)
+  triggerType: TriggerType;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { toStatus: ['UNDER_REVIEW'] } })
+  @IsObject()
+  triggerConfig: Record<string, unknown>;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional() @IsBoolean()
+  isEnabled?: boolean;
+
+  @ApiPropertyOptional({ default: 100, description: 'Lower runs first' })
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  priority?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional() @IsBoolean()
+  stopProcessing?: boolean;
+
+  @ApiPropertyOptional({ default: 300 })
+  @IsOptional() @IsInt() @Min(0) @Max(31_536_000)
+  cooldownSeconds?: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'Empty = every scope' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
+  scopeCodes?: string[];
+
+  @ApiPropertyOptional({ enum: CASE_TYPES, isArray: true, description: 'Empty = every case type' })
+  @IsOptional() @IsArray() @IsIn(CASE_TYPES, { each: true })
+  caseTypes?: CaseType[];
+
+  @ApiPropertyOptional({ type: [ActionDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ActionDto)
+  actions?: ActionDto[];
+}
+
+/** Any rule field; actions change through their own routes. */
+export class UpdateRuleDto extends PartialType(OmitType(CreateRuleDto, ['actions'] as const)) {}
+
+export class ListRulesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TRIGGER_TYPES })
+  @IsOptional() @IsIn(TRIGGER_TYPES)
+  triggerType?: TriggerType;
+
+  @ApiPropertyOptional()
+  @IsOptional() @Transform(bool) @IsBoolean({ message: 'isEnabled must be true or false' })
+  isEnabled?: boolean;
+}
+
+export class DryRunEventDto {
+  @ApiProperty({ enum: EVENT_NAMES })
+  @IsIn(EVENT_NAMES)
+  name: (typeof EVENT_NAMES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsIn(['OPEN', 'IN_PROGRESS', 'UNDER_REVIEW', 'CLOSED', 'ARCHIVED'])
+  fromStatus?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsIn(['OPEN', 'IN_PROGRESS', 'UNDER_REVIEW', 'CLOSED', 'ARCHIVED'])
+  toStatus?: string;
+}
+
+export class DryRunDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  caseId: string;
+
+  @ApiPropertyOptional({ type: DryRunEventDto })
+  @IsOptional() @ValidateNested() @Type(() => DryRunEventDto)
+  event?: DryRunEventDto;
+}

@@ -1,0 +1,101 @@
+import type { CaseSnapshot, DomainEvent, EventName } from '../../events/event-map';
+import { conditionsMatch, explainConditions } from '../conditions/condition-evaluator';
+import type { Condition } from '../conditions/condition-schema';
+import type { ConditionTrigger, EventTrigger, Rule, StatusChangeTrigger } from '../rules/rule.types';
+
+/** What a rule needs to know about an event to decide whether it fires. */
+export interface MatchableEvent {
+  name: EventName;
+  case: CaseSnapshot;
+  fromStatus?: string;
+  toStatus?: string;
+  /** The case just before the change, where the event knows it (CONDITION edges). */
+  before?: CaseSnapshot | null;
+  at: Date;
+}
+
+export interface MatchResult {
+  matched: boolean;
+  /** Why not, when not matched. */
+  outcome?: 'NOT_MATCHED' | 'DISABLED' | 'OUT_OF_SCOPE';
+  reasons: string[];
+}
+
+/** Events after which CONDITION rules look at the case again. */
+const CHANGE_EVENTS: EventName[] = ['case.created', 'case.updated', 'evidence.uploaded'];
+
+export function toMatchable(event: Pick<DomainEvent, 'name' | 'payload' | 'occurredAt'>): MatchableEvent {
+  const p = event.payload as unknown as Record<string, unknown> & { case: CaseSnapshot };
+  let before: CaseSnapshot | null | undefined;
+  if (event.name === 'case.created') before = null;
+  else if (event.name === 'case.updated') before = { ...p.case, ...(p.previous as Partial<CaseSnapshot>) };
+  else if (event.name === 'evidence.uploaded') before = { ...p.case, evidenceCount: Math.max(0, p.case.evidenceCount - 1) };
+  return {
+    name: event.name, case: p.case, at: new Date(event.occurredAt), before,
+    fromStatus: p.fromStatus as string | undefined, toStatus: p.toStatus as string | undefined,
+  };
+}
+
+function listCheck(label: string, actual: string | undefined, allowed: string[] | undefined): { ok: boolean; reason?: string } {
+  if (!allowed?.length) return { ok: true };
+  const ok = actual !== undefined && allowed.includes(actual);
+  return { ok, reason: `${label} ${actual ?? '(none)'} ${ok ? 'is' : 'is not'} in [${allowed.join(', ')}]` };
+}
+
+/**
+ * Decides whether `rule` fires for `event`, with a reason for every check
+ * (shown by dry runs and "why did it not fire" traces).
+ */
+export function matchRule(rule: Rule, event: MatchableEvent): MatchResult {
+  const reasons: string[] = [];
+  if (!rule.isEnabled) return { matched: false, outcome: 'DISABLED', reasons: ['the rule is disabled'] };
+  const c = event.case;
+  if (rule.scopeCodes.length && !rule.scopeCodes.includes(c.scopeCode)) {
+    return { matched: false, outcome: 'OUT_OF_SCOPE', reasons: [`case scope ${c.scopeCode} is not in the rule's scopes [${rule.scopeCodes.join(', ')}]`] };
+  }
+  if (rule.caseTypes.length && !rule.caseTypes.includes(c.caseType)) {
+    return { matched: false, outcome: 'OUT_OF_SCOPE', reasons: [`case type ${c.caseType} is not in the rule's case types [${rule.caseTypes.join(', ')}]`] };
+  }
+  const notMatched = (why: string[]): MatchResult => ({ matched: false, outcome: 'NOT_MATCHED', reasons: [...reasons, ...why] });
+  let conditions: Condition[] | undefined;
+  let match: 'ALL' | 'ANY' = 'ALL';
+
+  switch (rule.triggerType) {
+    case 'TIME_BASED':
+      return notMatched(['TIME_BASED rules run on their schedule, not on events']);
+    case 'STATUS_CHANGE': {
+      const cfg = rule.triggerConfig as unknown as StatusChangeTrigger;
+      if (event.name !== 'case.status_changed') return notMatched([`STATUS_CHANGE listens to case.status_changed, not ${event.name}`]);
+      for (const check of [listCheck('fromStatus', event.fromStatus, cfg.fromStatus), listCheck('toStatus', event.toStatus, cfg.toStatus)]) {
+        if (check.reason) reasons.push(`${check.reason}: ${check.ok}`);
+        if (!check.ok) return notMatched([]);
+      }
+      conditions = cfg.conditions;
+      break;
+    }
+    case 'EVENT': {
+      const cfg = rule.triggerConfig as unknown as EventTrigger;
+      if (event.name !== cfg.event) return notMatched([`listens to ${cfg.event}, not ${event.name}`]);
+      reasons.push(`event is ${cfg.event}: true`);
+      conditions = cfg.conditions;
+      break;
+    }
+    case 'CONDITION': {
+      const cfg = rule.triggerConfig as unknown as ConditionTrigger;
+      if (!CHANGE_EVENTS.includes(event.name)) return notMatched([`CONDITION rules are evaluated after case.created, case.updated and evidence.uploaded, not ${event.name}`]);
+      match = cfg.match ?? 'ALL';
+      const now = conditionsMatch(c, cfg.conditions, match, event.at);
+      const explained = explainConditions(c, cfg.conditions, event.at).map((r) => r.explanation);
+      if (!now) return notMatched([...explained, `conditions (${match}) do not match after the change`]);
+      const before = event.before ? conditionsMatch(event.before, cfg.conditions, match, event.at) : false;
+      if (before) return notMatched([...explained, 'the case already matched before this change (fires only on the edge from not matching to matching)']);
+      return { matched: true, reasons: [...explained, `conditions (${match}) went from not matching to matching`] };
+    }
+  }
+  if (conditions?.length) {
+    const explained = explainConditions(c, conditions, event.at);
+    reasons.push(...explained.map((r) => r.explanation));
+    if (!explained.every((r) => r.passed)) return notMatched([]);
+  }
+  return { matched: true, reasons };
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { EntityManager } from 'typeorm';
+import { loadRules } from './rule-rows';
+import type { Rule } from './rule.types';
+
+export const RULES_CHANGED = 'workflow.rules_changed';
+
+/**
+ * Every rule in evaluation order, cached per process. A single version row,
+ * bumped in the same transaction as any rule change, tells each process —
+ * this one or another — when its copy is stale: one indexed read per batch
+ * of events instead of reloading rules for each event.
+ */
+@Injectable()
+export class RuleSetCache {
+  private version = -1;
+  private rules: Rule[] = [];
+  private loading: Promise<Rule[]> | undefined;
+
+  async current(manager: EntityManager): Promise<Rule[]> {
+    const [{ version }] = await manager.query('SELECT version FROM workflow_rule_set_version WHERE id = 1');
+    const v = Number(version);
+    if (v === this.version) return this.rules;
+    this.loading ??= loadRules(manager).then(({ rules }) => {
+      this.rules = rules;
+      this.version = v;
+      return rules;
+    }).finally(() => { this.loading = undefined; });
+    return this.loading;
+  }
+
+  @OnEvent(RULES_CHANGED)
+  invalidate(): void {
+    this.version = -1;
+  }
+}
+
+/** Called inside every transaction that changes a rule or its actions. */
+export async function bumpRuleSetVersion(manager: EntityManager): Promise<void> {
+  await manager.query('UPDATE workflow_rule_set_version SET version = version + 1 WHERE id = 1');
+}

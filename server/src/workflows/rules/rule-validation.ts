@@ -1,0 +1,164 @@
+import { CronTime } from 'cron';
+import { CASE_STATUSES, NOTIFICATION_PRIORITIES, ROLES } from '../../common/enums';
+import { EVENT_NAMES } from '../../events/event-map';
+import { normaliseConditions, validateConditions } from '../conditions/condition-validator';
+import type { Condition } from '../conditions/condition-schema';
+import { templateProblems } from '../templates';
+import { ASSIGN_STRATEGIES, RECIPIENT_KINDS, type ActionType, type TriggerType } from './rule.types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function unknownKeys(obj: Record<string, unknown>, allowed: string[], path: string): string[] {
+  return Object.keys(obj).filter((k) => !allowed.includes(k)).map((k) => `${path}.${k}: unknown property`);
+}
+
+function statusList(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((s) => !(CASE_STATUSES as readonly unknown[]).includes(s))) {
+    return [`${path}: must be an array of ${CASE_STATUSES.join(', ')}`];
+  }
+  return [];
+}
+
+/** Standard 5-field cron, or 6 fields with seconds first; no aliases. */
+export function cronProblem(expr: unknown): string | undefined {
+  if (typeof expr !== 'string' || !expr.trim()) return 'must be a cron expression';
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) return `must have 5 fields (or 6 with seconds first), got ${fields.length}`;
+  try {
+    new CronTime(fields.join(' '), 'UTC');
+    return undefined;
+  } catch (error) {
+    return `invalid cron expression "${expr}": ${(error as Error).message}`;
+  }
+}
+
+export interface ValidatedTrigger {
+  problems: string[];
+  config: Record<string, unknown>;
+}
+
+/** Checks `triggerConfig` for its trigger type; returns problems naming the field, and the normalised config. */
+export function validateTrigger(type: TriggerType, config: unknown, path = 'triggerConfig'): ValidatedTrigger {
+  if (!isObject(config)) return { problems: [`${path}: must be an object`], config: {} };
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  const conditionsOf = (required: boolean) => {
+    const p = validateConditions(config.conditions, `${path}.conditions`, { required });
+    problems.push(...p);
+    if (!p.length && config.conditions !== undefined) out.conditions = normaliseConditions(config.conditions as Condition[]);
+  };
+  switch (type) {
+    case 'STATUS_CHANGE':
+      problems.push(...unknownKeys(config, ['fromStatus', 'toStatus', 'conditions'], path));
+      problems.push(...statusList(config.fromStatus, `${path}.fromStatus`), ...statusList(config.toStatus, `${path}.toStatus`));
+      if (config.fromStatus !== undefined) out.fromStatus = [...new Set(config.fromStatus as string[])];
+      if (config.toStatus !== undefined) out.toStatus = [...new Set(config.toStatus as string[])];
+      conditionsOf(false);
+      break;
+    case 'EVENT':
+      problems.push(...unknownKeys(config, ['event', 'conditions'], path));
+      if (!(EVENT_NAMES as readonly unknown[]).includes(config.event)) problems.push(`${path}.event: must be one of ${EVENT_NAMES.join(', ')}`);
+      else out.event = config.event;
+      conditionsOf(false);
+      break;
+    case 'CONDITION':
+      problems.push(...unknownKeys(config, ['conditions', 'match'], path));
+      if (config.match !== undefined && config.match !== 'ALL' && config.match !== 'ANY') problems.push(`${path}.match: must be ALL or ANY`);
+      out.match = config.match ?? 'ALL';
+      conditionsOf(true);
+      break;
+    case 'TIME_BASED': {
+      problems.push(...unknownKeys(config, ['cron', 'conditions'], path));
+      const cron = cronProblem(config.cron);
+      if (cron) problems.push(`${path}.cron: ${cron}`);
+      else out.cron = (config.cron as string).trim().split(/\s+/).join(' ');
+      conditionsOf(true);
+      break;
+    }
+    default:
+      problems.push(`triggerType: must be one of STATUS_CHANGE, TIME_BASED, EVENT, CONDITION`);
+  }
+  return { problems, config: out };
+}
+
+function templateField(value: unknown, path: string, max: number): string[] {
+  if (typeof value !== 'string' || !value.trim()) return [`${path}: must be non-empty text`];
+  if (value.length > max) return [`${path}: at most ${max} characters`];
+  return templateProblems(value).map((p) => `${path}: ${p}`);
+}
+
+export interface ValidatedAction {
+  problems: string[];
+  config: Record<string, unknown>;
+  /** User ids the config names, to be checked against the users table. */
+  userIds: Array<{ id: string; path: string }>;
+}
+
+export function validateAction(type: ActionType, config: unknown, path: string): ValidatedAction {
+  const result: ValidatedAction = { problems: [], config: {}, userIds: [] };
+  if (!isObject(config)) return { ...result, problems: [`${path}: must be an object`] };
+  const { problems } = result;
+  const out = result.config;
+  switch (type) {
+    case 'CHANGE_STATUS':
+      problems.push(...unknownKeys(config, ['status'], path));
+      if (!(CASE_STATUSES as readonly unknown[]).includes(config.status)) problems.push(`${path}.status: must be one of ${CASE_STATUSES.join(', ')}`);
+      out.status = config.status;
+      break;
+    case 'ASSIGN_USER':
+      problems.push(...unknownKeys(config, ['userId', 'strategy', 'role'], path));
+      if (config.userId !== undefined) {
+        if (config.strategy !== undefined || config.role !== undefined) problems.push(`${path}: give either userId or strategy (with optional role), not both`);
+        if (typeof config.userId !== 'string' || !UUID.test(config.userId)) problems.push(`${path}.userId: must be a user id (UUID)`);
+        else result.userIds.push({ id: config.userId, path: `${path}.userId` });
+        out.userId = config.userId;
+      } else if (config.strategy !== undefined) {
+        if (!(ASSIGN_STRATEGIES as readonly unknown[]).includes(config.strategy)) problems.push(`${path}.strategy: must be ROUND_ROBIN or LEAST_LOADED`);
+        if (config.role !== undefined && !(ROLES as readonly unknown[]).includes(config.role)) problems.push(`${path}.role: must be one of ${ROLES.join(', ')}`);
+        out.strategy = config.strategy;
+        if (config.role !== undefined) out.role = config.role;
+      } else {
+        problems.push(`${path}: needs userId or strategy`);
+      }
+      break;
+    case 'ADD_TAG': {
+      problems.push(...unknownKeys(config, ['tag'], path));
+      const tag = typeof config.tag === 'string' ? config.tag.trim().toLowerCase() : '';
+      if (tag.length < 1 || tag.length > 50) problems.push(`${path}.tag: must be a tag of 1 to 50 characters`);
+      out.tag = tag;
+      break;
+    }
+    case 'SEND_NOTIFICATION': {
+      problems.push(...unknownKeys(config, ['recipients', 'title', 'message', 'priority'], path));
+      const recipients = config.recipients;
+      if (!Array.isArray(recipients) || recipients.length === 0 || recipients.length > 50) {
+        problems.push(`${path}.recipients: must be a non-empty array of ASSIGNEE, OWNER, ADMINS or user ids`);
+      } else {
+        recipients.forEach((r, i) => {
+          if ((RECIPIENT_KINDS as readonly unknown[]).includes(r)) return;
+          if (typeof r === 'string' && UUID.test(r)) result.userIds.push({ id: r, path: `${path}.recipients[${i}]` });
+          else problems.push(`${path}.recipients[${i}]: must be ASSIGNEE, OWNER, ADMINS or a user id`);
+        });
+        out.recipients = [...new Set(recipients)];
+      }
+      problems.push(...templateField(config.title, `${path}.title`, 200), ...templateField(config.message, `${path}.message`, 2000));
+      out.title = config.title;
+      out.message = config.message;
+      if (config.priority !== undefined && !(NOTIFICATION_PRIORITIES as readonly unknown[]).includes(config.priority)) {
+        problems.push(`${path}.priority: must be one of ${NOTIFICATION_PRIORITIES.join(', ')}`);
+      }
+      out.priority = config.priority ?? 'NORMAL';
+      break;
+    }
+    case 'CREATE_TIMELINE':
+      problems.push(...unknownKeys(config, ['message'], path));
+      problems.push(...templateField(config.message, `${path}.message`, 2000));
+      out.message = config.message;
+      break;
+    default:
+      problems.push(`${path.replace(/actionConfig$/, 'actionType')}: must be one of CHANGE_STATUS, ASSIGN_USER, ADD_TAG, SEND_NOTIFICATION, CREATE_TIMELINE`);
+  }
+  return result;
+}

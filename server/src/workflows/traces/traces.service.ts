@@ -1,0 +1,90 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ListResult } from '../../common/list';
+import type { DomainEvent } from '../../events/event-map';
+import type { ListEventsQuery } from '../dto/history.dto';
+import { matchRule, toMatchable } from '../engine/rule-matcher';
+import { RevisionsService } from '../rules/revisions.service';
+import { MAX_DEPTH } from '../rules/rule.types';
+
+export type TraceOutcome = 'RAN' | 'NOT_MATCHED' | 'DISABLED' | 'OUT_OF_SCOPE' | 'COOLDOWN' | 'MAX_DEPTH' | 'STOPPED_BY_PRIORITY';
+
+export interface TraceEntry { ruleId: string; ruleName: string; outcome: TraceOutcome; reasons: string[] }
+
+export interface EventView { id: string; name: string; caseId: string; depth: number; createdAt: string; processedAt: string | null }
+
+interface EventRow {
+  id: string; name: DomainEvent['name']; case_id: string; actor_id: string | null; rule_id: string | null; depth: number;
+  payload: DomainEvent['payload']; created_at: Date; processed_at: Date | null; last_error: string | null;
+}
+
+/**
+ * "Why did (not) it fire". Nothing extra is written on the hot path: the
+ * outbox keeps each event with the case as it was (kept for
+ * TRACE_RETENTION_DAYS), revisions keep every rule as it was, and history
+ * keeps what ran. The trace replays the rule set of that moment against that
+ * snapshot with the engine's own matcher, and takes RAN / COOLDOWN /
+ * MAX_DEPTH from history.
+ */
+@Injectable()
+export class TracesService {
+  constructor(private readonly dataSource: DataSource, private readonly revisions: RevisionsService) {}
+
+  async listEvents(q: ListEventsQuery): Promise<ListResult<EventView>> {
+    const params: unknown[] = [];
+    let where = '';
+    if (q.caseId) { params.push(q.caseId); where = 'WHERE case_id = $1'; }
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(`SELECT id, name, case_id, depth, created_at, processed_at FROM domain_events ${where}
+        ORDER BY seq DESC LIMIT ${q.limit} OFFSET ${q.offset}`, params),
+      this.dataSource.query(`SELECT count(*) AS n FROM domain_events ${where}`, params),
+    ]);
+    return { items: (rows as EventRow[]).map(toEventView), total: Number(n) };
+  }
+
+  async trace(eventId: string): Promise<{ event: EventView; items: TraceEntry[]; total: number }> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT id, name, case_id, actor_id, rule_id, depth, payload, created_at, processed_at, last_error FROM domain_events WHERE id = $1`, [eventId]);
+    const row = rows[0];
+    if (!row) throw new NotFoundException('event not found (events are kept for a limited time)');
+    const at = row.processed_at ?? row.created_at;
+    const [rules, history] = await Promise.all([
+      this.revisions.rulesAt(new Date(at)),
+      this.dataSource.query(
+        `SELECT rule_id, success, skipped_reason, error_message, actions_executed FROM workflow_history
+          WHERE event_id = $1 AND retry_of IS NULL`, [eventId]) as Promise<Array<{ rule_id: string; success: boolean; skipped_reason: string | null; error_message: string | null; actions_executed: Array<{ actionType: string; success: boolean; detail: string }> }>>,
+    ]);
+    const ran = new Map(history.map((h) => [h.rule_id, h]));
+    const matchable = toMatchable({ name: row.name, payload: row.payload, occurredAt: new Date(row.created_at).toISOString() });
+    let stoppedBy: { name: string; priority: number } | undefined;
+    const items: TraceEntry[] = [];
+    for (const rule of rules) {
+      const h = ran.get(rule.id);
+      const match = matchRule(rule, matchable);
+      if (h) {
+        const outcome: TraceOutcome = (h.skipped_reason as TraceOutcome | null) ?? 'RAN';
+        const why = outcome === 'COOLDOWN' ? [`ran for this case less than ${rule.cooldownSeconds} s before`]
+          : outcome === 'MAX_DEPTH' ? [`event depth ${row.depth} is beyond the limit of ${MAX_DEPTH}`]
+          : [h.success ? 'all actions succeeded' : `failed: ${h.error_message}`, ...h.actions_executed.map((a) => `${a.actionType}: ${a.success ? 'ok' : 'failed'} — ${a.detail}`)];
+        items.push({ ruleId: rule.id, ruleName: rule.name, outcome, reasons: [...match.reasons, ...why] });
+      } else if (stoppedBy && match.matched) {
+        items.push({ ruleId: rule.id, ruleName: rule.name, outcome: 'STOPPED_BY_PRIORITY',
+          reasons: [...match.reasons, `rule "${stoppedBy.name}" (priority ${stoppedBy.priority}) matched first and stops processing`] });
+      } else if (match.matched) {
+        const why = row.processed_at ? 'matches this event, but no run was recorded for it' : 'the event has not been processed yet';
+        items.push({ ruleId: rule.id, ruleName: rule.name, outcome: 'NOT_MATCHED', reasons: [...match.reasons, why] });
+      } else {
+        items.push({ ruleId: rule.id, ruleName: rule.name, outcome: match.outcome ?? 'NOT_MATCHED', reasons: match.reasons });
+      }
+      if ((h || match.matched) && rule.stopProcessing && !stoppedBy && row.depth <= MAX_DEPTH) stoppedBy = { name: rule.name, priority: rule.priority };
+    }
+    return { event: toEventView(row), items, total: items.length };
+  }
+}
+
+function toEventView(r: EventRow): EventView {
+  return {
+    id: r.id, name: r.name, caseId: r.case_id, depth: r.depth, createdAt: new Date(r.created_at).toISOString(),
+    processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
+  };
+}

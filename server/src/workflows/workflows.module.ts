@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { UsersModule } from '../users/users.module';
+import { ActionExecutor } from './actions/action-executor';
+import { DryRunService } from './engine/dry-run.service';
+import { RuleRunner } from './engine/rule-runner';
+import { WorkflowEngine } from './engine/workflow-engine.service';
+import { HistoryController } from './history/history.controller';
+import { HistoryService } from './history/history.service';
+import { RevisionsService } from './rules/revisions.service';
+import { RuleSetCache } from './rules/rule-set.cache';
+import { RulesService } from './rules/rules.service';
+import { TracesService } from './traces/traces.service';
+import { WorkflowMetrics } from './workflow-metrics';
+import { WorkflowsController } from './workflows.controller';
+
+@Module({
+  imports: [CasesModule, UsersModule],
+  controllers: [WorkflowsController, HistoryController],
+  providers: [
+    RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
+    TracesService, WorkflowMetrics,
+  ],
+  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics],
+})
+export class WorkflowsModule {}
