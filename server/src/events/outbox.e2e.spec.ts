@@ -201,18 +201,15 @@ describe('outbox: two processes on one database', () => {
   it('a burst of changes made through both is consumed exactly once, each case in order', async () => {
     const adminA = await a.makeUser({ role: 'ADMIN' });
     // More cases than one batch holds, so that several workers have work at once.
-    const cases = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).makeCase(adminA, { title: `burst ${i}` })));
-    await Promise.all(cases.map(async (c, i) => {
-      for (const [k, change] of [{ title: `burst ${i}.1` }, { status: 'IN_PROGRESS' }].entries()) {
-        await ((i + k) % 2 ? a : b).http().patch(`/api/v1/cases/${c.id}`).set('Authorization', `Bearer ${adminA.token}`).send(change).expect(200);
-      }
-    }));
+    const cases = await Promise.all(Array.from({ length: 56 }, (_, i) => (i % 2 ? a : b).makeCase(adminA, { title: `burst ${i}` })));
+    await Promise.all(cases.map((c, i) => (i % 2 ? b : a).http().patch(`/api/v1/cases/${c.id}`)
+      .set('Authorization', `Bearer ${adminA.token}`).send({ status: 'IN_PROGRESS', title: `burst ${i} moved` }).expect(200)));
 
     await eventually(async () => (await pendingCount(a)) === 0, 20_000, 'the burst processed');
     const events = await a.sql<{ id: string; case_id: string; seq: string }>('SELECT id, case_id, seq FROM domain_events ORDER BY seq');
     const probes = await a.sql<{ event_id: string; case_id: string; app: string }>('SELECT event_id, case_id, app FROM outbox_probe ORDER BY n');
-    // 60 × (created + updated + status_changed + updated)
-    expect(events).toHaveLength(60 * 4);
+    // 56 × (created + status_changed + updated)
+    expect(events).toHaveLength(56 * 3);
     // Exactly once: every event consumed, none twice.
     expect(probes).toHaveLength(events.length);
     expect(new Set(probes.map((p) => p.event_id)).size).toBe(events.length);
