@@ -33,6 +33,7 @@ import { AuthService } from '../auth/auth.service';
   styles: `
     .user-button { margin-left: 4px; }
     .user-name { max-width: 160px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    @media (max-width: 600px) { .user-name { display: none; } }
     .user-card { padding: 12px 16px; display: flex; flex-direction: column; gap: 4px; align-items: flex-start; }
     .user-card-name { font: var(--mat-sys-title-small); }
   `,

@@ -1,5 +1,5 @@
 import { enumLabel } from '../core/enum-label.pipe';
-import { OP_LABELS } from './rule-editor/condition-ops';
+import { opLabel } from './rule-editor/condition-ops';
 import {
   Condition,
   ConditionTrigger,
@@ -22,7 +22,7 @@ function conditionCount(conditions: Condition[] | undefined, match: 'ALL' | 'ANY
 }
 
 export function describeCondition(condition: Condition): string {
-  const op = OP_LABELS[condition.op] ?? condition.op;
+  const op = opLabel(condition.op, condition.field);
   const value = condition.value;
   if (value === undefined || value === null || condition.op === 'isEmpty' || condition.op === 'isNotEmpty') {
     return `${condition.field} ${op}`;

@@ -10,7 +10,7 @@ import { ChipListInput, ChipNormalizer, uppercaseChip } from '../../core/chip-li
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { UsersDirectory } from '../../core/users-directory';
 import { WorkflowMeta } from '../workflow.models';
-import { OP_LABELS, ValueKind, fieldMeta, opsForField, valueForKind, valueKindFor } from './condition-ops';
+import { ValueKind, opLabel, fieldMeta, opsForField, valueForKind, valueKindFor } from './condition-ops';
 import { ConditionForm, applyConditionValueRule, createConditionForm } from './rule-form';
 
 const trimOnly: ChipNormalizer = (raw) => raw.trim();
@@ -41,7 +41,7 @@ export class ConditionBuilder {
   readonly required = input(false);
 
   protected readonly fields = computed(() => this.meta().conditionFields.map((f) => f.field));
-  protected readonly opLabels: Partial<Record<string, string>> = OP_LABELS;
+  protected readonly opLabel = opLabel;
 
   constructor() {
     // Value rules depend on meta (which may arrive after the form) and on the rows the form has.

@@ -13,13 +13,22 @@ export const OP_LABELS: Record<string, string> = {
   in: 'is one of',
   notIn: 'is none of',
   contains: 'contains',
-  gt: 'is after / greater than',
-  lt: 'is before / less than',
+  gt: 'is greater than',
+  lt: 'is less than',
   isEmpty: 'is empty',
   isNotEmpty: 'is not empty',
   olderThanHours: 'is older than (hours)',
   withinHours: 'is within (hours)',
 };
+
+const DATE_FIELDS = new Set(['dueDate', 'createdAt', 'updatedAt']);
+
+/** The op in words for this field: dates are "after"/"before", numbers and severities "greater"/"less". */
+export function opLabel(op: string, field: string): string {
+  if (DATE_FIELDS.has(field) && op === 'gt') return 'is after';
+  if (DATE_FIELDS.has(field) && op === 'lt') return 'is before';
+  return OP_LABELS[op] ?? op;
+}
 
 export function fieldMeta(field: string, meta: WorkflowMeta): ConditionFieldMeta | undefined {
   return meta.conditionFields.find((f) => f.field === field);
