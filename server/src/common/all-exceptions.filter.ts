@@ -10,6 +10,9 @@ const PG_CHECK = '23514';
 const PG_VALUE_TOO_LONG = '22001';
 const PG_OUT_OF_RANGE = '22003';
 const PG_DATETIME = '22008';
+/** A NUL (or otherwise unstorable) character in text or jsonb: the client's input, not our fault. */
+const PG_BAD_CHARACTER = '22021';
+const PG_UNTRANSLATABLE = '22P05';
 
 /** A database that is unreachable, restarting or refusing us: a 503, never a hang. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -58,6 +61,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         case PG_VALUE_TOO_LONG:
         case PG_CHECK:
           return { status: 400, message: 'invalid value: ' + (err.message ?? '').replace(/^.*?:\s*/, '') };
+        case PG_BAD_CHARACTER:
+        case PG_UNTRANSLATABLE:
+          return { status: 400, message: 'invalid value: text must not contain NUL (\\u0000) characters' };
         case PG_UNIQUE:
           return { status: 409, message: 'already exists' };
         case PG_FOREIGN_KEY:

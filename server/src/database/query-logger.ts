@@ -1,8 +1,11 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger } from 'typeorm';
 
-/** Conflicts the API answers with 409 (or that callers expect and handle): not worth an error log line. */
-const EXPECTED_CODES = new Set(['23505']);
+/**
+ * Errors caused by the client's input, which the API answers with 400/409 (see
+ * AllExceptionsFilter) and callers expect: not worth an error log line.
+ */
+const EXPECTED_CODES = new Set(['23505', '22P02', '22008', '22003', '22001', '22021', '22P05', '23514']);
 
 /**
  * TypeORM's default logger prints a failed query with its parameters, which
