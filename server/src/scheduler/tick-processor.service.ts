@@ -117,7 +117,7 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
         afterId = batch[batch.length - 1].id;
       }
       // Cases that no longer match may be acted on again when they match again.
-      const reset = this.predicate(rule, now, 2);
+      const reset = this.predicate(rule, now, 1);
       await this.dataSource.query(
         `UPDATE workflow_rule_case_state s SET time_matched = false
           WHERE s.rule_id = $1 AND s.time_matched
