@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { bearer, startTestApp, type TestApp, type TestUser } from '../../test/harness';
@@ -231,6 +231,18 @@ describe('evidence API', () => {
     await t.http().get(`/api/v1/cases/${UNKNOWN_ID}/evidence`).set(...bearer(admin)).expect(404);
     // The same user sees evidence of their own scope.
     await download(finOnly, (await upload(finOnly, caseId, [{ name: 'file', filename: 'f.txt', data: 'ok' }]).expect(201)).body.id).expect(200);
+  });
+
+  it('a stored file that went missing or was altered answers a clean 500, not a cut-off download', async () => {
+    const res = await upload(investigator, caseId, [{ name: 'file', filename: 'fragile.txt', data: 'fragile bytes' }]).expect(201);
+    const [row] = await t.sql<{ storage_key: string }>('SELECT storage_key FROM evidence WHERE id = $1', [res.body.id]);
+    const path = join(evidenceDir(), row.storage_key);
+    writeFileSync(path, 'short');
+    const altered = await download(investigator, res.body.id);
+    expect({ status: altered.status, type: altered.headers['content-type'] }).toEqual({ status: 500, type: expect.stringMatching(/^application\/json/) });
+    unlinkSync(path);
+    const gone = await t.http().get(`/api/v1/evidence/${res.body.id}/download`).set(...bearer(investigator));
+    expect({ status: gone.status, body: gone.body }).toEqual({ status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: expect.any(String) } });
   });
 
   it('paginates the list, newest first', async () => {

@@ -1,7 +1,7 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createReadStream, type ReadStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { Repository } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import type { AuthUser } from '../common/auth-user';
@@ -77,6 +77,19 @@ export class EvidenceService {
     } catch {
       throw new NotFoundException('evidence not found');
     }
-    return { view: toView(row), stream: createReadStream(this.storage.pathOf(row.storageKey)) };
+    const view = toView(row);
+    // Open before answering: a missing or damaged file is a clean error, not a response cut off half-way.
+    let handle: FileHandle;
+    try {
+      handle = await open(this.storage.pathOf(row.storageKey), 'r');
+    } catch (error) {
+      throw new InternalServerErrorException(`the stored file of evidence ${id} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const { size } = await handle.stat();
+    if (size !== view.sizeBytes) {
+      await handle.close();
+      throw new InternalServerErrorException(`the stored file of evidence ${id} has ${size} bytes, ${view.sizeBytes} were uploaded`);
+    }
+    return { view, stream: handle.createReadStream() };
   }
 }
