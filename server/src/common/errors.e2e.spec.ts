@@ -27,8 +27,8 @@ describe('error conventions', () => {
       t.http().post('/api/v1/users').set(...bearer(admin)).send({ email: 'nul@test.local', name: 'N\u0000', role: 'VIEWER', password: 'password123' }),
       t.http().patch(`/api/v1/users/${admin.id}`).set(...bearer(admin)).send({ name: 'A\u0000' }),
     ];
-    for (const res of await Promise.all(requests)) {
-      expect({ url: res.req.path, status: res.status, body: res.body }).toEqual({ url: res.req.path, status: 400, body: shaped(400) });
+    for (const [i, res] of (await Promise.all(requests)).entries()) {
+      expect({ request: i, status: res.status, body: res.body }).toEqual({ request: i, status: 400, body: shaped(400) });
     }
     expect(await t.sql('SELECT title, description, tags FROM cases ORDER BY id')).toEqual(before);
     expect(await t.sql('SELECT id FROM users')).toEqual(users);

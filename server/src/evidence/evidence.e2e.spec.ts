@@ -25,10 +25,12 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void): void {
+/** A supertest parser that keeps the body as raw bytes. */
+function binary(res: unknown, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 /** The file name a browser would save: the RFC 5987 `filename*` when present, else `filename`. */
