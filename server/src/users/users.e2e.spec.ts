@@ -156,3 +156,25 @@ describe('users API', () => {
     }
   });
 });
+
+describe('the first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
+  it('is created on an empty database, can log in, and is not re-created or duplicated by later starts', async () => {
+    const first = await startTestApp({ env: { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'first-admin-pw', OUTBOX_DISPATCHER: 'off' } });
+    try {
+      const login = await first.http().post('/api/v1/auth/login').send({ email: 'boss@example.com', password: 'first-admin-pw' }).expect(200);
+      expect(login.body.user).toMatchObject({ email: 'boss@example.com', role: 'ADMIN', isActive: true, scopeCodes: [] });
+
+      const second = await startTestApp({
+        databaseUrl: first.databaseUrl, env: { ADMIN_EMAIL: 'other@example.com', ADMIN_PASSWORD: 'other-admin-pw', OUTBOX_DISPATCHER: 'off' },
+      });
+      try {
+        await second.http().post('/api/v1/auth/login').send({ email: 'other@example.com', password: 'other-admin-pw' }).expect(401);
+      } finally {
+        await second.close();
+      }
+      expect(await first.sql('SELECT email, role FROM users')).toEqual([{ email: 'boss@example.com', role: 'ADMIN' }]);
+    } finally {
+      await first.close();
+    }
+  });
+});
