@@ -14,6 +14,7 @@ import { httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { LiveSocket } from '../core/live-socket';
 import { UsersDirectory } from '../core/users-directory';
+import { CaseAutomationEvents } from '../workflows/case-automation-events';
 import { CaseEditForm } from './case-edit-form';
 import { CaseEvidence } from './case-evidence';
 import { CaseTimeline } from './case-timeline';
@@ -32,6 +33,7 @@ import { Case } from './case.models';
     MatProgressBarModule,
     MatTabsModule,
     EnumLabelPipe,
+    CaseAutomationEvents,
     CaseEditForm,
     CaseEvidence,
     CaseTimeline,

@@ -28,7 +28,7 @@ const KIND_ICONS: Record<TimelineKind, string> = {
     <ol class="timeline" aria-label="Case timeline" data-testid="case-timeline">
       @for (entry of entries(); track entry.id) {
         <li class="entry" [class.by-rule]="entry.ruleId" data-testid="timeline-entry" [attr.data-kind]="entry.kind">
-          <mat-icon class="entry-icon" aria-hidden="true">{{ icon(entry.kind) }}</mat-icon>
+          <mat-icon class="entry-icon" aria-hidden="true" [svgIcon]="icon(entry.kind)" />
           <div class="entry-body">
             <div class="entry-message">{{ entry.message }}</div>
             <div class="entry-meta muted">
@@ -38,10 +38,10 @@ const KIND_ICONS: Record<TimelineKind, string> = {
                 ·
                 @if (session.isAdmin()) {
                   <a class="rule-badge" [routerLink]="['/workflows/rules', entry.ruleId]" data-testid="timeline-rule-link">
-                    <mat-icon aria-hidden="true">smart_toy</mat-icon>by rule
+                    <mat-icon aria-hidden="true" svgIcon="smart_toy" />by rule
                   </a>
                 } @else {
-                  <span class="rule-badge"><mat-icon aria-hidden="true">smart_toy</mat-icon>by rule</span>
+                  <span class="rule-badge"><mat-icon aria-hidden="true" svgIcon="smart_toy" />by rule</span>
                 }
               }
             </div>

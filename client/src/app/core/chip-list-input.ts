@@ -26,7 +26,7 @@ export const uppercaseChip: ChipNormalizer = (raw) => raw.trim().toUpperCase();
         @for (value of values(); track value) {
           <mat-chip-row (removed)="remove(value)" [editable]="false" [attr.data-testid]="testId() + '-chip'">
             {{ value }}
-            <button matChipRemove [attr.aria-label]="'Remove ' + value"><mat-icon>cancel</mat-icon></button>
+            <button matChipRemove [attr.aria-label]="'Remove ' + value"><mat-icon svgIcon="cancel" /></button>
           </mat-chip-row>
         }
         <input [placeholder]="placeholder()" [matChipInputFor]="grid"

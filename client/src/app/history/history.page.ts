@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe, JsonPipe } from '@angular/common';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
@@ -76,11 +76,6 @@ export class HistoryPage implements OnInit {
   protected readonly expandedId = signal<string | null>(null);
   protected readonly retrying = signal<string | null>(null);
   protected readonly freshIds = signal<ReadonlySet<string>>(new Set());
-  /** The server filters success/failed; "skipped" is narrowed on the page. */
-  protected readonly visibleRows = computed(() =>
-    this.activeOutcome() === 'skipped' ? this.rows().filter((r) => r.skippedReason) : this.rows(),
-  );
-  private readonly activeOutcome = signal<HistoryOutcome>('');
   private request: Subscription | null = null;
 
   ngOnInit(): void {
@@ -112,7 +107,6 @@ export class HistoryPage implements OnInit {
     this.loading.set(true);
     this.loadFailed.set(false);
     const filters = this.currentFilters();
-    this.activeOutcome.set(filters.outcome ?? '');
     this.request = this.api
       .history(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
       .subscribe({

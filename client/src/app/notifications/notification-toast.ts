@@ -19,7 +19,7 @@ import { AppNotification, isStandoutPriority } from './notification.models';
     <div matSnackBarLabel class="toast" data-testid="toast" [attr.data-priority]="notification.priority">
       <div class="toast-title">
         @if (standout) {
-          <mat-icon aria-hidden="true" class="toast-icon">priority_high</mat-icon>
+          <mat-icon aria-hidden="true" class="toast-icon" svgIcon="priority_high" />
         }
         <strong>{{ notification.title }}</strong>
         <span class="toast-priority">{{ notification.priority }}</span>
@@ -31,7 +31,7 @@ import { AppNotification, isStandoutPriority } from './notification.models';
         <button mat-button matSnackBarAction (click)="open()" data-testid="toast-open">Open</button>
       }
       <button mat-icon-button (click)="ref.dismiss()" aria-label="Dismiss notification" data-testid="toast-dismiss">
-        <mat-icon>close</mat-icon>
+        <mat-icon svgIcon="close" />
       </button>
     </div>
   `,

@@ -15,7 +15,7 @@ import { AuthService } from '../auth/auth.service';
     @if (session.user(); as user) {
       <button mat-button [matMenuTriggerFor]="menu" class="user-button" data-testid="user-menu"
               [attr.aria-label]="'Account menu for ' + user.name">
-        <mat-icon>account_circle</mat-icon>
+        <mat-icon svgIcon="account_circle" />
         <span class="user-name">{{ user.name }}</span>
       </button>
       <mat-menu #menu="matMenu" xPosition="before">
@@ -25,8 +25,8 @@ import { AuthService } from '../auth/auth.service';
           <span class="pill" data-testid="user-role">{{ user.role }}</span>
         </div>
         <mat-divider />
-        <a mat-menu-item routerLink="/settings"><mat-icon>tune</mat-icon>Notification settings</a>
-        <button mat-menu-item (click)="auth.logout()" data-testid="logout"><mat-icon>logout</mat-icon>Sign out</button>
+        <a mat-menu-item routerLink="/settings"><mat-icon svgIcon="tune" />Notification settings</a>
+        <button mat-menu-item (click)="auth.logout()" data-testid="logout"><mat-icon svgIcon="logout" />Sign out</button>
       </mat-menu>
     }
   `,

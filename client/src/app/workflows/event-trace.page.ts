@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { Location } from '@angular/common';
+import { DatePipe, Location } from '@angular/common';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
@@ -8,7 +8,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { errorText } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { WorkflowsApi } from './workflows-api';
-import { TraceEntry, TraceOutcome } from './workflow.models';
+import { TraceEntry, TraceOutcome, WorkflowEvent } from './workflow.models';
 
 const OUTCOME_HELP: Record<TraceOutcome, string> = {
   RAN: 'The rule matched and ran.',
@@ -23,15 +23,25 @@ const OUTCOME_HELP: Record<TraceOutcome, string> = {
 /** GET /workflows/events/:id/trace — for each rule, whether it ran for this event and why (not). */
 @Component({
   selector: 'app-event-trace-page',
-  imports: [RouterLink, MatButtonModule, MatIconModule, MatListModule, MatProgressBarModule, EnumLabelPipe],
+  imports: [DatePipe, RouterLink, MatButtonModule, MatIconModule, MatListModule, MatProgressBarModule, EnumLabelPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page">
-      <button mat-button type="button" (click)="back()" class="back"><mat-icon>arrow_back</mat-icon>Back</button>
+      <button mat-button type="button" (click)="back()" class="back"><mat-icon svgIcon="arrow_back" />Back</button>
       <header class="page-header">
         <h1>Why did it (not) run?</h1>
-        <span class="muted mono">event {{ eventId() }}</span>
       </header>
+      @if (event(); as e) {
+        <p class="event-line" data-testid="trace-event">
+          <span class="mono">{{ e.name }}</span>
+          · <a [routerLink]="['/cases', e.caseId]">the case</a>
+          · {{ e.createdAt | date: 'medium' }}
+          · depth {{ e.depth }}
+          @if (!e.processedAt) { · <span class="pill pill-HIGH">not processed yet</span> }
+        </p>
+      } @else {
+        <p class="muted mono">event {{ eventId() }}</p>
+      }
       @if (loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading trace" /> }
       @if (error(); as message) { <div class="form-error-box" role="alert">{{ message }}</div> }
 
@@ -51,7 +61,7 @@ const OUTCOME_HELP: Record<TraceOutcome, string> = {
           </li>
         } @empty {
           @if (!loading() && !error()) {
-            <li class="empty-state"><mat-icon aria-hidden="true">rule</mat-icon><p>No rules existed when this event happened.</p></li>
+            <li class="empty-state"><mat-icon aria-hidden="true" svgIcon="rule" /><p>No rules existed when this event happened.</p></li>
           }
         }
       </ol>
@@ -59,6 +69,7 @@ const OUTCOME_HELP: Record<TraceOutcome, string> = {
   `,
   styles: `
     .back { margin-left: -8px; }
+    .event-line { margin: -8px 0 16px; }
     .trace { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
     .trace-entry { border: 1px solid var(--mat-sys-outline-variant); border-radius: 10px; padding: 10px 16px; background: var(--mat-sys-surface); }
     .trace-head { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; }
@@ -76,6 +87,7 @@ export class EventTracePage {
   readonly eventId = input.required<string>();
 
   protected readonly entries = signal<TraceEntry[]>([]);
+  protected readonly event = signal<WorkflowEvent | null>(null);
   protected readonly loading = signal(false);
   protected readonly error = signal<string | null>(null);
 
@@ -85,8 +97,9 @@ export class EventTracePage {
       this.loading.set(true);
       this.error.set(null);
       const sub = this.api.trace(id).subscribe({
-        next: (entries) => {
-          this.entries.set(entries);
+        next: (trace) => {
+          this.entries.set(trace.items);
+          this.event.set(trace.event);
           this.loading.set(false);
         },
         error: (err: unknown) => {

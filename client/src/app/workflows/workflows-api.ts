@@ -17,6 +17,12 @@ import {
 } from './workflow.models';
 
 const BASE = `${API_BASE}/workflows`;
+
+/** GET /workflows/events/:id/trace: the event, and one entry per rule that existed then. */
+export interface EventTrace {
+  event: WorkflowEvent | null;
+  items: TraceEntry[];
+}
 const id = encodeURIComponent;
 
 export type HistoryOutcome = 'success' | 'failed' | 'skipped' | '';
@@ -34,8 +40,10 @@ export function historyParams(filters: HistoryFilters, page: { limit: number; of
   let params = new HttpParams().set('limit', page.limit).set('offset', page.offset);
   if (filters.ruleId) params = params.set('ruleId', filters.ruleId);
   if (filters.caseId?.trim()) params = params.set('caseId', filters.caseId.trim());
-  if (filters.outcome === 'success') params = params.set('success', 'true');
-  if (filters.outcome === 'failed') params = params.set('success', 'false');
+  // Skipped runs (COOLDOWN / MAX_DEPTH) are their own outcome: ?skipped=true; the others exclude them.
+  if (filters.outcome === 'success') params = params.set('success', 'true').set('skipped', 'false');
+  if (filters.outcome === 'failed') params = params.set('success', 'false').set('skipped', 'false');
+  if (filters.outcome === 'skipped') params = params.set('skipped', 'true');
   if (filters.from) params = params.set('from', filters.from);
   if (filters.to) params = params.set('to', filters.to);
   return params;
@@ -109,15 +117,15 @@ export class WorkflowsApi {
     return this.http.post<HistoryEntry>(`${BASE}/history/${id(historyId)}/retry`, {});
   }
 
-  events(caseId: string): Observable<WorkflowEvent[]> {
+  events(caseId: string, limit = 50): Observable<WorkflowEvent[]> {
     return this.http
-      .get<ListResponse<WorkflowEvent> | WorkflowEvent[]>(`${BASE}/events`, { params: { caseId } })
+      .get<ListResponse<WorkflowEvent> | WorkflowEvent[]>(`${BASE}/events`, { params: { caseId, limit } })
       .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
   }
 
-  trace(eventId: string): Observable<TraceEntry[]> {
+  trace(eventId: string): Observable<EventTrace> {
     return this.http
-      .get<ListResponse<TraceEntry> | TraceEntry[] | { items: TraceEntry[] }>(`${BASE}/events/${id(eventId)}/trace`)
-      .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
+      .get<EventTrace | TraceEntry[]>(`${BASE}/events/${id(eventId)}/trace`)
+      .pipe(map((res) => (Array.isArray(res) ? { event: null, items: res } : { event: res.event ?? null, items: res.items })));
   }
 }

@@ -11,7 +11,7 @@ import { nextCronTimes } from '../cron/cron-schedule';
   template: `
     @if (preview(); as p) {
       @if (p.error) {
-        <p class="error" role="alert" data-testid="cron-error"><mat-icon inline aria-hidden="true">error_outline</mat-icon> {{ p.error }}</p>
+        <p class="error" role="alert" data-testid="cron-error"><mat-icon inline aria-hidden="true" svgIcon="error_outline" /> {{ p.error }}</p>
       } @else {
         <div class="preview" data-testid="cron-preview" aria-live="polite">
           <span class="muted">Next runs ({{ timeZone }}):</span>

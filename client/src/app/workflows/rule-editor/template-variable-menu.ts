@@ -12,7 +12,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
   template: `
     <button mat-icon-button type="button" [matMenuTriggerFor]="menu" matTooltip="Insert a variable"
             [attr.aria-label]="'Insert a variable into ' + fieldLabel()" [attr.data-testid]="testId()">
-      <mat-icon>data_object</mat-icon>
+      <mat-icon svgIcon="data_object" />
     </button>
     <mat-menu #menu="matMenu">
       @for (variable of variables(); track variable) {
