@@ -59,6 +59,9 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     if (config.socketAdapter === 'postgres') {
       socketPool = new Pool({ connectionString: databaseUrl, max: 4 });
       socketPool.on('error', (e) => logger.warn(`socket adapter pool: ${e.message}`));
+      // The adapter holds one LISTEN connection; when the database drops it the adapter reconnects on "end",
+      // but an unhandled "error" on that client would take the whole process down first.
+      socketPool.on('connect', (client) => client.on('error', (e) => logger.warn(`socket adapter connection: ${e.message}`)));
       app.useWebSocketAdapter(new PostgresIoAdapter(app, socketPool));
     }
     if (options.listen !== false) await app.listen(config.port, config.host);
@@ -105,6 +108,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     crossOriginEmbedderPolicy: false,
   }));
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  app.use(requireJsonBodies);
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.set('trust proxy', 'loopback');
@@ -119,6 +123,14 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { useGlobalPrefix: false });
 
   serveConsole(app);
+}
+
+/** A body the API cannot read is refused as 415, not misread as an empty object. */
+function requireJsonBodies(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || !['POST', 'PUT', 'PATCH'].includes(req.method) || !req.path.startsWith('/api/')) return next();
+  if (req.is('application/json') || req.is('multipart/form-data')) return next();
+  res.status(415).json({ statusCode: 415, error: 'Unsupported Media Type', message: 'send application/json (or multipart/form-data for evidence uploads)' });
 }
 
 /** The built Angular console at `/`, with deep links falling back to index.html. */

@@ -58,6 +58,10 @@ describe('cases API', () => {
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     }
+    const plain = await t.http().post('/api/v1/cases').set(...bearer(admin)).set('Content-Type', 'text/plain').send('title=x');
+    expect(plain.status).toBe(415);
+    const form = await t.http().post('/api/v1/cases').set(...bearer(admin)).type('form').send({ title: 'x', caseType: 'AUDIT', scopeCode: 'FIN' });
+    expect(form.status).toBe(415);
     const malformed = await t.http().post('/api/v1/cases').set(...bearer(admin)).set('Content-Type', 'application/json').send('{"title":');
     expect(malformed.status).toBe(400);
     const after = await t.sql<{ n: string }>('SELECT count(*) AS n FROM cases');
