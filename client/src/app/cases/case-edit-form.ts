@@ -54,7 +54,7 @@ export function caseChanges(original: Case, value: CaseEditValue): CaseChanges {
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './case-edit-form.html',
   styles: `
-    form { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 4px 12px; align-items: start; }
+    form { padding-top: 8px; display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 4px 12px; align-items: start; }
     .full { grid-column: 1 / -1; }
     .actions { display: flex; gap: 8px; justify-content: flex-end; grid-column: 1 / -1; }
   `,

@@ -36,7 +36,7 @@ import { AppNotification, isStandoutPriority } from './notification.models';
     </div>
   `,
   styles: `
-    :host { display: flex; align-items: center; gap: 8px; }
+    :host { display: flex; align-items: center; gap: 8px; --mat-icon-button-icon-color: currentColor; }
     .toast { display: flex; flex-direction: column; gap: 2px; max-width: 420px; }
     .toast-title { display: flex; align-items: center; gap: 6px; }
     .toast-icon { font-size: 18px; width: 18px; height: 18px; }

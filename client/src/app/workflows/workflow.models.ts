@@ -111,7 +111,7 @@ export interface ActionRequest {
 /** Body of POST /workflows/rules (PATCH takes the same without `actions`). */
 export interface RuleRequest {
   name: string;
-  description: string | null;
+  description: string;
   triggerType: TriggerType;
   triggerConfig: TriggerConfig;
   isEnabled: boolean;

@@ -141,7 +141,7 @@ describe('rule form → POST payload', () => {
     const payload = buildRulePayload(createRuleForm(rule).getRawValue(), meta);
     expect(payload.triggerConfig).toEqual(rule.triggerConfig);
     expect(payload.isEnabled).toBe(false);
-    expect(payload.description).toBeNull();
+    expect(payload.description).toBe(''); // the server stores '' for no description
     expect(payload.actions).toEqual([
       { actionType: 'ADD_TAG', actionConfig: { tag: 'overdue' }, sequence: 0 },
       { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'second' }, sequence: 1 },

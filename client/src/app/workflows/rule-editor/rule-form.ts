@@ -270,7 +270,7 @@ export function buildActionRequests(actions: ActionFormValue[]): ActionRequest[]
 export function buildRuleFields(value: RuleFormValue, meta: WorkflowMeta): Omit<RuleRequest, 'actions'> {
   return {
     name: value.name.trim(),
-    description: value.description.trim() || null,
+    description: value.description.trim(),
     triggerType: value.triggerType,
     triggerConfig: buildTriggerConfig(value.triggerType, value.trigger, meta),
     isEnabled: value.isEnabled,
