@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
-import { ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, UpdateActionDto, UpdateRuleDto } from './dto/rule.dto';
+import { ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, RuleTransferDto, UpdateActionDto, UpdateRuleDto } from './dto/rule.dto';
+import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RulesService } from './rules/rules.service';
@@ -16,7 +17,12 @@ const uuid = new ParseUUIDPipe();
 @Roles('ADMIN')
 @Controller('workflows')
 export class WorkflowsController {
-  constructor(private readonly rules: RulesService, private readonly dryRun: DryRunService, private readonly revisions: RevisionsService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly dryRun: DryRunService,
+    private readonly revisions: RevisionsService,
+    private readonly transfer: RuleTransferService,
+  ) {}
 
   @Get('meta')
   meta() {
@@ -31,6 +37,16 @@ export class WorkflowsController {
   @Post('rules')
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto) {
     return this.rules.create(user, dto);
+  }
+
+  @Get('rules/export')
+  exportRules() {
+    return this.transfer.export();
+  }
+
+  @Post('rules/import')
+  importRules(@CurrentUser() user: AuthUser, @Body() dto: RuleTransferDto) {
+    return this.transfer.import(user, dto);
   }
 
   @Get('rules/:id')

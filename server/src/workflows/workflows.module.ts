@@ -10,6 +10,7 @@ import { HistoryService } from './history/history.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RuleSetCache } from './rules/rule-set.cache';
 import { RulesService } from './rules/rules.service';
+import { RuleTransferService } from './rules/rule-transfer.service';
 import { TracesService } from './traces/traces.service';
 import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
@@ -19,7 +20,7 @@ import { WorkflowsController } from './workflows.controller';
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
-    TracesService, WorkflowMetrics,
+    TracesService, WorkflowMetrics, RuleTransferService,
   ],
   exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics],
 })

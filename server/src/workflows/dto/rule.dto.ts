@@ -121,3 +121,22 @@ export class DryRunDto {
   @IsOptional() @ValidateNested() @Type(() => DryRunEventDto)
   event?: DryRunEventDto;
 }
+
+/** A rule as exported: no ids, no timestamps; import takes the same shape. */
+export class RuleTransferDto {
+  @ApiPropertyOptional({ example: 'auditcaseos-rules' })
+  @IsOptional() @IsIn(['auditcaseos-rules'])
+  format?: string;
+
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional() @IsIn([1])
+  version?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString()
+  exportedAt?: string;
+
+  @ApiProperty({ type: [CreateRuleDto] })
+  @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => CreateRuleDto)
+  rules: CreateRuleDto[];
+}

@@ -44,23 +44,40 @@ export class RulesService {
   }
 
   async create(user: AuthUser, dto: CreateRuleDto): Promise<Rule> {
-    const trigger = validateTrigger(dto.triggerType, dto.triggerConfig);
-    const actions = (dto.actions ?? []).map((a, i) => ({ ...validateAction(a.actionType, a.actionConfig, `actions[${i}].actionConfig`), dto: a, index: i }));
-    const problems = [...trigger.problems, ...actions.flatMap((a) => a.problems)];
-    problems.push(...(await this.unknownUsers(actions.flatMap((a) => a.userIds))));
-    if (problems.length) throw new BadRequestException(problems);
-    return this.change(user, 'CREATED', async (uow) => {
-      const [row] = await uow.manager.query(
-        `INSERT INTO workflow_rules (name, description, trigger_type, trigger_config, is_enabled, priority, stop_processing,
-           cooldown_seconds, scope_codes, case_types, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::case_type[], $11) RETURNING id`,
-        [dto.name, dto.description ?? '', dto.triggerType, JSON.stringify(trigger.config), dto.isEnabled ?? true, dto.priority ?? 100,
-          dto.stopProcessing ?? false, dto.cooldownSeconds ?? 300, [...new Set(dto.scopeCodes ?? [])], [...new Set(dto.caseTypes ?? [])], user.id]);
-      for (const a of actions) {
-        await this.insertAction(uow, row.id, a.dto, a.config, a.dto.sequence ?? a.index);
-      }
-      return row.id as string;
+    return (await this.createMany(user, [dto], 'CREATED'))[0];
+  }
+
+  /**
+   * Validates every rule first (messages prefixed with `rules[i].` when
+   * several), then stores them all in one transaction: all or nothing.
+   */
+  async createMany(user: AuthUser, dtos: CreateRuleDto[], change: string): Promise<Rule[]> {
+    const prepared = dtos.map((dto, i) => {
+      const prefix = dtos.length > 1 || change !== 'CREATED' ? `rules[${i}].` : '';
+      const trigger = validateTrigger(dto.triggerType, dto.triggerConfig, `${prefix}triggerConfig`);
+      const actions = (dto.actions ?? []).map((a, j) => ({ ...validateAction(a.actionType, a.actionConfig, `${prefix}actions[${j}].actionConfig`), dto: a, index: j }));
+      return { dto, trigger, actions, problems: [...trigger.problems, ...actions.flatMap((a) => a.problems)] };
     });
+    const problems = prepared.flatMap((p) => p.problems);
+    problems.push(...(await this.unknownUsers(prepared.flatMap((p) => p.actions.flatMap((a) => a.userIds)))));
+    const names = dtos.map((d) => d.name.toLowerCase());
+    names.forEach((n, i) => { if (names.indexOf(n) !== i) problems.push(`rules[${i}].name: "${dtos[i].name}" appears more than once`); });
+    if (problems.length) throw new BadRequestException(problems);
+    const ids: string[] = [];
+    await this.inTransaction(async (uow) => {
+      for (const { dto, trigger, actions } of prepared) {
+        const [row] = await uow.manager.query(
+          `INSERT INTO workflow_rules (name, description, trigger_type, trigger_config, is_enabled, priority, stop_processing,
+             cooldown_seconds, scope_codes, case_types, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::case_type[], $11) RETURNING id`,
+          [dto.name, dto.description ?? '', dto.triggerType, JSON.stringify(trigger.config), dto.isEnabled ?? true, dto.priority ?? 100,
+            dto.stopProcessing ?? false, dto.cooldownSeconds ?? 300, [...new Set(dto.scopeCodes ?? [])], [...new Set(dto.caseTypes ?? [])], user.id]);
+        for (const a of actions) await this.insertAction(uow, row.id, a.dto, a.config, a.dto.sequence ?? a.index);
+        await this.recordChange(uow, user, row.id, change);
+        ids.push(row.id);
+      }
+    });
+    return (await loadRules(this.dataSource.manager, 'id = ANY($1)', [ids])).rules.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateRuleDto): Promise<Rule> {
@@ -170,16 +187,25 @@ export class RulesService {
 
   /** Runs a rule change in one transaction with its revision and the cache bump; maps name clashes to 409. */
   private async change(user: AuthUser, kind: string, work: (uow: UnitOfWork) => Promise<string>, lockId?: string): Promise<Rule> {
+    return this.inTransaction(async (uow) => {
+      if (lockId) await uow.manager.query('SELECT 1 FROM workflow_rules WHERE id = $1 FOR UPDATE', [lockId]);
+      const id = await work(uow);
+      return this.recordChange(uow, user, id, kind);
+    });
+  }
+
+  /** Revision + rule-set version bump + in-process notice after commit: what every rule change needs. */
+  private async recordChange(uow: UnitOfWork, user: AuthUser, id: string, kind: string): Promise<Rule> {
+    const rule = (await loadRule(uow.manager, id))!;
+    await this.revisions.record(uow, id, rule, kind, user.id);
+    await bumpRuleSetVersion(uow.manager);
+    uow.afterCommit(() => void this.emitter.emit(RULES_CHANGED, { ruleId: id }));
+    return rule;
+  }
+
+  private async inTransaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     try {
-      return await this.tx.run(async (uow) => {
-        if (lockId) await uow.manager.query('SELECT 1 FROM workflow_rules WHERE id = $1 FOR UPDATE', [lockId]);
-        const id = await work(uow);
-        const rule = (await loadRule(uow.manager, id))!;
-        await this.revisions.record(uow, id, rule, kind, user.id);
-        await bumpRuleSetVersion(uow.manager);
-        uow.afterCommit(() => void this.emitter.emit(RULES_CHANGED, { ruleId: id }));
-        return rule;
-      });
+      return await this.tx.run(work);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException('a rule with that name already exists');
       throw error;

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
+import { NotificationsGateway } from '../notifications/notifications.gateway';
+import { WorkflowMetrics } from '../workflows/workflow-metrics';
+
+export interface OutboxState { pending: number; lagSeconds: number }
+
+/** Prometheus text exposition of the engine's counters plus a few live readings. */
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly gateway: NotificationsGateway,
+    private readonly workflow: WorkflowMetrics,
+  ) {}
+
+  async outbox(): Promise<OutboxState> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS lag
+         FROM domain_events WHERE processed_at IS NULL`);
+    return { pending: row.pending, lagSeconds: Number(row.lag) };
+  }
+
+  async render(): Promise<string> {
+    const lines: string[] = [];
+    const metric = (name: string, type: string, help: string, samples: Array<[string, number]>) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) lines.push(`${name}${labels} ${Number.isFinite(value) ? value : 0}`);
+    };
+    metric('acos_events_processed_total', 'counter', 'Domain events taken out of the outbox by this process', [['', this.dispatcher.stats.processed]]);
+    metric('acos_events_failed_total', 'counter', 'Event processing attempts that failed and will be retried', [['', this.dispatcher.stats.failed]]);
+    metric('acos_rule_runs_total', 'counter', 'Rule runs by outcome (RAN, FAILED, COOLDOWN, MAX_DEPTH)',
+      [...this.workflow.runs.entries()].filter(([k]) => k !== 'EVENT').map(([outcome, n]) => [`{outcome="${outcome}"}`, n]));
+    lines.push('# HELP acos_action_duration_ms How long workflow actions took', '# TYPE acos_action_duration_ms histogram');
+    for (const [type, h] of this.workflow.actionDurations) {
+      WorkflowMetrics.buckets.forEach((le, i) => lines.push(`acos_action_duration_ms_bucket{action_type="${type}",le="${le}"} ${h.buckets[i]}`));
+      lines.push(`acos_action_duration_ms_bucket{action_type="${type}",le="+Inf"} ${h.count}`);
+      lines.push(`acos_action_duration_ms_sum{action_type="${type}"} ${h.sum.toFixed(3)}`, `acos_action_duration_ms_count{action_type="${type}"} ${h.count}`);
+    }
+    metric('acos_action_failures_total', 'counter', 'Workflow actions that failed', [...this.workflow.actionFailures.entries()].map(([t, n]) => [`{action_type="${t}"}`, n]));
+    const outbox = await this.outbox().catch(() => ({ pending: NaN, lagSeconds: NaN }));
+    metric('acos_outbox_pending', 'gauge', 'Committed events not yet processed (all processes)', [['', outbox.pending]]);
+    metric('acos_outbox_lag_seconds', 'gauge', 'Age of the oldest unprocessed event', [['', outbox.lagSeconds]]);
+    metric('acos_sockets_connected', 'gauge', 'Socket.IO connections on this process', [['', this.gateway.connectedCount()]]);
+    metric('process_resident_memory_bytes', 'gauge', 'Resident memory of this process', [['', process.memoryUsage().rss]]);
+    return lines.join('\n') + '\n';
+  }
+}
