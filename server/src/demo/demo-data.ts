@@ -26,3 +26,43 @@ export const DEMO_CASES: Array<{
   { title: 'Health and safety audit — plant 2', description: 'Scheduled ISO 45001 internal audit.', caseType: 'AUDIT', scopeCode: 'OPS', severity: 'MEDIUM', tags: ['iso45001'], dueInDays: 60 },
   { title: 'Gifts and hospitality register gaps', description: 'Register missing entries for two procurement managers.', caseType: 'COMPLIANCE', scopeCode: 'FIN', severity: 'LOW', tags: ['gifts'] },
 ];
+
+/** Sample rules loaded with the demo data (documented in the README). */
+export const DEMO_RULES = [
+  {
+    name: 'Notify the assignee when a case goes to review',
+    description: 'Tags the case, tells the assignee and records it in the timeline.',
+    triggerType: 'STATUS_CHANGE' as const, triggerConfig: { toStatus: ['UNDER_REVIEW'] }, priority: 10,
+    actions: [
+      { actionType: 'SEND_NOTIFICATION' as const, actionConfig: { recipients: ['ASSIGNEE'], title: '{{case.caseNumber}} is ready for review', message: '{{actor.name}} moved "{{case.title}}" from {{case.previousStatus}} to review.', priority: 'HIGH' } },
+      { actionType: 'ADD_TAG' as const, actionConfig: { tag: 'needs-review' } },
+      { actionType: 'CREATE_TIMELINE' as const, actionConfig: { message: 'Review requested; {{case.assignee.name}} notified by rule "{{rule.name}}".' } },
+    ],
+  },
+  {
+    name: 'Escalate critical cases to admins',
+    description: 'Fires when a case becomes CRITICAL (not on every later change).',
+    triggerType: 'CONDITION' as const, triggerConfig: { match: 'ALL', conditions: [{ field: 'severity', op: 'eq', value: 'CRITICAL' }] }, priority: 20,
+    actions: [
+      { actionType: 'SEND_NOTIFICATION' as const, actionConfig: { recipients: ['ADMINS'], title: 'Critical: {{case.caseNumber}}', message: '{{case.title}} ({{case.scopeCode}}) is now CRITICAL.', priority: 'URGENT' } },
+      { actionType: 'ADD_TAG' as const, actionConfig: { tag: 'escalated' } },
+    ],
+  },
+  {
+    name: 'Auto-assign new unassigned investigations',
+    description: 'Round-robin among investigators who may see the case scope.',
+    triggerType: 'EVENT' as const, triggerConfig: { event: 'case.created', conditions: [{ field: 'caseType', op: 'eq', value: 'INVESTIGATION' }, { field: 'assigneeId', op: 'isEmpty' }] }, priority: 30,
+    actions: [{ actionType: 'ASSIGN_USER' as const, actionConfig: { strategy: 'ROUND_ROBIN', role: 'INVESTIGATOR' } }],
+  },
+  {
+    name: 'Morning reminder for open cases untouched for 7 days',
+    description: 'Every day at 08:00 UTC, once per case until it is touched again.',
+    triggerType: 'TIME_BASED' as const, triggerConfig: { cron: '0 8 * * *', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }, { field: 'updatedAt', op: 'olderThanHours', value: 168 }] }, priority: 100,
+    actions: [{ actionType: 'SEND_NOTIFICATION' as const, actionConfig: { recipients: ['OWNER', 'ASSIGNEE'], title: 'Reminder: {{case.caseNumber}} has been open for a week', message: '"{{case.title}}" has not changed in 7 days.', priority: 'NORMAL' } }],
+  },
+  {
+    name: 'Log evidence uploads',
+    triggerType: 'EVENT' as const, triggerConfig: { event: 'evidence.uploaded' }, priority: 200, cooldownSeconds: 0,
+    actions: [{ actionType: 'CREATE_TIMELINE' as const, actionConfig: { message: 'Evidence "{{evidence.filename}}" added by {{actor.name}}.' } }],
+  },
+];

@@ -4,7 +4,8 @@ import { CasesService } from '../cases/cases.service';
 import type { AuthUser } from '../common/auth-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
-import { DEMO_CASES, DEMO_USERS } from './demo-data';
+import { RulesService } from '../workflows/rules/rules.service';
+import { DEMO_CASES, DEMO_RULES, DEMO_USERS } from './demo-data';
 
 const SEED_LOCK = 7_150_043;
 
@@ -18,6 +19,7 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly cases: CasesService,
+    private readonly rules: RulesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,6 +48,8 @@ export class SeedService implements OnApplicationBootstrap {
       byEmail.set(u.email, { id: view.id, email: view.email, name: view.name, role: view.role, scopeCodes: view.scopeCodes });
     }
     const admin = byEmail.get(DEMO_USERS[0].email)!;
+    // Rules first, so the demo cases already show automation at work.
+    await this.rules.createMany(admin, DEMO_RULES, 'CREATED');
     for (const c of DEMO_CASES) {
       await this.cases.create(admin, {
         title: c.title, description: c.description, caseType: c.caseType, scopeCode: c.scopeCode, severity: c.severity,
@@ -53,6 +57,6 @@ export class SeedService implements OnApplicationBootstrap {
         dueDate: c.dueInDays ? new Date(Date.now() + c.dueInDays * 86400_000).toISOString() : undefined,
       });
     }
-    this.logger.log(`loaded demo data: ${DEMO_USERS.length} users, ${DEMO_CASES.length} cases (see README for the logins)`);
+    this.logger.log(`loaded demo data: ${DEMO_USERS.length} users, ${DEMO_RULES.length} rules, ${DEMO_CASES.length} cases (see README for the logins)`);
   }
 }
