@@ -22,46 +22,49 @@ export class ActionExecutor {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /** Performs the action inside `uow`; returns a one-line detail for history. Throws ActionFailure. */
-  async execute(action: RuleAction, ctx: RunContext, uow: UnitOfWork): Promise<string> {
-    const snapshot = await this.currentCase(ctx, uow);
+  /**
+   * Performs the action inside `uow` on the case as `snapshot` shows it; returns a one-line detail
+   * for history and the case afterwards. Throws ActionFailure.
+   */
+  async execute(action: RuleAction, ctx: RunContext, uow: UnitOfWork, snapshot: CaseSnapshot): Promise<{ detail: string; snapshot: CaseSnapshot }> {
+    const done = (detail: string, after: CaseSnapshot = snapshot) => ({ detail, snapshot: after });
     const origin: ChangeOrigin = { actorId: null, ruleId: ctx.rule.id, causeDepth: ctx.depth };
     const cfg = action.actionConfig;
     switch (action.actionType) {
       case 'CHANGE_STATUS': {
         const status = cfg.status as CaseStatus;
-        if (snapshot.status === status) return `status already ${status}`;
-        await this.cases.applyChanges(uow, ctx.caseId, { status }, origin);
-        return `status ${snapshot.status} → ${status}`;
+        if (snapshot.status === status) return done(`status already ${status}`);
+        const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { status }, origin);
+        return done(`status ${snapshot.status} → ${status}`, after);
       }
       case 'ADD_TAG': {
         const tag = cfg.tag as string;
-        if (snapshot.tags.includes(tag)) return `tag ${tag} already present`;
-        await this.cases.applyChanges(uow, ctx.caseId, { addTags: [tag] }, origin);
-        return `tag ${tag} added`;
+        if (snapshot.tags.includes(tag)) return done(`tag ${tag} already present`);
+        const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { addTags: [tag] }, origin);
+        return done(`tag ${tag} added`, after);
       }
       case 'ASSIGN_USER': {
         const user = await this.chooseAssignee(cfg, snapshot, ctx, uow, true);
-        if (snapshot.assigneeId === user.id) return `already assigned to ${user.name}`;
-        await this.cases.applyChanges(uow, ctx.caseId, { assigneeId: user.id }, origin);
-        return `assigned to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`;
+        if (snapshot.assigneeId === user.id) return done(`already assigned to ${user.name}`);
+        const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { assigneeId: user.id }, origin);
+        return done(`assigned to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`, after);
       }
       case 'SEND_NOTIFICATION': {
-        const { recipients, skipped } = await this.resolveRecipients(cfg, snapshot, uow);
-        const values = await this.templateValues(ctx, snapshot, uow);
+        const { recipients, skipped, people } = await this.resolveRecipients(cfg, snapshot, uow, ctx.actorId);
+        const values = await this.templateValues(ctx, snapshot, uow, people);
         const title = renderTemplate(cfg.title as string, values).slice(0, 300);
         const message = renderTemplate(cfg.message as string, values).slice(0, 5000);
-        if (!recipients.length) return `no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`;
+        if (!recipients.length) return done(`no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
         await this.notifications.createMany(recipients.map((u) => ({
           userId: u.id, title, message, priority: (cfg.priority as NotificationPriority) ?? 'NORMAL',
           entityType: 'case', entityId: ctx.caseId, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id,
         })), uow);
-        return `notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`;
+        return done(`notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
       }
       case 'CREATE_TIMELINE': {
         const message = renderTemplate(cfg.message as string, await this.templateValues(ctx, snapshot, uow)).slice(0, 5000);
         await this.cases.addTimelineEntry(uow, ctx.caseId, 'WORKFLOW', message, origin);
-        return `timeline: ${message}`;
+        return done(`timeline: ${message}`);
       }
     }
   }
@@ -80,8 +83,8 @@ export class ActionExecutor {
           return `assign to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`;
         }
         case 'SEND_NOTIFICATION': {
-          const { recipients, skipped } = await this.resolveRecipients(cfg, snapshot, uow);
-          const values = await this.templateValues(ctx, snapshot, uow);
+          const { recipients, skipped, people } = await this.resolveRecipients(cfg, snapshot, uow, ctx.actorId);
+          const values = await this.templateValues(ctx, snapshot, uow, people);
           const who = recipients.length ? recipients.map((u) => u.name).join(', ') : 'nobody';
           return `notify ${who} (${cfg.priority ?? 'NORMAL'}): "${renderTemplate(cfg.title as string, values)}" — ${renderTemplate(cfg.message as string, values)}${skipped.length ? ` [${skipped.join('; ')}]` : ''}`;
         }
@@ -92,12 +95,6 @@ export class ActionExecutor {
       if (error instanceof ActionFailure) return `would fail: ${error.message}`;
       throw error;
     }
-  }
-
-  private async currentCase(ctx: RunContext, uow: UnitOfWork): Promise<CaseSnapshot> {
-    const snapshot = await this.cases.snapshot(ctx.caseId, uow);
-    if (!snapshot) throw new ActionFailure('the case no longer exists');
-    return snapshot;
   }
 
   private async chooseAssignee(cfg: Config, c: CaseSnapshot, ctx: RunContext, uow: UnitOfWork, commit: boolean): Promise<UserEntity> {
@@ -132,7 +129,9 @@ export class ActionExecutor {
   }
 
   /** Active users who may see the case; named users that are inactive or out of scope fail the action. */
-  private async resolveRecipients(cfg: Config, c: CaseSnapshot, uow: UnitOfWork): Promise<{ recipients: UserEntity[]; skipped: string[] }> {
+  private async resolveRecipients(
+    cfg: Config, c: CaseSnapshot, uow: UnitOfWork, alsoLoad: string | null = null,
+  ): Promise<{ recipients: UserEntity[]; skipped: string[]; people: Map<string, string> }> {
     const wanted = cfg.recipients as string[];
     const skipped: string[] = [];
     const ids = new Set<string>();
@@ -142,8 +141,12 @@ export class ActionExecutor {
       else if (r === 'ADMINS') for (const id of await this.users.activeAdminIds(uow)) ids.add(id);
     }
     const named = wanted.filter((r) => !['ASSIGNEE', 'OWNER', 'ADMINS'].includes(r));
-    const users = await this.users.findManyByIds([...new Set([...ids, ...named])], uow);
-    const byId = new Map(users.map((u) => [u.id, u]));
+    // One query for recipients, the assignee and the actor (template names).
+    const extra = [c.assigneeId, alsoLoad].filter((x): x is string => !!x);
+    const loaded = await this.users.findManyByIds([...new Set([...ids, ...named, ...extra])], uow);
+    const people = new Map(loaded.map((u) => [u.id, u.name]));
+    const byId = new Map(loaded.map((u) => [u.id, u]));
+    const users = loaded.filter((u) => ids.has(u.id) || named.includes(u.id));
     for (const id of named) {
       const u = byId.get(id);
       if (!u) throw new ActionFailure(`recipient ${id} no longer exists`);
@@ -157,12 +160,16 @@ export class ActionExecutor {
       if (!canSeeScope(u, c.scopeCode)) { skipped.push(`${u.name} may not see scope ${c.scopeCode}`); continue; }
       recipients.push(u);
     }
-    return { recipients, skipped };
+    return { recipients, skipped, people };
   }
 
-  private async templateValues(ctx: RunContext, c: CaseSnapshot, uow: UnitOfWork): Promise<Partial<Record<TemplateVariable, string | null>>> {
+  private async templateValues(
+    ctx: RunContext, c: CaseSnapshot, uow: UnitOfWork, known?: Map<string, string>,
+  ): Promise<Partial<Record<TemplateVariable, string | null>>> {
     const ids = [c.assigneeId, ctx.actorId].filter((x): x is string => !!x);
-    const people = new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u.name]));
+    const people = known && ids.every((id) => known.has(id))
+      ? known
+      : new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u.name]));
     return {
       'case.caseNumber': c.caseNumber,
       'case.title': c.title,

@@ -4,8 +4,11 @@ import { inSavepoint, type UnitOfWork } from '../../database/unit-of-work';
 import { NotificationsPusher } from '../../notifications/notifications.pusher';
 import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
+import { CasesService } from '../../cases/cases.service';
 import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, type HistoryView } from '../history/history.types';
 import { WorkflowMetrics } from '../workflow-metrics';
+
+const CASE_GONE = 'the case no longer exists';
 
 export interface RunRequest {
   ctx: RunContext;
@@ -26,6 +29,7 @@ export class RuleRunner {
 
   constructor(
     private readonly executor: ActionExecutor,
+    private readonly cases: CasesService,
     private readonly pusher: NotificationsPusher,
     private readonly metrics: WorkflowMetrics,
   ) {}
@@ -43,18 +47,23 @@ export class RuleRunner {
     if (!claimed.length) return undefined;
 
     const outcomes: ActionOutcome[] = [];
+    // Actions see the case as the previous ones left it; a failed action's changes are rolled back, and so is its view.
+    let current = await this.cases.snapshot(ctx.caseId, uow);
     for (const action of [...ctx.rule.actions].sort((a, b) => a.sequence - b.sequence)) {
       const t0 = performance.now();
       try {
-        const detail = await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child));
-        outcomes.push({ actionType: action.actionType, success: true, detail, durationMs: Math.round(performance.now() - t0) });
+        if (!current) throw new ActionFailure(CASE_GONE);
+        const snapshot = current;
+        const result = await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child, snapshot));
+        current = result.snapshot;
+        outcomes.push({ actionType: action.actionType, success: true, detail: result.detail, durationMs: Math.round(performance.now() - t0) });
       } catch (error) {
         const expected = error instanceof ActionFailure || (error as { status?: number }).status === 400;
         if (!expected) this.logger.error(`rule ${ctx.rule.name}: ${action.actionType} failed unexpectedly: ${(error as Error).message}`);
         const message = (error as { response?: { message?: string | string[] } }).response?.message ?? (error as Error).message;
         outcomes.push({ actionType: action.actionType, success: false, detail: Array.isArray(message) ? message.join('; ') : String(message), durationMs: Math.round(performance.now() - t0) });
         // Without its case nothing after this can mean anything.
-        if ((error as Error).message === 'the case no longer exists') break;
+        if ((error as Error).message === CASE_GONE) break;
       }
       this.metrics.observeAction(action.actionType, outcomes[outcomes.length - 1].success, performance.now() - t0);
     }

@@ -17,8 +17,18 @@ export class RuleSetCache {
   private version = -1;
   private rules: Rule[] = [];
   private loading: Promise<Rule[]> | undefined;
+  /** One version check per transaction: a dispatcher batch of events shares it. */
+  private readonly checked = new WeakMap<EntityManager, Rule[]>();
 
   async current(manager: EntityManager): Promise<Rule[]> {
+    const known = this.checked.get(manager);
+    if (known && this.version !== -1) return known;
+    const rules = await this.load(manager);
+    this.checked.set(manager, rules);
+    return rules;
+  }
+
+  private async load(manager: EntityManager): Promise<Rule[]> {
     const [{ version }] = await manager.query('SELECT version FROM workflow_rule_set_version WHERE id = 1');
     const v = Number(version);
     if (v === this.version) return this.rules;
