@@ -34,12 +34,13 @@ describe('applyServerErrors', () => {
       items: new FormArray([new FormGroup({ op: new FormControl('eq') })]),
     });
     const rest = applyServerErrors(
-      ['name: already taken', 'items[0].op: not allowed', 'rule is locked', 'items[5].op: nope'],
+      ['name: already taken', 'items[0].op: not allowed', 'rule is locked', 'items[5].op: nope', 'name should not be empty'],
       resolveInside(form),
     );
-    expect(form.controls.name.getError('server')).toBe('name: already taken');
-    expect(form.get(['items', 0, 'op'])?.getError('server')).toBe('items[0].op: not allowed');
+    expect(form.get(['items', 0, 'op'])?.getError('server')).toBe('not allowed');
     expect(form.controls.name.touched).toBe(true);
+    // the path prefix is dropped beside the field; a second message for it is appended
+    expect(form.controls.name.getError('server')).toBe('already taken name should not be empty');
     expect(rest).toEqual(['rule is locked', 'items[5].op: nope']);
   });
 });

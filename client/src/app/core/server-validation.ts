@@ -5,6 +5,8 @@ export interface FieldMessage {
   path: string[] | null;
   /** The message as the server wrote it. */
   message: string;
+  /** What to show beside the field: the message without its "path: " prefix. */
+  fieldText: string;
 }
 
 const PATH = String.raw`[A-Za-z_][\w]*(?:\[\d+\]|\.[A-Za-z_\d][\w]*)*`;
@@ -17,10 +19,10 @@ const CLASS_VALIDATOR_FORM = new RegExp(`^(${PATH})\\s+(?:must|should|is|has|eac
  */
 export function parseFieldMessage(message: string): FieldMessage {
   const colon = COLON_FORM.exec(message);
-  if (colon) return { path: splitPath(colon[1]), message };
+  if (colon) return { path: splitPath(colon[1]), message, fieldText: colon[2].trim() };
   const plain = CLASS_VALIDATOR_FORM.exec(message);
-  if (plain) return { path: splitPath(plain[1]), message };
-  return { path: null, message };
+  if (plain) return { path: splitPath(plain[1]), message, fieldText: message };
+  return { path: null, message, fieldText: message };
 }
 
 export function splitPath(path: string): string[] {
@@ -44,17 +46,25 @@ export function resolveInside(root: AbstractControl): ControlResolver {
 export function applyServerErrors(messages: string[], resolve: ControlResolver): string[] {
   const unplaced: string[] = [];
   for (const raw of messages) {
-    const { path, message } = parseFieldMessage(raw);
+    const { path, message, fieldText } = parseFieldMessage(raw);
     const control = path ? resolve(path) : null;
     if (!control) {
       unplaced.push(message);
       continue;
     }
     const previous = control.errors?.['server'] as string | undefined;
-    control.setErrors({ ...(control.errors ?? {}), server: previous ? `${previous} ${message}` : message });
+    control.setErrors({ ...(control.errors ?? {}), server: previous ? `${previous} ${fieldText}` : fieldText });
     control.markAsTouched();
   }
   return unplaced;
+}
+
+/** Brings the first invalid form field into view (after the view has shown the errors). */
+export function scrollToFirstInvalidField(): void {
+  setTimeout(() => {
+    const field = document.querySelector('.mat-form-field-invalid, .field-error, .row-error');
+    field?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  });
 }
 
 /** Removes every `server` error below (and at) the control. */

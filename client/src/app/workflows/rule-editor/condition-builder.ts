@@ -80,13 +80,14 @@ export class ConditionBuilder {
     this.conditions().markAsDirty();
   }
 
-  /** A new field: keep the op if it still fits, else take the first that does; keep what value still fits. */
+  /** A new field: keep the op if it still fits, else take the first that does; the old value means nothing now. */
   protected fieldChanged(row: ConditionForm): void {
     const ops = this.ops(row);
     if (!ops.includes(row.controls.op.value)) row.controls.op.setValue(ops[0] ?? '');
     this.reshapeValue(row, true);
   }
 
+  /** A new op on the same field: keep the value where it still fits (e.g. one value → a list of it). */
   protected opChanged(row: ConditionForm): void {
     this.reshapeValue(row, false);
   }
@@ -94,8 +95,7 @@ export class ConditionBuilder {
   private reshapeValue(row: ConditionForm, fieldChanged: boolean): void {
     const kind = this.kind(row);
     const current = row.controls.value.value;
-    const keep = !fieldChanged || kind === 'number' || kind === 'text' || kind === 'textList';
-    row.controls.value.setValue(keep ? valueForKind(kind, current) : valueForKind(kind, null));
+    row.controls.value.setValue(valueForKind(kind, fieldChanged ? null : current));
     applyConditionValueRule(row, this.meta());
   }
 }

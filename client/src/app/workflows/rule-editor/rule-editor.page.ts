@@ -18,7 +18,7 @@ import { errorMessages, errorText, httpStatus } from '../../core/api-errors';
 import { ChipListInput, uppercaseChip } from '../../core/chip-list-input';
 import { confirmAction } from '../../core/confirm-dialog';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
-import { applyServerErrors, clearServerErrors } from '../../core/server-validation';
+import { applyServerErrors, clearServerErrors, scrollToFirstInvalidField } from '../../core/server-validation';
 import { UsersDirectory } from '../../core/users-directory';
 import { RevisionsPanel } from '../revisions/revisions-panel';
 import { describeTrigger } from '../trigger-summary';
@@ -127,6 +127,7 @@ export class RuleEditorPage implements OnInit {
     if (form.invalid) {
       form.markAllAsTouched();
       this.formErrors.set(['Some fields need attention — they are highlighted below.']);
+      scrollToFirstInvalidField();
       return;
     }
     const meta = this.metaStore.meta();
@@ -154,7 +155,11 @@ export class RuleEditorPage implements OnInit {
         const unplaced = applyServerErrors(messages, (path) => controlForServerPath(form, path));
         const lead = status === 409 ? ['A rule with this name already exists.'] : [];
         this.formErrors.set([...lead, ...unplaced.filter((m) => !(status === 409 && lead.length && /exist/i.test(m)))]);
-        if (!this.formErrors().length && messages.length) this.formErrors.set(['The server refused some fields — see the highlighted fields below.']);
+        if (!this.formErrors().length && messages.length) {
+          const count = messages.length;
+          this.formErrors.set([`The server refused ${count} field${count === 1 ? '' : 's'} — see the highlighted fields below.`]);
+        }
+        scrollToFirstInvalidField();
         // Part of an existing rule may have been saved: keep the edits, but plan the next save against what the server has.
         if (saved) this.api.rule(saved.id).subscribe({ next: (fresh) => this.rule.set(fresh), error: () => undefined });
       },
