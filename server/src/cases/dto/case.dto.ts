@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import type { CaseSnapshot } from '../../events/event-map';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf,
@@ -44,34 +45,11 @@ export class CreateCaseDto {
   dueDate?: string | null;
 }
 
-export class UpdateCaseDto {
-  @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 300)
-  title?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(0, 20000)
-  description?: string;
-
+/** Any editable field of a case; scope and type are fixed at creation. */
+export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const)) {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOptional() @IsIn(CASE_STATUSES)
   status?: CaseStatus;
-
-  @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional() @IsIn(SEVERITIES)
-  severity?: Severity;
-
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID()
-  assigneeId?: string | null;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsISO8601({ strict: true })
-  dueDate?: string | null;
 }
 
 export const CASE_SORTS = [
@@ -108,20 +86,5 @@ export class ListCasesQuery extends PageQuery {
   sort?: (typeof CASE_SORTS)[number];
 }
 
-export interface CaseView {
-  id: string;
-  caseNumber: string;
-  title: string;
-  description: string;
-  status: CaseStatus;
-  caseType: CaseType;
-  scopeCode: string;
-  severity: Severity;
-  assigneeId: string | null;
-  ownerId: string | null;
-  tags: string[];
-  dueDate: string | null;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
+/** The contract's `case` (CONTRACT §5): the event snapshot without its internal counter. */
+export type CaseView = Omit<CaseSnapshot, 'evidenceCount'>;
