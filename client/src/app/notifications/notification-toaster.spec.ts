@@ -1,0 +1,92 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router } from '@angular/router';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Subject, of } from 'rxjs';
+import { NotificationStore } from './notification-store';
+import { NotificationToaster } from './notification-toaster';
+import { AppNotification, DEFAULT_PREFERENCES, NotificationPreferences } from './notification.models';
+
+interface OpenedToast {
+  data: AppNotification;
+  panelClass: string[];
+  dismissed: Subject<void>;
+  action: Subject<void>;
+}
+
+function note(id: string, priority: AppNotification['priority'] = 'NORMAL'): AppNotification {
+  return {
+    id,
+    userId: 'me',
+    title: id,
+    message: '',
+    priority,
+    entityType: null,
+    entityId: null,
+    linkUrl: `/cases/${id}`,
+    isRead: false,
+    createdAt: '',
+    readAt: null,
+  };
+}
+
+describe('NotificationToaster', () => {
+  let opened: OpenedToast[];
+  let toaster: NotificationToaster;
+  let preferences: ReturnType<typeof signal<NotificationPreferences>>;
+  let markRead: ReturnType<typeof vi.fn>;
+  let navigateByUrl: ReturnType<typeof vi.fn>;
+
+  beforeEach(() => {
+    opened = [];
+    preferences = signal<NotificationPreferences>({ ...DEFAULT_PREFERENCES, minToastPriority: 'NORMAL' });
+    markRead = vi.fn(() => of(undefined));
+    navigateByUrl = vi.fn(() => Promise.resolve(true));
+    const snackBar = {
+      openFromComponent: (_component: unknown, config: { data: AppNotification; panelClass: string[] }) => {
+        const toast: OpenedToast = { data: config.data, panelClass: config.panelClass, dismissed: new Subject(), action: new Subject() };
+        opened.push(toast);
+        return { afterDismissed: () => toast.dismissed, onAction: () => toast.action };
+      },
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: MatSnackBar, useValue: snackBar },
+        { provide: NotificationStore, useValue: { preferences, markRead, arrivals$: new Subject() } },
+        { provide: Router, useValue: { navigateByUrl } },
+      ],
+    });
+    toaster = TestBed.inject(NotificationToaster);
+  });
+
+  it('queues toasts: the second waits until the first is dismissed', () => {
+    toaster.enqueue(note('a'));
+    toaster.enqueue(note('b'));
+    expect(opened.map((t) => t.data.id)).toEqual(['a']);
+    expect(toaster.pending).toBe(1);
+
+    opened[0].dismissed.next();
+    expect(opened.map((t) => t.data.id)).toEqual(['a', 'b']);
+    expect(toaster.pending).toBe(0);
+  });
+
+  it('makes URGENT and HIGH stand out', () => {
+    toaster.enqueue(note('urgent', 'URGENT'));
+    opened[0].dismissed.next();
+    toaster.enqueue(note('normal', 'NORMAL'));
+    expect(opened[0].panelClass).toContain('toast-standout');
+    expect(opened[1].panelClass).not.toContain('toast-standout');
+  });
+
+  it('does not toast below the minimum priority', () => {
+    toaster.enqueue(note('low', 'LOW'));
+    expect(opened).toEqual([]);
+  });
+
+  it('"Open" marks the notification read and navigates to its link', () => {
+    toaster.enqueue(note('c1'));
+    opened[0].action.next();
+    expect(markRead).toHaveBeenCalledWith('c1');
+    expect(navigateByUrl).toHaveBeenCalledWith('/cases/c1');
+  });
+});
