@@ -27,8 +27,9 @@ import { WorkflowsApi } from '../workflows-api';
 import { WorkflowRule } from '../workflow.models';
 import { ActionList } from './action-list';
 import { DryRunPanel } from './dry-run-panel';
-import { RuleForm, buildRulePayload, controlForServerPath, createRuleForm } from './rule-form';
+import { RuleForm, buildRulePayload, createRuleForm } from './rule-form';
 import { RuleSaveError, saveExistingRule } from './rule-save';
+import { controlForServerPath } from './rule-server-errors';
 import { TriggerEditor } from './trigger-editor';
 
 /** Create (/workflows/rules/new) or edit (/workflows/rules/:id) a rule, test it, and browse its revisions. */

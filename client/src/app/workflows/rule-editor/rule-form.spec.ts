@@ -6,13 +6,13 @@ import {
   applyConditionValueRule,
   applyTriggerType,
   buildRulePayload,
-  controlForServerPath,
   createActionForm,
   createConditionForm,
   createRuleForm,
   moveAction,
-  planActionSync,
 } from './rule-form';
+import { messagesForAction, planActionSync } from './rule-save';
+import { controlForServerPath } from './rule-server-errors';
 
 const meta = FALLBACK_META;
 
@@ -262,6 +262,16 @@ describe('planActionSync', () => {
 });
 
 describe('server messages land on the right control', () => {
+  it('rephrases single-action endpoint messages with the action position', () => {
+    expect(
+      messagesForAction(['actionConfig.title: unknown template variable {{x}}', 'tag: too long', 'Cannot change a deleted rule'], 2),
+    ).toEqual([
+      'actions[2].actionConfig.title: unknown template variable {{x}}',
+      'actions[2].actionConfig.tag: too long',
+      'Action 3: Cannot change a deleted rule',
+    ]);
+  });
+
   it('maps trigger and action paths', () => {
     const form = createRuleForm();
     form.controls.trigger.controls.conditions.push(createConditionForm());

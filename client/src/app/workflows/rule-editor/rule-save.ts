@@ -2,8 +2,52 @@ import { Observable, catchError, concat, switchMap, tap, throwError, toArray } f
 import { parseFieldMessage } from '../../core/server-validation';
 import { errorMessages } from '../../core/api-errors';
 import { WorkflowsApi } from '../workflows-api';
-import { WorkflowMeta, WorkflowRule } from '../workflow.models';
-import { RuleForm, buildRuleFields, planActionSync } from './rule-form';
+import { ActionRequest, WorkflowAction, WorkflowMeta, WorkflowRule } from '../workflow.models';
+import { ActionFormValue, RuleForm, buildActionRequests, buildRuleFields } from './rule-form';
+
+export interface ActionSyncPlan {
+  deletes: string[];
+  updates: { id: string; request: ActionRequest; index: number }[];
+  creates: { request: ActionRequest; index: number }[];
+}
+
+/** What to POST / PATCH / DELETE so the saved actions become the edited list. */
+export function planActionSync(saved: WorkflowAction[], edited: ActionFormValue[]): ActionSyncPlan {
+  const requests = buildActionRequests(edited);
+  const keptIds = new Set(edited.map((a) => a.id).filter((id): id is string => !!id));
+  const savedById = new Map(saved.map((a) => [a.id, a]));
+  const plan: ActionSyncPlan = {
+    deletes: saved.filter((a) => !keptIds.has(a.id)).map((a) => a.id),
+    updates: [],
+    creates: [],
+  };
+  edited.forEach((action, index) => {
+    const request = requests[index];
+    const original = action.id ? savedById.get(action.id) : undefined;
+    if (!original) {
+      plan.creates.push({ request, index });
+    } else if (
+      original.actionType !== request.actionType ||
+      original.sequence !== request.sequence ||
+      !sameJson(original.actionConfig, request.actionConfig)
+    ) {
+      plan.updates.push({ id: original.id, request, index });
+    }
+  });
+  return plan;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
+      : v,
+  );
+}
 
 /** A failed save, with the server's messages already phrased against the rule form's paths. */
 export class RuleSaveError extends Error {
