@@ -10,7 +10,7 @@ import { AppNotification, DEFAULT_PREFERENCES, NotificationPreferences } from '.
 interface OpenedToast {
   data: AppNotification;
   panelClass: string[];
-  dismissed: Subject<void>;
+  dismissed: Subject<{ dismissedByAction: boolean }>;
   action: Subject<void>;
 }
 
@@ -36,6 +36,8 @@ describe('NotificationToaster', () => {
   let preferences: ReturnType<typeof signal<NotificationPreferences>>;
   let markRead: ReturnType<typeof vi.fn>;
   let navigateByUrl: ReturnType<typeof vi.fn>;
+  let otherSnackBar: () => Subject<{ dismissedByAction: boolean }>;
+  let closeAll: () => void;
 
   beforeEach(() => {
     opened = [];
@@ -43,12 +45,21 @@ describe('NotificationToaster', () => {
     markRead = vi.fn(() => of(undefined));
     navigateByUrl = vi.fn(() => Promise.resolve(true));
     const snackBar = {
-      openFromComponent: (_component: unknown, config: { data: AppNotification; panelClass: string[] }) => {
+      _openedSnackBarRef: null as unknown,
+      openFromComponent(_component: unknown, config: { data: AppNotification; panelClass: string[] }) {
         const toast: OpenedToast = { data: config.data, panelClass: config.panelClass, dismissed: new Subject(), action: new Subject() };
         opened.push(toast);
-        return { afterDismissed: () => toast.dismissed, onAction: () => toast.action };
+        const ref = { afterDismissed: () => toast.dismissed, onAction: () => toast.action };
+        this._openedSnackBarRef = ref;
+        return ref;
       },
     };
+    otherSnackBar = () => {
+      const dismissed = new Subject<{ dismissedByAction: boolean }>();
+      snackBar._openedSnackBarRef = { afterDismissed: () => dismissed };
+      return dismissed;
+    };
+    closeAll = () => (snackBar._openedSnackBarRef = null);
     TestBed.configureTestingModule({
       providers: [
         { provide: MatSnackBar, useValue: snackBar },
@@ -65,14 +76,26 @@ describe('NotificationToaster', () => {
     expect(opened.map((t) => t.data.id)).toEqual(['a']);
     expect(toaster.pending).toBe(1);
 
-    opened[0].dismissed.next();
+    closeAll();
+    opened[0].dismissed.next({ dismissedByAction: false });
     expect(opened.map((t) => t.data.id)).toEqual(['a', 'b']);
     expect(toaster.pending).toBe(0);
   });
 
+  it('brings a toast back after another snackbar pushed it aside', () => {
+    toaster.enqueue(note('a'));
+    const saved = otherSnackBar(); // e.g. "Case saved" opens and replaces the toast
+    opened[0].dismissed.next({ dismissedByAction: false });
+    expect(opened.length).toBe(1);
+    closeAll();
+    saved.next({ dismissedByAction: false });
+    expect(opened.map((t) => t.data.id)).toEqual(['a', 'a']);
+  });
+
   it('makes URGENT and HIGH stand out', () => {
     toaster.enqueue(note('urgent', 'URGENT'));
-    opened[0].dismissed.next();
+    closeAll();
+    opened[0].dismissed.next({ dismissedByAction: false });
     toaster.enqueue(note('normal', 'NORMAL'));
     expect(opened[0].panelClass).toContain('toast-standout');
     expect(opened[1].panelClass).not.toContain('toast-standout');

@@ -13,7 +13,7 @@ const STANDOUT_DURATION_MS = 10000;
 
 /**
  * Turns live notifications into snackbar toasts, one at a time: a toast that arrives while another
- * is showing waits in a queue instead of replacing it.
+ * is showing waits in a queue instead of replacing it, and a toast pushed aside by another snackbar comes back.
  */
 @Injectable({ providedIn: 'root' })
 export class NotificationToaster {
@@ -66,6 +66,15 @@ export class NotificationToaster {
       this.store.markRead(next.id).subscribe({ error: () => undefined });
       openNotificationLink(this.router, next.linkUrl);
     });
-    ref.afterDismissed().subscribe(() => this.showNext());
+    ref.afterDismissed().subscribe(({ dismissedByAction }) => {
+      // Another snackbar (e.g. "Case saved") replaced this toast: show the toast again once that one is gone.
+      const replacement = this.snackBar._openedSnackBarRef;
+      if (replacement && replacement !== ref) {
+        if (!dismissedByAction) this.queue.unshift(next);
+        replacement.afterDismissed().subscribe(() => this.showNext());
+        return;
+      }
+      this.showNext();
+    });
   }
 }
