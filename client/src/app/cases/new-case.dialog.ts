@@ -37,7 +37,7 @@ export const SCOPE_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './new-case.dialog.html',
   styles: `
-    .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 12px; }
+    .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 12px; padding-top: 8px; }
     .full { grid-column: 1 / -1; }
   `,
 })
