@@ -88,6 +88,14 @@ describe('notifications: REST and sockets', () => {
     }
   });
 
+  it('closes a socket when its token expires', async () => {
+    const shortLived = new JwtService().sign({ sub: alice.id }, { secret: t.server.config.jwtSecret, expiresIn: 2 });
+    const s = await connectSocket(t.url, shortLived);
+    const started = Date.now();
+    await new Promise((resolve) => s.socket.once('disconnect', resolve));
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it('disconnects the sockets of a deactivated user at once', async () => {
     const carol = await t.makeUser({ role: 'INVESTIGATOR' });
     const s = await connectSocket(t.url, carol.token);
