@@ -52,6 +52,9 @@ describe('cases API', () => {
       { title: 'x', caseType: 'AUDIT', scopeCode: 'FIN', tags: ['x'.repeat(51)] },
       { title: 'x', caseType: 'AUDIT', scopeCode: 'FIN', dueDate: 'tomorrow' },
       { title: 'x', caseType: 'AUDIT', scopeCode: 'FIN', assigneeId: '00000000-0000-4000-8000-000000000000' },
+      { title: null, caseType: 'AUDIT', scopeCode: 'FIN' },
+      { title: 'x', caseType: 'AUDIT', scopeCode: 'FIN', tags: null },
+      { title: 'x', caseType: 'AUDIT', scopeCode: 'FIN', description: null },
     ];
     for (const body of bad) {
       const res = await t.http().post('/api/v1/cases').set(...bearer(admin)).send(body);
@@ -66,6 +69,16 @@ describe('cases API', () => {
     expect(malformed.status).toBe(400);
     const after = await t.sql<{ n: string }>('SELECT count(*) AS n FROM cases');
     expect(after).toEqual(before);
+
+    // PATCH: null clears only assigneeId and dueDate; for the other fields it is a 400 naming the field (it was a 500).
+    const existing = await t.makeCase(admin);
+    const snapshot = await t.sql('SELECT * FROM cases WHERE id = $1', [existing.id]);
+    for (const field of ['title', 'description', 'status', 'severity', 'tags']) {
+      const res = await t.http().patch(`/api/v1/cases/${existing.id}`).set(...bearer(admin)).send({ [field]: null });
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(([] as string[]).concat(res.body.message).join('\n')).toContain(field);
+    }
+    expect(await t.sql('SELECT * FROM cases WHERE id = $1', [existing.id])).toEqual(snapshot);
   });
 
   it('enforces roles: VIEWER reads but never writes; anonymous gets 401', async () => {

@@ -8,6 +8,7 @@ import {
   CASE_STATUSES, CASE_TYPES, SCOPE_CODE_PATTERN, SEVERITIES, type CaseStatus, type CaseType, type Severity,
 } from '../../common/enums';
 import { PageQuery } from '../../common/list';
+import { IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -17,7 +18,7 @@ export class CreateCaseDto {
   title: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(0, 20000)
+  @IsOmittable() @IsString() @Length(0, 20000)
   description?: string;
 
   @ApiProperty({ enum: CASE_TYPES })
@@ -29,7 +30,7 @@ export class CreateCaseDto {
   scopeCode: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES, default: 'MEDIUM' })
-  @IsOptional() @IsIn(SEVERITIES)
+  @IsOmittable() @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true })
@@ -37,7 +38,7 @@ export class CreateCaseDto {
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true })
+  @IsOmittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true })
@@ -45,10 +46,13 @@ export class CreateCaseDto {
   dueDate?: string | null;
 }
 
-/** Any editable field of a case; scope and type are fixed at creation. */
-export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const)) {
+/**
+ * Any editable field of a case; scope and type are fixed at creation. Null
+ * clears only what may be empty (assigneeId, dueDate); elsewhere it is a 400.
+ */
+export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const), { skipNullProperties: false }) {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
-  @IsOptional() @IsIn(CASE_STATUSES)
+  @IsOmittable() @IsIn(CASE_STATUSES)
   status?: CaseStatus;
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsString, Length, Matches } from 'class-validator';
 import { ROLES, SCOPE_CODE_PATTERN, type Role } from '../../common/enums';
+import { IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -23,25 +24,25 @@ export class CreateUserDto {
   password: string;
 
   @ApiPropertyOptional({ type: [String], example: ['FIN', 'HR'], description: 'Case scopes this user may see; empty = all' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
+  @IsOmittable() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
   scopeCodes?: string[];
 }
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  @IsOmittable() @Transform(trim) @IsString() @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional() @IsIn(ROLES)
+  @IsOmittable() @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   isActive?: boolean;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
+  @IsOmittable() @IsArray() @ArrayMaxSize(100) @Matches(SCOPE_CODE_PATTERN, { each: true, message: 'each value in scopeCodes must match ^[A-Z][A-Z0-9]{1,9}$' })
   scopeCodes?: string[];
 }
 
