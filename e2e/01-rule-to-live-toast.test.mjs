@@ -1,0 +1,125 @@
+// An admin builds a STATUS_CHANGE rule in the rule editor; when a case of Ivan's goes to UNDER_REVIEW,
+// Ivan (another browser) gets the toast and a higher bell count, and the admin's history page shows
+// the run live, with the action's outcome when expanded.
+import assert from 'node:assert/strict';
+import {
+  Api,
+  USERS,
+  expectAttribute,
+  expectText,
+  scenario,
+  selectOption,
+  selectOptions,
+  unique,
+  until,
+  withRuleDisabled,
+} from './lib/harness.mjs';
+
+const DEMO_REVIEW_RULE = 'Notify the assignee when a case goes to review';
+
+scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows up in the live history', async (s) => {
+  const admin = await Api.login('admin');
+  const ivan = await admin.userByEmail(USERS.ivan.email);
+  // The demo data has its own "to review" notification rule: keep it out of the way so Ivan's only toast is ours.
+  const restoreDemoRule = await withRuleDisabled(admin, DEMO_REVIEW_RULE);
+  try {
+    const caseItem = await admin.createCase({ title: unique('Ledger review'), assigneeId: ivan.id });
+    const ruleName = unique('E2E review alert');
+
+    // --- The admin builds the rule through the UI.
+    const adminPage = await s.signIn('admin', '/workflows');
+    await adminPage.getByTestId('new-rule').click();
+    await adminPage.waitForURL(/\/workflows\/rules\/new$/);
+    await expectText(adminPage.getByTestId('rule-editor-title'), 'New rule');
+    await adminPage.getByTestId('rule-name').fill(ruleName);
+    await adminPage.getByTestId('rule-description').fill('Built by the browser tests');
+    await selectOption(adminPage, adminPage.getByTestId('rule-trigger-type'), 'Status change');
+    await selectOptions(adminPage, adminPage.getByTestId('trigger-to-status'), ['Under review'], { multiple: true });
+    await expectText(adminPage.getByTestId('rule-trigger-preview'), /UNDER_REVIEW|Under review/i, 'trigger preview naming UNDER_REVIEW');
+
+    await adminPage.getByTestId('add-action').click();
+    const action = adminPage.getByTestId('action-item').first();
+    await action.waitFor();
+    assert.equal(await adminPage.getByTestId('action-item').count(), 1);
+    await selectOption(adminPage, action.getByTestId('action-type'), 'Send notification');
+    await selectOptions(adminPage, action.getByTestId('action-recipients'), ['The case assignee'], { multiple: true });
+    await selectOption(adminPage, action.getByTestId('action-priority'), 'High');
+    const title = action.getByTestId('action-title');
+    await title.fill('Review needed: ');
+    await title.press('End');
+    await action.getByTestId('action-title-variables').click();
+    await adminPage.locator('[data-testid="template-variable"][data-variable="case.caseNumber"]').click();
+    assert.equal(await title.inputValue(), 'Review needed: {{case.caseNumber}}');
+    await action.getByTestId('action-message').fill('{{case.title}} waits for your review.');
+    await s.shot(adminPage, 'rule-editor-filled');
+
+    await adminPage.getByTestId('rule-save').click();
+    await adminPage.waitForURL(/\/workflows\/rules\/[0-9a-f-]{36}$/);
+    await expectText(adminPage.getByTestId('rule-editor-title'), ruleName);
+    const ruleId = adminPage.url().split('/').pop();
+
+    // The rule is listed, with its trigger summary.
+    await adminPage.getByRole('link', { name: 'All rules' }).click();
+    const row = adminPage.locator(`[data-testid="rule-row"][data-rule-id="${ruleId}"]`);
+    await row.waitFor();
+    await expectText(row.getByTestId('rule-link'), ruleName);
+    await expectText(row.getByTestId('rule-trigger-summary'), /UNDER_REVIEW|Under review/i, 'trigger summary');
+    await s.shot(adminPage, 'rules-table');
+
+    // --- The admin watches the history; Ivan works on his cases in a second browser.
+    await adminPage.getByTestId('nav-history').click();
+    await adminPage.waitForURL(/\/history$/);
+    await adminPage.getByTestId('history-table').waitFor();
+    await adminPage.evaluate(() => {
+      window.__e2eNoReload = true;
+    });
+    const ivanPage = await s.signIn('ivan', '/cases');
+    await ivanPage.getByTestId('case-row').first().waitFor();
+    const badge = ivanPage.getByTestId('notification-badge');
+    const countBefore = Number(await badge.getAttribute('data-count'));
+    await s.shot(ivanPage, 'ivan-cases-before');
+
+    // --- The change (through the API, as another admin would make it).
+    await admin.patch(`/cases/${caseItem.id}`, { status: 'UNDER_REVIEW' });
+
+    // Ivan: a HIGH toast titled with the case number, and the bell count one higher.
+    const toast = ivanPage.getByTestId('toast').filter({ hasText: `Review needed: ${caseItem.caseNumber}` });
+    await toast.waitFor();
+    assert.equal(await toast.getAttribute('data-priority'), 'HIGH');
+    await expectText(toast, new RegExp(`waits for your review`), 'toast message');
+    await expectAttribute(badge, 'data-count', countBefore + 1);
+    await s.shot(ivanPage, 'ivan-toast-and-badge');
+
+    // The admin's history page: the new run appears without a reload; expanding it shows the action outcome.
+    const run = adminPage.getByTestId('history-row').filter({ hasText: ruleName });
+    await run.waitFor();
+    assert.equal(await adminPage.evaluate(() => window.__e2eNoReload), true, 'the history page was not reloaded');
+    assert.equal(await run.getAttribute('data-outcome'), 'success');
+    await expectText(run.getByTestId('history-case-link'), caseItem.caseNumber);
+    await run.getByTestId('history-expand').click();
+    const detail = adminPage.getByTestId('history-detail');
+    await detail.waitFor();
+    const outcome = detail.getByTestId('history-action-outcome');
+    await expectText(outcome, /Send notification/, 'the action type');
+    assert.equal(await outcome.getAttribute('data-success'), 'true');
+    await expectText(detail.getByTestId('history-trigger-data'), /UNDER_REVIEW/, 'trigger data');
+    await s.shot(adminPage, 'history-live-row-expanded');
+
+    // The same notification is in Ivan's bell.
+    await ivanPage.getByTestId('notification-bell').click();
+    const item = ivanPage.getByTestId('notification-item').filter({ hasText: `Review needed: ${caseItem.caseNumber}` });
+    await item.waitFor();
+    await expectText(item.getByTestId('notification-priority'), 'HIGH');
+    await s.shot(ivanPage, 'ivan-bell-open');
+    await ivanPage.keyboard.press('Escape');
+
+    // And the server agrees about what ran.
+    const rows = await until('one history row of the rule', async () => {
+      const items = await admin.history({ ruleId, caseId: caseItem.id });
+      return items.length ? items : null;
+    });
+    assert.equal(rows.length, 1);
+  } finally {
+    await restoreDemoRule();
+  }
+});
