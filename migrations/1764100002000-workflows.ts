@@ -82,15 +82,15 @@ export class Workflows1764100002000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX workflow_history_retry_key ON workflow_history (retry_of) WHERE retry_of IS NOT NULL`);
     await q.query(`CREATE INDEX workflow_history_created_idx ON workflow_history (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX workflow_history_rule_idx ON workflow_history (rule_id, created_at DESC)`);
-    await q.query(`CREATE INDEX workflow_history_case_idx ON workflow_history (case_id, created_at DESC)`);
+    // Case filter, and the cooldown check: "did this rule run for this case lately".
+    await q.query(`CREATE INDEX workflow_history_case_idx ON workflow_history (case_id, rule_id, created_at DESC)`);
     await q.query(`CREATE INDEX workflow_history_failed_idx ON workflow_history (created_at DESC) WHERE NOT success`);
 
-    // Cooldown and TIME_BASED "once until it stops matching", per rule and case.
+    // TIME_BASED "once until it stops matching", per rule and case (cooldowns are read from history).
     await q.query(`
       CREATE TABLE workflow_rule_case_state (
         rule_id uuid NOT NULL REFERENCES workflow_rules (id) ON DELETE CASCADE,
         case_id uuid NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        last_run_at timestamptz,
         time_matched boolean NOT NULL DEFAULT false,
         PRIMARY KEY (rule_id, case_id)
       )`);

@@ -5,8 +5,9 @@ import { canSeeScope, visibleScopes, type AuthUser } from '../common/auth-user';
 import type { CaseStatus, Severity, TimelineKind } from '../common/enums';
 import type { ListResult, PageQuery } from '../common/list';
 import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
-import { EventBus } from '../events/event-bus.service';
+import { EventBus, type EventDraft } from '../events/event-bus.service';
 import type { CaseSnapshot, ChangeOrigin, EvidenceSummary } from '../events/event-map';
+import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { CaseEntity } from './case.entity';
 import { toCaseView, toSnapshot } from './case-view';
@@ -116,8 +117,9 @@ export class CasesService {
     const current = await this.load(id, uow, true);
     if (!current) throw new NotFoundException('case not found');
     const before = toSnapshot(current);
-    const next = uow.manager.getRepository(CaseEntity).merge(new CaseEntity(), current);
+    const next: CaseEntity = Object.assign(new CaseEntity(), current);
     const notes: string[] = [];
+    let assignee: UserEntity | undefined;
 
     if (changes.title !== undefined && changes.title !== current.title) { next.title = changes.title; notes.push('title changed'); }
     if (changes.description !== undefined && changes.description !== current.description) { next.description = changes.description; notes.push('description changed'); }
@@ -138,7 +140,7 @@ export class CasesService {
       else if (changes.status !== 'ARCHIVED') next.closedAt = null;
     }
     if (changes.assigneeId !== undefined && changes.assigneeId !== current.assigneeId) {
-      if (changes.assigneeId) await this.assertAssignable(changes.assigneeId, current.scopeCode, uow);
+      if (changes.assigneeId) assignee = await this.assertAssignable(changes.assigneeId, current.scopeCode, uow);
       next.assigneeId = changes.assigneeId;
     }
     let tags = current.tags;
@@ -154,41 +156,59 @@ export class CasesService {
       return { case: before, changed: false };
     }
 
-    next.updatedAt = new Date();
-    const saved = await uow.manager.getRepository(CaseEntity).save(next);
-    const after = toSnapshot(saved);
+    const [{ updated_at: updatedAt }] = await uow.manager.query(
+      `UPDATE cases SET title = $2, description = $3, status = $4, severity = $5, assignee_id = $6, tags = $7, due_date = $8,
+              closed_at = $9, updated_at = clock_timestamp()
+        WHERE id = $1 RETURNING updated_at`,
+      [id, next.title, next.description, next.status, next.severity, next.assigneeId, next.tags, next.dueDate, next.closedAt]).then(([rows]) => rows);
+    next.updatedAt = updatedAt;
+    const after = toSnapshot(next);
     const changedFields = (Object.keys(after) as Array<keyof CaseSnapshot>)
       .filter((k) => k !== 'updatedAt' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
     const previous = Object.fromEntries(changedFields.map((k) => [k, before[k]])) as Partial<CaseSnapshot>;
 
+    // Timeline entries and events are written in one statement each, in this order.
+    const entries: Array<[TimelineKind, string]> = [];
+    const events: EventDraft[] = [];
     if (statusChanged) {
-      await this.addTimelineEntry(uow, id, 'STATUS_CHANGE', `Status changed from ${current.status} to ${next.status}`, origin);
-      await this.bus.record(uow, 'case.status_changed', id, origin, { case: after, fromStatus: current.status, toStatus: next.status });
+      entries.push(['STATUS_CHANGE', `Status changed from ${current.status} to ${next.status}`]);
+      events.push({ name: 'case.status_changed', payload: { case: after, fromStatus: current.status, toStatus: next.status } });
     }
     if (assigneeChanged) {
-      const assignee = next.assigneeId ? (await this.users.findManyByIds([next.assigneeId], uow))[0] : undefined;
-      await this.addTimelineEntry(uow, id, 'ASSIGNMENT', assignee ? `Assigned to ${assignee.name}` : 'Unassigned', origin);
-      await this.bus.record(uow, 'case.assigned', id, origin, { case: after, fromAssigneeId: current.assigneeId, toAssigneeId: next.assigneeId });
+      entries.push(['ASSIGNMENT', assignee ? `Assigned to ${assignee.name}` : 'Unassigned']);
+      events.push({ name: 'case.assigned', payload: { case: after, fromAssigneeId: current.assigneeId, toAssigneeId: next.assigneeId } });
     }
     if (addedTags.length || removedTags.length) {
       const parts = [addedTags.length ? `added ${addedTags.join(', ')}` : '', removedTags.length ? `removed ${removedTags.join(', ')}` : ''];
-      await this.addTimelineEntry(uow, id, 'TAG', `Tags ${parts.filter(Boolean).join('; ')}`, origin);
-      if (addedTags.length) await this.bus.record(uow, 'case.tagged', id, origin, { case: after, addedTags });
+      entries.push(['TAG', `Tags ${parts.filter(Boolean).join('; ')}`]);
+      if (addedTags.length) events.push({ name: 'case.tagged', payload: { case: after, addedTags } });
     }
     if (notes.length) {
       const text = notes.join('; ');
-      await this.addTimelineEntry(uow, id, 'COMMENT', text.charAt(0).toUpperCase() + text.slice(1), origin);
+      entries.push(['COMMENT', text.charAt(0).toUpperCase() + text.slice(1)]);
     }
-    await this.bus.record(uow, 'case.updated', id, origin, { case: after, previous, changedFields });
+    events.push({ name: 'case.updated', payload: { case: after, previous, changedFields } });
+    await this.addTimelineEntries(uow, id, entries, origin);
+    await this.bus.recordMany(uow, id, origin, events);
     return { case: after, changed: true };
   }
 
   async addTimelineEntry(uow: UnitOfWork, caseId: string, kind: TimelineKind, message: string, origin: ChangeOrigin): Promise<void> {
+    await this.addTimelineEntries(uow, caseId, [[kind, message]], origin);
+  }
+
+  private async addTimelineEntries(uow: UnitOfWork, caseId: string, entries: Array<[TimelineKind, string]>, origin: ChangeOrigin): Promise<void> {
+    if (!entries.length) return;
+    // A microsecond apart, so the timeline's order is the order they were written in.
     await uow.manager.query(
-      `INSERT INTO case_timeline (case_id, kind, message, actor_id, rule_id) VALUES ($1, $2, $3, $4, $5)`,
-      [caseId, kind, message, origin.actorId, origin.ruleId ?? null],
+      `INSERT INTO case_timeline (case_id, kind, message, actor_id, rule_id, created_at)
+       SELECT $1, e.kind, e.message, $4, $5, clock_timestamp() + e.n * interval '1 microsecond'
+         FROM unnest($2::timeline_kind[], $3::text[]) WITH ORDINALITY AS e(kind, message, n)`,
+      [caseId, entries.map((e) => e[0]), entries.map((e) => e[1]), origin.actorId, origin.ruleId ?? null],
     );
   }
+
+
 
   async timeline(user: AuthUser, id: string, page: PageQuery): Promise<ListResult<TimelineView>> {
     await this.requireVisible(user, id);
@@ -228,11 +248,12 @@ export class CasesService {
     return new Map(rows.map((r) => [r.assignee_id, Number(r.n)]));
   }
 
-  private async assertAssignable(userId: string, scopeCode: string, uow: UnitOfWork): Promise<void> {
+  private async assertAssignable(userId: string, scopeCode: string, uow: UnitOfWork): Promise<UserEntity> {
     const [user] = await this.users.findManyByIds([userId], uow);
     if (!user) throw new BadRequestException(['assigneeId: no such user']);
     if (!user.isActive) throw new BadRequestException([`assigneeId: user ${user.name} is deactivated`]);
     if (!canSeeScope(user, scopeCode)) throw new BadRequestException([`assigneeId: user ${user.name} may not see scope ${scopeCode}`]);
+    return user;
   }
 
   private async nextCaseNumber(uow: UnitOfWork, scopeCode: string): Promise<string> {

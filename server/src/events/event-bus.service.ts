@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { depthOf, type CaseEventMap, type ChangeOrigin, type DomainEvent, type EventName } from './event-map';
 
+/** One event of a change, before it is recorded. */
+export type EventDraft = { [N in EventName]: { name: N; payload: CaseEventMap[N] } }[EventName];
+
 /** In-process signal that new outbox rows were committed. */
 export const OUTBOX_COMMITTED = 'outbox.committed';
 
@@ -22,23 +25,29 @@ export class EventBus {
     origin: ChangeOrigin,
     payload: CaseEventMap[N],
   ): Promise<DomainEvent<N>> {
-    const event: DomainEvent<N> = {
-      id: randomUUID(),
-      name,
-      caseId,
-      actorId: origin.actorId,
-      ruleId: origin.ruleId ?? null,
-      depth: depthOf(origin),
-      occurredAt: new Date().toISOString(),
-      payload,
-    };
+    const [event] = await this.recordMany(uow, caseId, origin, [{ name, payload } as EventDraft]);
+    return event as DomainEvent<N>;
+  }
+
+  /** Several events of one change, in order, in one statement. */
+  async recordMany(uow: UnitOfWork, caseId: string, origin: ChangeOrigin, drafts: EventDraft[]): Promise<DomainEvent[]> {
+    if (!drafts.length) return [];
+    const occurredAt = new Date().toISOString();
+    const events: DomainEvent[] = drafts.map((d) => ({
+      id: randomUUID(), name: d.name, caseId, actorId: origin.actorId, ruleId: origin.ruleId ?? null, depth: depthOf(origin),
+      occurredAt, payload: d.payload,
+    }) as DomainEvent);
+    // WITH ORDINALITY keeps the drafts' order in `seq`, which is the order the dispatcher follows.
     await uow.manager.query(
       `INSERT INTO domain_events (id, name, case_id, actor_id, rule_id, depth, payload, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [event.id, name, caseId, event.actorId, event.ruleId, event.depth, JSON.stringify(payload), event.occurredAt],
+       SELECT e.id, e.name, $3, $4, $5, $6, e.payload, $7
+         FROM unnest($1::uuid[], $2::text[], $8::jsonb[]) WITH ORDINALITY AS e(id, name, payload, n)
+        ORDER BY e.n`,
+      [events.map((e) => e.id), events.map((e) => e.name), caseId, origin.actorId, origin.ruleId ?? null, depthOf(origin), occurredAt,
+        events.map((e) => JSON.stringify(e.payload))],
     );
-    uow.afterCommit(() => this.publish(event));
-    return event;
+    uow.afterCommit(() => { for (const e of events) this.publish(e); });
+    return events;
   }
 
   private publish(event: DomainEvent): void {

@@ -9,6 +9,11 @@ import type { DomainEvent, EventName } from './event-map';
 /** Durable work done exactly once per event, inside the transaction that marks it processed. */
 export interface DurableEventConsumer {
   readonly consumerName: string;
+  /**
+   * Optional, read-only: whether consume() has anything to do for this event. Events no consumer
+   * wants are marked processed without a savepoint of their own — most events trigger no rule.
+   */
+  wants?(event: DomainEvent, uow: UnitOfWork): Promise<boolean>;
   consume(event: DomainEvent, uow: UnitOfWork): Promise<void>;
 }
 
@@ -132,20 +137,30 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
+      const done: string[] = [];
       for (const row of rows) {
         const event = toEvent(row);
         try {
-          await inSavepoint(uow, async (eventUow) => {
-            for (const consumer of this.consumers) await consumer.consume(event, eventUow);
-            await eventUow.manager.query(
-              `UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = $1`, [event.id]);
-          });
+          const interested: DurableEventConsumer[] = [];
+          for (const consumer of this.consumers) {
+            if (!consumer.wants || (await consumer.wants(event, uow))) interested.push(consumer);
+          }
+          if (interested.length) {
+            await inSavepoint(uow, async (eventUow) => {
+              for (const consumer of interested) await consumer.consume(event, eventUow);
+            });
+          }
+          done.push(event.id);
           outcomes.push({ event, ok: true });
           this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
         } catch (error) {
           await this.recordFailure(uow, row, error);
           outcomes.push({ event, ok: false });
         }
+      }
+      // One statement marks the whole batch: the work and the marks commit together.
+      if (done.length) {
+        await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [done]);
       }
       return rows.length;
     });

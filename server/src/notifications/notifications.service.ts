@@ -50,28 +50,31 @@ export class NotificationsService {
   async createMany(items: NewNotification[], uow?: UnitOfWork): Promise<NotificationView[]> {
     if (!items.length) return [];
     return this.tx.run(async (u) => {
-      const rows: Row[] = await u.manager.query(
-        `INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
-         RETURNING ${COLUMNS}`,
+      // One statement: the rows and every recipient's counter, atomically.
+      const [result]: Array<{ rows: Row[]; counts: Array<{ user_id: string; unread_count: number }> }> = await u.manager.query(
+        `WITH inserted AS (
+           INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
+           RETURNING ${COLUMNS}
+         ), counted AS (
+           INSERT INTO notification_counters (user_id, unread_count)
+           SELECT user_id, count(*) FROM inserted GROUP BY user_id
+           ON CONFLICT (user_id) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
+           RETURNING user_id, unread_count
+         )
+         SELECT (SELECT coalesce(json_agg(inserted), '[]') FROM inserted) AS rows,
+                (SELECT coalesce(json_agg(counted), '[]') FROM counted) AS counts`,
         [
           items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message),
           items.map((i) => i.priority ?? 'NORMAL'), items.map((i) => i.entityType ?? null), items.map((i) => i.entityId ?? null),
           items.map((i) => i.linkUrl ?? null), items.map((i) => i.ruleId ?? null),
         ],
       );
-      const perUser = new Map<string, number>();
-      for (const r of rows) perUser.set(r.user_id, (perUser.get(r.user_id) ?? 0) + 1);
-      const counts: Array<{ user_id: string; unread_count: number }> = await u.manager.query(
-        `INSERT INTO notification_counters (user_id, unread_count)
-         SELECT * FROM unnest($1::uuid[], $2::int[])
-         ON CONFLICT (user_id) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
-         RETURNING user_id, unread_count`,
-        [[...perUser.keys()], [...perUser.values()]],
-      );
+      const { rows, counts } = result;
+      const perUser = new Set(rows.map((r) => r.user_id));
       const views = rows.map(toView);
       u.afterCommit(async () => {
-        const prefs = await this.preferencesOf([...perUser.keys()]);
+        const prefs = await this.preferencesOf([...perUser]);
         for (const [view, row] of views.map((v, i) => [v, rows[i]] as const)) {
           const toast = shouldToast(prefs.get(view.userId) ?? DEFAULT_PREFERENCES, view.priority, row.rule_id);
           this.pusher.notification(view.userId, { ...view, toast });

@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { inSavepoint, TransactionRunner } from '../database/unit-of-work';
 import { compileConditions } from '../workflows/conditions/condition-sql';
-import { RuleRunner } from '../workflows/engine/rule-runner';
+import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
 import { loadRule } from '../workflows/rules/rule-rows';
 import type { Rule, TimeBasedTrigger } from '../workflows/rules/rule.types';
 
@@ -144,8 +144,8 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
     await this.tx.run(async (uow) => {
       const cooling = new Set<string>(rule.cooldownSeconds > 0
         ? (await uow.manager.query(
-          `SELECT case_id FROM workflow_rule_case_state WHERE rule_id = $1 AND case_id = ANY($2)
-              AND last_run_at > now() - make_interval(secs => $3)`, [rule.id, batch.map((c) => c.id), rule.cooldownSeconds]))
+          `SELECT DISTINCT case_id FROM workflow_history WHERE rule_id = $1 AND case_id = ANY($2) AND skipped_reason IS NULL
+              AND created_at > clock_timestamp() - make_interval(secs => $3)`, [rule.id, batch.map((c) => c.id), rule.cooldownSeconds]))
           .map((r: { case_id: string }) => r.case_id)
         : []);
       for (const c of batch) {
@@ -154,17 +154,22 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
           caseNumber: c.case_number,
           triggerData: { schedule: (rule.triggerConfig as unknown as TimeBasedTrigger).cron, scheduledFor: new Date(tick.scheduled_for).toISOString(), tickId: tick.id, catchUp: tick.catch_up },
         };
-        await inSavepoint(uow, async (child) => {
-          if (cooling.has(c.id)) {
-            await this.runner.skip(child, req, 'COOLDOWN');
-            return;
-          }
-          await this.runner.run(child, req);
-          await child.manager.query(
-            `INSERT INTO workflow_rule_case_state (rule_id, case_id, last_run_at, time_matched) VALUES ($1, $2, now(), true)
-             ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [rule.id, c.id]);
-          acted++;
-        });
+        try {
+          await inSavepoint(uow, async (child) => {
+            if (cooling.has(c.id)) {
+              await this.runner.skip(child, req, 'COOLDOWN');
+              return;
+            }
+            await this.runner.run(child, req);
+            await child.manager.query(
+              `INSERT INTO workflow_rule_case_state (rule_id, case_id, time_matched) VALUES ($1, $2, true)
+               ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [rule.id, c.id]);
+            acted++;
+          });
+        } catch (error) {
+          // Another process already ran this tick for this case (its history row exists): nothing to redo.
+          if (!isDuplicateRun(error)) throw error;
+        }
       }
     });
     return acted;

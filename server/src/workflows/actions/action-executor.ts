@@ -12,6 +12,7 @@ import { renderTemplate, type TemplateVariable } from '../templates';
 import { ActionFailure, type RunContext } from './action-context';
 
 type Config = Record<string, unknown>;
+const NAME_VARIABLES = /\{\{\s*(case\.assignee\.name|actor\.name)\s*\}\}/;
 
 /** Runs one action of a rule against a case (or, for dry runs, says what it would do). */
 @Injectable()
@@ -62,7 +63,8 @@ export class ActionExecutor {
         return done(`notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
       }
       case 'CREATE_TIMELINE': {
-        const message = renderTemplate(cfg.message as string, await this.templateValues(ctx, snapshot, uow)).slice(0, 5000);
+        const template = cfg.message as string;
+        const message = renderTemplate(template, await this.templateValues(ctx, snapshot, uow, undefined, template)).slice(0, 5000);
         await this.cases.addTimelineEntry(uow, ctx.caseId, 'WORKFLOW', message, origin);
         return done(`timeline: ${message}`);
       }
@@ -163,13 +165,15 @@ export class ActionExecutor {
     return { recipients, skipped, people };
   }
 
+  /** Values for the template variables; people's names are looked up only when `template` (if given) uses them. */
   private async templateValues(
-    ctx: RunContext, c: CaseSnapshot, uow: UnitOfWork, known?: Map<string, string>,
+    ctx: RunContext, c: CaseSnapshot, uow: UnitOfWork, known?: Map<string, string>, template?: string,
   ): Promise<Partial<Record<TemplateVariable, string | null>>> {
     const ids = [c.assigneeId, ctx.actorId].filter((x): x is string => !!x);
-    const people = known && ids.every((id) => known.has(id))
-      ? known
-      : new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u.name]));
+    const namesNeeded = template === undefined || NAME_VARIABLES.test(template);
+    const people = !namesNeeded ? new Map<string, string>()
+      : known && ids.every((id) => known.has(id)) ? known
+        : new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u.name]));
     return {
       'case.caseNumber': c.caseNumber,
       'case.title': c.title,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { CaseSnapshot } from '../../events/event-map';
 import { performance } from 'node:perf_hooks';
 import { inSavepoint, type UnitOfWork } from '../../database/unit-of-work';
 import { NotificationsPusher } from '../../notifications/notifications.pusher';
@@ -9,6 +10,20 @@ import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, ty
 import { WorkflowMetrics } from '../workflow-metrics';
 
 const CASE_GONE = 'the case no longer exists';
+const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION']);
+
+/** Failures an admin can act on (recorded in history); anything else is a fault that fails the whole event. */
+function isActionError(error: unknown): boolean {
+  return error instanceof ActionFailure || (error as { status?: number }).status === 400 || (error as { status?: number }).status === 404;
+}
+
+/** The unique key of history said "this already ran". */
+export function isDuplicateRun(error: unknown): boolean {
+  const e = error as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
+  const code = e.driverError?.code ?? e.code;
+  const constraint = e.driverError?.constraint ?? e.constraint ?? '';
+  return code === '23505' && constraint.startsWith('workflow_history_');
+}
 
 export interface RunRequest {
   ctx: RunContext;
@@ -26,7 +41,6 @@ export interface RunRequest {
 @Injectable()
 export class RuleRunner {
   private readonly logger = new Logger('RuleRunner');
-
   constructor(
     private readonly executor: ActionExecutor,
     private readonly cases: CasesService,
@@ -34,32 +48,37 @@ export class RuleRunner {
     private readonly metrics: WorkflowMetrics,
   ) {}
 
-  /** Returns the history row, or undefined when this (event, rule, case) already ran. */
-  async run(uow: UnitOfWork, req: RunRequest): Promise<HistoryView | undefined> {
+  /**
+   * Runs the rule's actions on the case (`snapshot`: the case as the caller last saw it, loaded when
+   * absent) and records the run. Returns the history row and the case as the actions left it.
+   * The history row's unique key (event, rule, case) — or (retry_of) for a retry — makes a second
+   * run of the same thing fail with a unique violation, which rolls the caller's savepoint back:
+   * a duplicate can never take effect.
+   */
+  async run(uow: UnitOfWork, req: RunRequest, snapshot?: CaseSnapshot | null): Promise<{ view: HistoryView; snapshot: CaseSnapshot | null }> {
     const started = performance.now();
     const { ctx } = req;
-    const conflict = req.retryOf ? '(retry_of) WHERE retry_of IS NOT NULL' : '(event_id, rule_id, case_id) WHERE retry_of IS NULL';
-    const claimed: Array<{ id: string }> = await uow.manager.query(
-      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, success, depth, retry_of)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, $9)
-       ON CONFLICT ${conflict} DO NOTHING RETURNING id`,
-      [ctx.rule.id, ctx.rule.name, ctx.caseId, req.caseNumber, ctx.eventId, ctx.eventName, JSON.stringify(req.triggerData), ctx.depth, req.retryOf ?? null]);
-    if (!claimed.length) return undefined;
-
     const outcomes: ActionOutcome[] = [];
     // Actions see the case as the previous ones left it; a failed action's changes are rolled back, and so is its view.
-    let current = await this.cases.snapshot(ctx.caseId, uow);
+    let current = snapshot === undefined ? await this.cases.snapshot(ctx.caseId, uow) : snapshot;
     for (const action of [...ctx.rule.actions].sort((a, b) => a.sequence - b.sequence)) {
       const t0 = performance.now();
       try {
         if (!current) throw new ActionFailure(CASE_GONE);
-        const snapshot = current;
-        const result = await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child, snapshot));
+        const before = current;
+        // Actions that only append (timeline, notification) fail before writing anything; the ones that
+        // change the case write several rows and get a savepoint so a failure leaves nothing half-done.
+        const result = APPEND_ONLY.has(action.actionType)
+          ? await this.executor.execute(action, ctx, uow, before)
+          : await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child, before));
         current = result.snapshot;
         outcomes.push({ actionType: action.actionType, success: true, detail: result.detail, durationMs: Math.round(performance.now() - t0) });
       } catch (error) {
-        const expected = error instanceof ActionFailure || (error as { status?: number }).status === 400;
-        if (!expected) this.logger.error(`rule ${ctx.rule.name}: ${action.actionType} failed unexpectedly: ${(error as Error).message}`);
+        if (!isActionError(error)) {
+          // Without a savepoint the transaction may be unusable: let the whole event fail and be retried.
+          if (APPEND_ONLY.has(action.actionType)) throw error;
+          this.logger.error(`rule ${ctx.rule.name}: ${action.actionType} failed unexpectedly: ${(error as Error).message}`);
+        }
         const message = (error as { response?: { message?: string | string[] } }).response?.message ?? (error as Error).message;
         outcomes.push({ actionType: action.actionType, success: false, detail: Array.isArray(message) ? message.join('; ') : String(message), durationMs: Math.round(performance.now() - t0) });
         // Without its case nothing after this can mean anything.
@@ -68,30 +87,27 @@ export class RuleRunner {
       this.metrics.observeAction(action.actionType, outcomes[outcomes.length - 1].success, performance.now() - t0);
     }
     const failed = outcomes.filter((o) => !o.success);
-    const [[row]]: [HistoryRow[]] = await uow.manager.query(
-      `UPDATE workflow_history SET actions_executed = $2, success = $3, error_message = $4, duration_ms = $5
-        WHERE id = $1 RETURNING ${HISTORY_COLUMNS}`,
-      [claimed[0].id, JSON.stringify(outcomes), failed.length === 0,
+    const [row]: HistoryRow[] = await uow.manager.query(
+      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+         actions_executed, success, error_message, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${HISTORY_COLUMNS}`,
+      [ctx.rule.id, ctx.rule.name, ctx.caseId, req.caseNumber, ctx.eventId, ctx.eventName, JSON.stringify(req.triggerData), ctx.depth,
+        req.retryOf ?? null, JSON.stringify(outcomes), failed.length === 0,
         failed.length ? failed.map((f) => `${f.actionType}: ${f.detail}`).join('; ') : null, Math.round(performance.now() - started)]);
-    await uow.manager.query(
-      `INSERT INTO workflow_rule_case_state (rule_id, case_id, last_run_at) VALUES ($1, $2, now())
-       ON CONFLICT (rule_id, case_id) DO UPDATE SET last_run_at = now()`, [ctx.rule.id, ctx.caseId]);
     const view = toHistoryView(row);
     this.metrics.observeRun(view.success ? 'RAN' : 'FAILED');
     uow.afterCommit(() => this.pusher.workflowHistory(view));
-    return view;
+    return { view, snapshot: current };
   }
 
   /** A COOLDOWN or MAX_DEPTH row: the rule matched but did not run. */
-  async skip(uow: UnitOfWork, req: RunRequest, reason: 'COOLDOWN' | 'MAX_DEPTH'): Promise<HistoryView | undefined> {
+  async skip(uow: UnitOfWork, req: RunRequest, reason: 'COOLDOWN' | 'MAX_DEPTH'): Promise<HistoryView> {
     const { ctx } = req;
-    const rows: HistoryRow[] = await uow.manager.query(
+    const [row]: HistoryRow[] = await uow.manager.query(
       `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, success, skipped_reason, depth)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9)
-       ON CONFLICT (event_id, rule_id, case_id) WHERE retry_of IS NULL DO NOTHING RETURNING ${HISTORY_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9) RETURNING ${HISTORY_COLUMNS}`,
       [ctx.rule.id, ctx.rule.name, ctx.caseId, req.caseNumber, ctx.eventId, ctx.eventName, JSON.stringify(req.triggerData), reason, ctx.depth]);
-    if (!rows.length) return undefined;
-    const view = toHistoryView(rows[0]);
+    const view = toHistoryView(row);
     this.metrics.observeRun(reason);
     uow.afterCommit(() => this.pusher.workflowHistory(view));
     return view;

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { UnitOfWork } from '../../database/unit-of-work';
-import type { DomainEvent } from '../../events/event-map';
+import type { CaseSnapshot, DomainEvent } from '../../events/event-map';
 import { OutboxDispatcher, type DurableEventConsumer } from '../../events/outbox-dispatcher.service';
 import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
@@ -17,6 +17,8 @@ import { matchRule, toMatchable } from './rule-matcher';
 @Injectable()
 export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   readonly consumerName = 'workflow-engine';
+  /** What wants() decided, so consume() does not match the rules twice. */
+  private readonly plans = new WeakMap<DomainEvent, Rule[]>();
 
   constructor(
     private readonly dispatcher: OutboxDispatcher,
@@ -29,10 +31,39 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
     this.dispatcher.register(this);
   }
 
-  async consume(event: DomainEvent, uow: UnitOfWork): Promise<void> {
+  /** The enabled rules this event triggers, in evaluation order (pure: reads the cached rule set only). */
+  async wants(event: DomainEvent, uow: UnitOfWork): Promise<boolean> {
     this.metrics.observeRun('EVENT');
+    const matched = await this.matchedRules(event, uow);
+    this.plans.set(event, matched);
+    return matched.length > 0;
+  }
+
+  async consume(event: DomainEvent, uow: UnitOfWork): Promise<void> {
+    const matched = this.plans.get(event) ?? (await this.matchedRules(event, uow));
+    if (!matched.length) return;
+    const caseNumber = (event.payload as { case: { caseNumber: string } }).case.caseNumber;
+    const cooling = event.depth > MAX_DEPTH ? new Set<string>() : await this.rulesInCooldown(uow, matched, event.caseId);
+    // Loaded once, then carried from run to run: each rule sees the case as the previous one left it.
+    let current: CaseSnapshot | null | undefined;
+    for (const rule of matched) {
+      const req: RunRequest = {
+        ctx: {
+          rule, caseId: event.caseId, eventId: event.id, eventName: event.name, depth: event.depth, actorId: event.actorId,
+          previousStatus: previousStatusOf(event), evidenceFilename: evidenceFilenameOf(event),
+        },
+        caseNumber,
+        triggerData: triggerDataOf(event),
+      };
+      if (event.depth > MAX_DEPTH) await this.runner.skip(uow, req, 'MAX_DEPTH');
+      else if (cooling.has(rule.id)) await this.runner.skip(uow, req, 'COOLDOWN');
+      else current = (await this.runner.run(uow, req, current)).snapshot;
+    }
+  }
+
+  private async matchedRules(event: DomainEvent, uow: UnitOfWork): Promise<Rule[]> {
     const rules = await this.ruleSet.current(uow.manager);
-    if (!rules.length) return;
+    if (!rules.length) return [];
     const matchable = toMatchable(event);
     const matched: Rule[] = [];
     for (const rule of rules) {
@@ -42,32 +73,18 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
         if (rule.stopProcessing && event.depth <= MAX_DEPTH) break;
       }
     }
-    if (!matched.length) return;
-
-    const cooling = event.depth > MAX_DEPTH ? new Set<string>() : await this.rulesInCooldown(uow, matched, event.caseId);
-    for (const rule of matched) {
-      const req: RunRequest = {
-        ctx: {
-          rule, caseId: event.caseId, eventId: event.id, eventName: event.name, depth: event.depth, actorId: event.actorId,
-          previousStatus: previousStatusOf(event), evidenceFilename: evidenceFilenameOf(event),
-        },
-        caseNumber: matchable.case.caseNumber,
-        triggerData: triggerDataOf(event),
-      };
-      if (event.depth > MAX_DEPTH) await this.runner.skip(uow, req, 'MAX_DEPTH');
-      else if (cooling.has(rule.id)) await this.runner.skip(uow, req, 'COOLDOWN');
-      else await this.runner.run(uow, req);
-    }
+    return matched;
   }
 
-  /** The matched rules that ran for this case less than their cooldown ago: one query for all of them. */
+  /** The matched rules whose last run for this case is younger than their cooldown: one query, from history. */
   private async rulesInCooldown(uow: UnitOfWork, rules: Rule[], caseId: string): Promise<Set<string>> {
     const candidates = rules.filter((r) => r.cooldownSeconds > 0);
     if (!candidates.length) return new Set();
     const rows: Array<{ rule_id: string }> = await uow.manager.query(
-      `SELECT s.rule_id FROM workflow_rule_case_state s
-         JOIN unnest($2::uuid[], $3::int[]) AS r(rule_id, cooldown) ON r.rule_id = s.rule_id
-        WHERE s.case_id = $1 AND s.last_run_at > now() - make_interval(secs => r.cooldown)`,
+      `SELECT r.rule_id FROM unnest($2::uuid[], $3::int[]) AS r(rule_id, cooldown)
+        WHERE EXISTS (SELECT 1 FROM workflow_history h
+                       WHERE h.case_id = $1 AND h.rule_id = r.rule_id AND h.skipped_reason IS NULL
+                         AND h.created_at > clock_timestamp() - make_interval(secs => r.cooldown))`,
       [caseId, candidates.map((r) => r.id), candidates.map((r) => r.cooldownSeconds)]);
     return new Set(rows.map((r) => r.rule_id));
   }

@@ -1,9 +1,9 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from '../../database/unit-of-work';
+import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import type { ListResult } from '../../common/list';
 import type { ListHistoryQuery } from '../dto/history.dto';
-import { RuleRunner } from '../engine/rule-runner';
+import { isDuplicateRun, RuleRunner } from '../engine/rule-runner';
 import { loadRule } from '../rules/rule-rows';
 import { HISTORY_COLUMNS, toHistoryView, type HistoryRow, type HistoryView } from './history.types';
 
@@ -37,31 +37,41 @@ export class HistoryService {
    * the same retry back.
    */
   async retry(id: string): Promise<HistoryView> {
-    return this.tx.run(async (uow) => {
-      const rows: HistoryRow[] = await uow.manager.query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE id = $1`, [id]);
-      const original = rows[0];
-      if (!original) throw new NotFoundException('history row not found');
-      if (original.success) {
-        throw new ConflictException(original.skipped_reason ? `the run was skipped (${original.skipped_reason}), not failed` : 'the run succeeded; only failed runs can be retried');
-      }
-      const rule = await loadRule(uow.manager, original.rule_id);
-      if (!rule) throw new ConflictException('the rule no longer exists');
-      const [caseRow] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [original.case_id]);
-      if (!caseRow) throw new ConflictException('the case no longer exists');
-      const trigger = original.trigger_data as { actorId?: string | null; fromStatus?: string; previous?: { status?: string }; evidence?: { filename?: string } };
-      const view = await this.runner.run(uow, {
-        ctx: {
-          rule, caseId: original.case_id, eventId: original.event_id, eventName: original.event_name, depth: original.depth,
-          actorId: trigger.actorId ?? null, previousStatus: trigger.fromStatus ?? trigger.previous?.status ?? null,
-          evidenceFilename: trigger.evidence?.filename ?? null,
-        },
-        caseNumber: original.case_number,
-        triggerData: { ...original.trigger_data, retryOf: original.id },
-        retryOf: original.id,
-      });
-      if (view) return view;
-      const existing: HistoryRow[] = await uow.manager.query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE retry_of = $1`, [id]);
+    try {
+      return await this.tx.run((uow) => this.retryIn(uow, id));
+    } catch (error) {
+      // A concurrent request retried it first: its committed retry is the answer.
+      if (!isDuplicateRun(error)) throw error;
+      const existing: HistoryRow[] = await this.dataSource.query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE retry_of = $1`, [id]);
+      if (!existing.length) throw error;
       return toHistoryView(existing[0]);
+    }
+  }
+
+  private async retryIn(uow: UnitOfWork, id: string): Promise<HistoryView> {
+    const rows: HistoryRow[] = await uow.manager.query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE id = $1`, [id]);
+    const original = rows[0];
+    if (!original) throw new NotFoundException('history row not found');
+    if (original.success) {
+      throw new ConflictException(original.skipped_reason ? `the run was skipped (${original.skipped_reason}), not failed` : 'the run succeeded; only failed runs can be retried');
+    }
+    const done: HistoryRow[] = await uow.manager.query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE retry_of = $1`, [id]);
+    if (done.length) return toHistoryView(done[0]);
+    const rule = await loadRule(uow.manager, original.rule_id);
+    if (!rule) throw new ConflictException('the rule no longer exists');
+    const [caseRow] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [original.case_id]);
+    if (!caseRow) throw new ConflictException('the case no longer exists');
+    const trigger = original.trigger_data as { actorId?: string | null; fromStatus?: string; previous?: { status?: string }; evidence?: { filename?: string } };
+    const { view } = await this.runner.run(uow, {
+      ctx: {
+        rule, caseId: original.case_id, eventId: original.event_id, eventName: original.event_name, depth: original.depth,
+        actorId: trigger.actorId ?? null, previousStatus: trigger.fromStatus ?? trigger.previous?.status ?? null,
+        evidenceFilename: trigger.evidence?.filename ?? null,
+      },
+      caseNumber: original.case_number,
+      triggerData: { ...original.trigger_data, retryOf: original.id },
+      retryOf: original.id,
     });
+    return view;
   }
 }
