@@ -105,6 +105,14 @@ export class Api {
     return (res.items ?? res).find((r) => r.name === name) ?? null;
   }
 
+  /** A new active user (tests that change a user's state or preferences use their own). */
+  async createUser(role = 'INVESTIGATOR', label = 'e2e') {
+    const tag = unique(label).split(' ').pop();
+    const user = { email: `${label}-${tag}@auditcaseos.test`, name: `E2E ${label} ${tag}`, role, password: `E2e-${tag}-pass!` };
+    const created = await this.post('/users', user);
+    return { ...created, password: user.password, label };
+  }
+
   /** A fresh case, so cooldowns and earlier tests never interfere. */
   createCase(fields = {}) {
     return this.post('/cases', {
@@ -158,10 +166,16 @@ export async function until(what, probe, { timeout = UI_TIMEOUT, interval = 100 
 
 /** Waits until the locator's trimmed text matches `expected` (string = equality, RegExp = test). */
 export async function expectText(locator, expected, what = String(expected)) {
-  await until(`text ${what}`, async () => {
-    const text = (await locator.innerText({ timeout: 1000 })).trim();
-    return typeof expected === 'string' ? text === expected : expected.test(text);
-  });
+  let seen = '(nothing)';
+  try {
+    await until(`text ${what}`, async () => {
+      seen = (await locator.innerText({ timeout: 1000 })).trim();
+      return typeof expected === 'string' ? seen === expected : expected.test(seen);
+    });
+  } catch (err) {
+    err.message += `; the text was: ${JSON.stringify(seen.slice(0, 300))}`;
+    throw err;
+  }
 }
 
 /** Waits until the locator's attribute equals the value. */
@@ -216,10 +230,13 @@ class Scenario {
     this.shotCount = 0;
   }
 
-  /** A new browser context signed in through the login form as `who`, on `path` (default /cases). */
+  /**
+   * A new browser context signed in through the login form as `who` (a key of USERS, or
+   * `{email, password, label}`), on `path` (default /cases).
+   */
   async signIn(who, path = '/cases') {
-    const user = USERS[who];
-    const page = await this.newPage(who);
+    const user = typeof who === 'string' ? USERS[who] : who;
+    const page = await this.newPage(typeof who === 'string' ? who : (who.label ?? who.email.split('@')[0]));
     await page.goto(`${BASE_URL}/login`);
     await page.getByTestId('login-email').fill(user.email);
     await page.getByTestId('login-password').fill(user.password);
