@@ -1,0 +1,71 @@
+// Retry from the history page: a rule that assigns a deactivated user fails (shown live, with the
+// reason); once the user is active again, Retry creates a new successful run linked to the failed one.
+import assert from 'node:assert/strict';
+import { Api, expectText, scenario, unique, until } from './lib/harness.mjs';
+
+scenario('a failed run is retried from the history page and the new run links to it', async (s) => {
+  const admin = await Api.login('admin');
+  const helper = await admin.createUser('INVESTIGATOR', 'retry');
+  const marker = unique('retry-me').replace(' ', '-');
+  const rule = await admin.post('/workflows/rules', {
+    name: unique('E2E assign on review'),
+    triggerType: 'STATUS_CHANGE',
+    triggerConfig: { toStatus: ['IN_PROGRESS'], conditions: [{ field: 'title', op: 'contains', value: marker }] },
+    cooldownSeconds: 0,
+    actions: [{ actionType: 'ASSIGN_USER', actionConfig: { userId: helper.id } }],
+  });
+  const caseItem = await admin.createCase({ title: `Vendor master data ${marker}` });
+  await admin.patch(`/users/${helper.id}`, { isActive: false });
+
+  // The admin watches the history, filtered to this rule.
+  const page = await s.signIn('admin', `/history?ruleId=${rule.id}`);
+  await page.getByTestId('history-empty').waitFor();
+
+  // The rule fires while its user is inactive: a failed row appears live, saying why.
+  await admin.patch(`/cases/${caseItem.id}`, { status: 'IN_PROGRESS' });
+  const failed = page.locator('[data-testid="history-row"][data-outcome="failed"]');
+  await failed.waitFor();
+  assert.equal(await page.getByTestId('history-row').count(), 1);
+  const failedId = await failed.getAttribute('data-history-id');
+  await expectText(failed.getByTestId('history-case-link'), caseItem.caseNumber);
+  await failed.getByTestId('history-expand').click();
+  const detail = page.getByTestId('history-detail');
+  await expectText(detail, /inactive|deactivated|not active/i, 'the reason: the user is inactive');
+  assert.equal(await detail.getByTestId('history-action-outcome').getAttribute('data-success'), 'false');
+  await s.shot(page, 'failed-run-expanded');
+
+  // Reactivate the user, then Retry from the console.
+  await admin.patch(`/users/${helper.id}`, { isActive: true });
+  await failed.getByTestId('history-retry').click();
+  await page.locator('.mat-mdc-snack-bar-label').filter({ hasText: 'Retried: the new run succeeded' }).first().waitFor();
+
+  const retried = page.locator('[data-testid="history-row"][data-outcome="success"]');
+  await retried.waitFor();
+  const retriedId = await retried.getAttribute('data-history-id');
+  assert.notEqual(retriedId, failedId);
+  assert.equal(await page.getByTestId('history-row').count(), 2, 'the failed run stays, the retry is a new row');
+  // Newest first: the retry is above the failed run.
+  assert.equal(await page.getByTestId('history-row').first().getAttribute('data-history-id'), retriedId);
+  await retried.getByTestId('history-expand').click();
+  const retriedDetail = page.getByTestId('history-detail');
+  await expectText(retriedDetail, new RegExp(`Retry of run ${failedId}`), 'the link to the original run');
+  assert.equal(await retriedDetail.getByTestId('history-action-outcome').getAttribute('data-success'), 'true');
+  await s.shot(page, 'retried-run-linked');
+
+  // The retry really assigned the case.
+  const after = await admin.get(`/cases/${caseItem.id}`);
+  assert.equal(after.assigneeId, helper.id);
+  const rows = await admin.history({ ruleId: rule.id });
+  assert.equal(rows.length, 2);
+  const retryRow = rows.find((r) => r.id === retriedId);
+  assert.equal(retryRow.retryOf, failedId);
+
+  // A run that succeeded offers no Retry.
+  assert.equal(await retried.getByTestId('history-retry').count(), 0);
+  await until('the history page still shows both rows after a reload', async () => {
+    await page.reload();
+    await page.getByTestId('history-row').first().waitFor();
+    return (await page.getByTestId('history-row').count()) === 2;
+  });
+  await s.shot(page, 'history-after-reload');
+});
