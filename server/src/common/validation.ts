@@ -1,4 +1,4 @@
-import { ValidateIf } from 'class-validator';
+import { buildMessage, isEmail, ValidateBy, ValidateIf } from 'class-validator';
 
 /**
  * Optional, but not nullable: the field may be left out, and when present it
@@ -8,3 +8,19 @@ import { ValidateIf } from 'class-validator';
  * says a field is nullable (e.g. `assigneeId`, `dueDate`).
  */
 export const IsOmittable = (): PropertyDecorator => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * `@IsEmail()` that cannot throw: validator.js's isEmail runs encodeURI on
+ * the address, which throws URIError for a lone surrogate ("\ud800") and
+ * turned that input into a 500. Text that is not well-formed UTF-16 is simply
+ * not an email address.
+ */
+export const IsEmailAddress = (): PropertyDecorator => ValidateBy({
+  name: 'isEmailAddress',
+  validator: {
+    validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value),
+    defaultMessage: buildMessage((each) => `${each}$property must be an email`),
+  },
+});

@@ -71,6 +71,9 @@ describe('users API', () => {
       [{ ...valid, role: 'SUPERUSER' }, /role/],
       [{ ...valid, role: 'admin' }, /role/],
       [{ ...valid, email: 'not-an-email' }, /email/],
+      // A lone surrogate made validator.js's isEmail throw (URIError): a 500 before.
+      [{ ...valid, email: '\ud800@example.com' }, /email/],
+      [{ ...valid, email: '\ud800' }, /email/],
       [{ ...valid, email: undefined }, /email/],
       [{ ...valid, password: 'short' }, /password/],
       [{ ...valid, password: 12345678 }, /password/],

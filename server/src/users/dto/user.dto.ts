@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
 import { ROLES, SCOPE_CODE_PATTERN, type Role } from '../../common/enums';
-import { IsOmittable } from '../../common/validation';
+import { IsEmailAddress, IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
   @ApiProperty({ example: 'dana@example.com' })
-  @Transform(trim) @IsEmail() @Length(3, 254)
+  @Transform(trim) @IsEmailAddress() @Length(3, 254)
   email: string;
 
   @ApiProperty({ example: 'Dana Investigator' })
