@@ -33,6 +33,22 @@ export interface TimelineView {
   id: string; caseId: string; kind: TimelineKind; message: string; actorId: string | null; ruleId: string | null; createdAt: string;
 }
 
+interface CaseRow {
+  id: string; case_number: string; title: string; description: string; status: CaseStatus; case_type: CaseEntity['caseType'];
+  scope_code: string; severity: Severity; assignee_id: string | null; owner_id: string | null; tags: string[]; due_date: Date | null;
+  evidence_count: number; created_at: Date; updated_at: Date; closed_at: Date | null;
+}
+const CASE_COLUMNS = `id, case_number, title, description, status, case_type, scope_code, severity, assignee_id, owner_id, tags,
+  due_date, evidence_count, created_at, updated_at, closed_at`;
+
+function fromRow(r: CaseRow): CaseEntity {
+  return Object.assign(new CaseEntity(), {
+    id: r.id, caseNumber: r.case_number, title: r.title, description: r.description, status: r.status, caseType: r.case_type,
+    scopeCode: r.scope_code, severity: r.severity, assigneeId: r.assignee_id, ownerId: r.owner_id, tags: r.tags, dueDate: r.due_date,
+    evidenceCount: r.evidence_count, createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at,
+  });
+}
+
 const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'c.created_at', updatedAt: 'c.updated_at', dueDate: 'c.due_date', caseNumber: 'c.case_number', severity: 'c.severity',
 };
@@ -266,10 +282,11 @@ export class CasesService {
     return `${scopeCode}-${year}-${String(last_value).padStart(4, '0')}`;
   }
 
-  private load(id: string, uow?: UnitOfWork, lock = false): Promise<CaseEntity | null> {
-    const repo = uow ? uow.manager.getRepository(CaseEntity) : this.cases;
-    const qb = repo.createQueryBuilder('c').where('c.id = :id', { id });
-    if (lock && uow) qb.setLock('pessimistic_write');
-    return qb.getOne();
+  /** Plain SQL rather than a query builder: this runs several times for every event the engine handles. */
+  private async load(id: string, uow?: UnitOfWork, lock = false): Promise<CaseEntity | null> {
+    const manager = uow?.manager ?? this.cases.manager;
+    const rows: CaseRow[] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1${lock && uow ? ' FOR UPDATE' : ''}`, [id]);
+    return rows.length ? fromRow(rows[0]) : null;
   }
 }

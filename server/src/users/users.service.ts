@@ -79,10 +79,16 @@ export class UsersService {
     return u ? { id: u.id, email: u.email, name: u.name, role: u.role, scopeCodes: u.scopeCodes } : null;
   }
 
+  /** Plain SQL: the engine calls this for nearly every action it runs. */
   async findManyByIds(ids: string[], uow?: UnitOfWork): Promise<UserEntity[]> {
     if (!ids.length) return [];
-    const repo = uow ? uow.manager.getRepository(UserEntity) : this.users;
-    return repo.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany();
+    const rows: Array<{ id: string; email: string; name: string; role: Role; is_active: boolean; scope_codes: string[]; created_at: Date; updated_at: Date }> =
+      await (uow?.manager ?? this.users.manager).query(
+        `SELECT id, email, name, role, is_active, scope_codes, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map((r) => Object.assign(new UserEntity(), {
+      id: r.id, email: r.email, name: r.name, role: r.role, isActive: r.is_active, scopeCodes: r.scope_codes,
+      createdAt: r.created_at, updatedAt: r.updated_at, passwordHash: '',
+    }));
   }
 
   /** Active users who may see `scopeCode`, optionally of one role, ordered by id (stable for round robin). */
