@@ -183,6 +183,19 @@ export async function expectAttribute(locator, name, value) {
   await until(`${name}="${value}"`, async () => (await locator.getAttribute(name, { timeout: 1000 })) === String(value));
 }
 
+/** Waits until the bell shows `count` unread: the number is visible on the badge (hidden at zero). */
+export async function expectBellCount(page, count) {
+  const badge = page.getByTestId('notification-badge');
+  await expectAttribute(badge, 'data-count', count);
+  const content = badge.locator('.mat-badge-content');
+  if (count === 0) {
+    await until('the badge to be hidden', async () => !(await content.isVisible()));
+  } else {
+    await content.waitFor({ state: 'visible' });
+    await expectText(content, count > 99 ? '99+' : String(count), `badge text ${count}`);
+  }
+}
+
 /** Waits until nothing matches the locator. */
 export async function expectNone(locator, what, timeout = UI_TIMEOUT) {
   await until(`no ${what}`, async () => (await locator.count()) === 0, { timeout });

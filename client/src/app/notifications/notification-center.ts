@@ -10,7 +10,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { NotificationStore } from './notification-store';
 import { openNotificationLink } from './notification-link';
-import { AppNotification } from './notification.models';
+import { AppNotification, unreadBadgeText } from './notification.models';
 
 /** The bell in the toolbar: live unread badge and a menu with the newest notifications. */
 @Component({
@@ -32,6 +32,11 @@ import { AppNotification } from './notification.models';
 export class NotificationCenter {
   protected readonly store = inject(NotificationStore);
   private readonly router = inject(Router);
+
+  /** The number shown on the bell (the button's aria-label says it in words). */
+  protected badgeText(): string {
+    return unreadBadgeText(this.store.unreadCount());
+  }
 
   protected bellLabel(): string {
     const count = this.store.unreadCount();

@@ -54,3 +54,9 @@ export function priorityRank(priority: NotificationPriority | string): number {
 export function isStandoutPriority(priority: NotificationPriority | string): boolean {
   return priorityRank(priority) >= PRIORITY_RANK.HIGH;
 }
+
+/** The bell badge's text: the unread count, capped at "99+" so it stays a small round badge; empty at zero. */
+export function unreadBadgeText(count: number): string {
+  if (!Number.isFinite(count) || count <= 0) return '';
+  return count > 99 ? '99+' : String(Math.trunc(count));
+}
