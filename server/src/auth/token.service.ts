@@ -16,9 +16,8 @@ export class TokenService {
   ) {}
 
   issue(userId: string): string {
-    return this.jwt.sign({ sub: userId }, {
-      secret: this.config.jwtSecret, algorithm: 'HS256', expiresIn: this.config.jwtExpiresInSeconds,
-    });
+    // Signed with the module's key (auth.module.ts: the JWT secret as a KeyObject).
+    return this.jwt.sign({ sub: userId }, { algorithm: 'HS256', expiresIn: this.config.jwtExpiresInSeconds });
   }
 
   /** The active user the token names, with its expiry; null for a bad, expired or revoked token. */
@@ -26,7 +25,7 @@ export class TokenService {
     if (!token) return null;
     let claims: TokenClaims;
     try {
-      claims = this.jwt.verify<TokenClaims>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
+      claims = this.jwt.verify<TokenClaims>(token, { algorithms: ['HS256'] });
     } catch {
       return null;
     }
