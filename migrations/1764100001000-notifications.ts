@@ -26,11 +26,16 @@ export class Notifications1764100001000 implements MigrationInterface {
     await q.query(`CREATE INDEX notifications_user_newest_idx ON notifications (user_id, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX notifications_user_unread_idx ON notifications (user_id, created_at DESC, id DESC) WHERE NOT is_read`);
 
-    // Kept in the same transaction as every change, so the unread count is one row read at any volume.
+    // Unread counts kept in the same transaction as every change, so reading one is a sum of a few
+    // rows at any volume. Sharded by the writer's backend: concurrent writers (engine workers,
+    // several processes) notifying the same user — ADMINS, say — do not queue on one row. A shard
+    // may go below zero (a read decremented where another shard counted); the sum is what counts.
     await q.query(`
       CREATE TABLE notification_counters (
-        user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
-        unread_count int NOT NULL DEFAULT 0 CHECK (unread_count >= 0)
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        shard smallint NOT NULL,
+        unread_count int NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, shard)
       )`);
 
     await q.query(`

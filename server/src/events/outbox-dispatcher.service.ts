@@ -18,11 +18,11 @@ export interface DurableEventConsumer {
 }
 
 interface OutboxRow {
-  id: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
+  id: string; seq: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
   depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number;
 }
 
-const BATCH_SIZE = 50;
+const BATCH_SIZE = 100;
 const WORKERS = 2;
 const POLL_MS = 1000;
 /** After this many failed attempts an event is set aside (processed, with its error) so its case is not blocked forever. */
@@ -124,51 +124,84 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   /** Claims and processes one batch; returns how many events it took. */
   async processBatch(): Promise<number> {
     const outcomes: Array<{ event: DomainEvent; ok: boolean }> = [];
-    const count = await this.tx.run(async (uow) => {
-      const rows: OutboxRow[] = await uow.manager.query(
-        `SELECT e.id, e.name, e.case_id, e.actor_id, e.rule_id, e.depth, e.payload, e.created_at, e.attempts
-           FROM domain_events e
-          WHERE e.processed_at IS NULL
-            AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= now())
-            AND NOT EXISTS (SELECT 1 FROM domain_events p
-                             WHERE p.case_id = e.case_id AND p.processed_at IS NULL AND p.seq < e.seq)
-          ORDER BY e.seq
+    await this.tx.run(async (uow) => {
+      const claimed: OutboxRow[] = await uow.manager.query(
+        `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts
+           FROM domain_events
+          WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+          ORDER BY seq
           LIMIT $1
           FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
+      if (!claimed.length) return;
       const done: string[] = [];
-      for (const row of rows) {
-        const event = toEvent(row);
-        try {
-          const interested: DurableEventConsumer[] = [];
-          for (const consumer of this.consumers) {
-            if (!consumer.wants || (await consumer.wants(event, uow))) interested.push(consumer);
+      for (const events of await this.runnableByCase(uow, claimed)) {
+        for (const row of events) {
+          const event = toEvent(row);
+          try {
+            await this.deliver(event, uow);
+            done.push(event.id);
+            outcomes.push({ event, ok: true });
+            this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
+          } catch (error) {
+            await this.recordFailure(uow, row, error);
+            outcomes.push({ event, ok: false });
+            break; // the case's later events wait for this one
           }
-          if (interested.length) {
-            await inSavepoint(uow, async (eventUow) => {
-              for (const consumer of interested) await consumer.consume(event, eventUow);
-            });
-          }
-          done.push(event.id);
-          outcomes.push({ event, ok: true });
-          this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
-        } catch (error) {
-          await this.recordFailure(uow, row, error);
-          outcomes.push({ event, ok: false });
         }
       }
       // One statement marks the whole batch: the work and the marks commit together.
       if (done.length) {
         await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [done]);
       }
-      return rows.length;
     });
     for (const { event, ok } of outcomes) {
       if (ok) this.stats.processed++; else this.stats.failed++;
       for (const listener of this.listeners) listener(event, ok);
     }
-    return count;
+    // Events this batch unblocked may be waiting for a sibling worker.
+    if (outcomes.length) this.wake();
+    return outcomes.length;
+  }
+
+  /**
+   * Per case, the claimed events that may run now, in order: only a run that starts at the case's
+   * oldest unprocessed event and stops at the first event this batch does not hold (another
+   * worker's, or one waiting for its retry). Keeps every case's events strictly in order across
+   * workers and processes, while a batch can still take several events of one case.
+   */
+  private async runnableByCase(uow: UnitOfWork, claimed: OutboxRow[]): Promise<OutboxRow[][]> {
+    const caseIds = [...new Set(claimed.map((r) => r.case_id))];
+    const pending: Array<{ case_id: string; seq: string }> = await uow.manager.query(
+      `SELECT case_id, seq FROM domain_events WHERE processed_at IS NULL AND case_id = ANY($1::uuid[]) ORDER BY case_id, seq`, [caseIds]);
+    const pendingByCase = new Map<string, string[]>();
+    for (const p of pending) pendingByCase.set(p.case_id, [...(pendingByCase.get(p.case_id) ?? []), String(p.seq)]);
+    const mine = new Map<string, OutboxRow[]>();
+    for (const row of claimed) mine.set(row.case_id, [...(mine.get(row.case_id) ?? []), row]);
+    const runnable: OutboxRow[][] = [];
+    for (const [caseId, rows] of mine) {
+      const queue = pendingByCase.get(caseId) ?? [];
+      const run: OutboxRow[] = [];
+      for (const row of rows) {
+        if (queue[run.length] !== String(row.seq)) break;
+        run.push(row);
+      }
+      if (run.length) runnable.push(run);
+    }
+    return runnable;
+  }
+
+  /** Hands the event to the consumers that want it, in a savepoint of its own. */
+  private async deliver(event: DomainEvent, uow: UnitOfWork): Promise<void> {
+    const interested: DurableEventConsumer[] = [];
+    for (const consumer of this.consumers) {
+      if (!consumer.wants || (await consumer.wants(event, uow))) interested.push(consumer);
+    }
+    if (!interested.length) return;
+    await inSavepoint(uow, async (eventUow) => {
+      for (const consumer of interested) await consumer.consume(event, eventUow);
+    });
   }
 
   private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: unknown): Promise<void> {

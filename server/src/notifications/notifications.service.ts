@@ -24,6 +24,9 @@ interface Row {
   entity_id: string | null; link_url: string | null; rule_id: string | null; is_read: boolean; created_at: Date; read_at: Date | null;
 }
 
+/** The counter shard a connection writes to (see the notifications migration). */
+const SHARD = '(pg_backend_pid() % 16)';
+
 const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
 
 function toView(r: Row): NotificationView {
@@ -51,26 +54,24 @@ export class NotificationsService {
     if (!items.length) return [];
     return this.tx.run(async (u) => {
       // One statement: the rows and every recipient's counter, atomically.
-      const [result]: Array<{ rows: Row[]; counts: Array<{ user_id: string; unread_count: number }> }> = await u.manager.query(
+      const [result]: Array<{ rows: Row[] }> = await u.manager.query(
         `WITH inserted AS (
            INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
            RETURNING ${COLUMNS}
          ), counted AS (
-           INSERT INTO notification_counters (user_id, unread_count)
-           SELECT user_id, count(*) FROM inserted GROUP BY user_id
-           ON CONFLICT (user_id) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
-           RETURNING user_id, unread_count
+           INSERT INTO notification_counters (user_id, shard, unread_count)
+           SELECT user_id, ${SHARD}, count(*) FROM inserted GROUP BY user_id
+           ON CONFLICT (user_id, shard) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
          )
-         SELECT (SELECT coalesce(json_agg(inserted), '[]') FROM inserted) AS rows,
-                (SELECT coalesce(json_agg(counted), '[]') FROM counted) AS counts`,
+         SELECT coalesce(json_agg(inserted), '[]') AS rows FROM inserted`,
         [
           items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message),
           items.map((i) => i.priority ?? 'NORMAL'), items.map((i) => i.entityType ?? null), items.map((i) => i.entityId ?? null),
           items.map((i) => i.linkUrl ?? null), items.map((i) => i.ruleId ?? null),
         ],
       );
-      const { rows, counts } = result;
+      const { rows } = result;
       const perUser = new Set(rows.map((r) => r.user_id));
       const views = rows.map(toView);
       u.afterCommit(async () => {
@@ -79,7 +80,7 @@ export class NotificationsService {
           const toast = shouldToast(prefs.get(view.userId) ?? DEFAULT_PREFERENCES, view.priority, row.rule_id);
           this.pusher.notification(view.userId, { ...view, toast });
         }
-        for (const c of counts) this.pusher.unreadCount(c.user_id, c.unread_count);
+        for (const [userId, count] of await this.unreadCounts([...perUser])) this.pusher.unreadCount(userId, count);
       });
       return views;
     }, uow);
@@ -105,22 +106,30 @@ export class NotificationsService {
   }
 
   async unreadCount(userId: string): Promise<number> {
-    const rows: Array<{ unread_count: number }> = await this.dataSource.query(
-      'SELECT unread_count FROM notification_counters WHERE user_id = $1', [userId]);
-    return rows[0]?.unread_count ?? 0;
+    return (await this.unreadCounts([userId])).get(userId) ?? 0;
+  }
+
+  /** Committed unread counts: the sum of each user's counter shards. */
+  private async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
+    const rows: Array<{ user_id: string; n: number }> = await this.dataSource.query(
+      'SELECT user_id, sum(unread_count)::int AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id', [userIds]);
+    return new Map(userIds.map((id) => [id, Math.max(0, rows.find((r) => r.user_id === id)?.n ?? 0)]));
   }
 
   async markRead(userId: string, id: string): Promise<NotificationView> {
-    const { view, count } = await this.tx.run(async (u) => {
+    const { view, changed } = await this.tx.run(async (u) => {
       const [rows] = await u.manager.query(
         `UPDATE notifications SET is_read = true, read_at = now() WHERE id = $1 AND user_id = $2 AND NOT is_read RETURNING ${COLUMNS}`,
         [id, userId]);
-      if (rows.length) return { view: toView(rows[0]), count: await this.adjustCounter(u, userId, -1) };
+      if (rows.length) {
+        await this.adjustCounter(u, userId, -1);
+        return { view: toView(rows[0]), changed: true };
+      }
       const existing: Row[] = await u.manager.query(`SELECT ${COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [id, userId]);
       if (!existing.length) throw new NotFoundException('notification not found');
-      return { view: toView(existing[0]), count: undefined };
+      return { view: toView(existing[0]), changed: false };
     });
-    if (count !== undefined) this.pusher.unreadCount(userId, count);
+    if (changed) this.pusher.unreadCount(userId, await this.unreadCount(userId));
     return view;
   }
 
@@ -128,10 +137,11 @@ export class NotificationsService {
     const updated = await this.tx.run(async (u) => {
       const [, n] = await u.manager.query(
         `UPDATE notifications SET is_read = true, read_at = now() WHERE user_id = $1 AND NOT is_read`, [userId]);
-      await u.manager.query(`UPDATE notification_counters SET unread_count = 0 WHERE user_id = $1`, [userId]);
+      // Subtract what was marked, rather than setting zero: a notification committed meanwhile stays counted.
+      if (Number(n)) await this.adjustCounter(u, userId, -Number(n));
       return Number(n);
     });
-    this.pusher.unreadCount(userId, 0);
+    this.pusher.unreadCount(userId, await this.unreadCount(userId));
     return { updated };
   }
 
@@ -164,10 +174,10 @@ export class NotificationsService {
     return new Map(rows.map((r) => [r.user_id, { minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours }]));
   }
 
-  private async adjustCounter(u: UnitOfWork, userId: string, delta: number): Promise<number> {
-    const [rows]: [Array<{ unread_count: number }>] = await u.manager.query(
-      `UPDATE notification_counters SET unread_count = GREATEST(unread_count + $2, 0) WHERE user_id = $1 RETURNING unread_count`,
+  private async adjustCounter(u: UnitOfWork, userId: string, delta: number): Promise<void> {
+    await u.manager.query(
+      `INSERT INTO notification_counters (user_id, shard, unread_count) VALUES ($1, ${SHARD}, $2)
+       ON CONFLICT (user_id, shard) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count`,
       [userId, delta]);
-    return rows[0]?.unread_count ?? 0;
   }
 }
