@@ -1,0 +1,117 @@
+// Scenario 3 — trigger → toast latency. Open-loop load at a fixed rate (requests are sent on
+// schedule whether or not earlier ones have answered) of PATCH /api/v1/cases/:id status
+// changes; each change fires the "notify assignee" rule, and the assignee's socket (connected
+// in this process, same clock) receives `notification`. Latency = request sent → socket event.
+import { currentStatuses, NEXT_STATUS, settleOutbox } from '../lib/app.mjs';
+import { dbPool, readFixtures } from '../lib/context.mjs';
+import { makeClient } from '../lib/http.mjs';
+import { connect } from '../lib/sockets.mjs';
+import { log, round, sleep, summarize } from '../lib/stats.mjs';
+
+const hr = () => process.hrtime.bigint();
+const msSince = (t) => Number(hr() - t) / 1e6;
+
+export async function run(ctx) {
+  const users = readFixtures(ctx, 'users');
+  const { cases } = readFixtures(ctx, 'engine');
+  const db = dbPool(ctx);
+  const rate = 200;
+  const seconds = ctx.sizes.latencySeconds;
+  const total = rate * seconds;
+  const http = makeClient(ctx.url, { maxSockets: 128 });
+
+  const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
+  const status = await currentStatuses(db, cases.map((c) => c.id));
+
+  // One console per investigator, listening for its toasts. A case's events are processed
+  // strictly in order, so its notifications arrive in the order of its PATCHes: match FIFO.
+  const pending = new Map(); // caseId → [{sentAt}] awaiting their notification
+  const httpBusy = new Set(); // cases with a PATCH not answered yet (never two at once)
+  let outstanding = 0;
+  const toast = [];
+  let unexpected = 0;
+  let caseUpdates = 0;
+  const sockets = await Promise.all(users.investigators.map(async (u) => {
+    const s = await connect(ctx.url, u.token);
+    s.on('notification', (n) => {
+      const queue = pending.get(n.entityId);
+      if (!queue?.length || n.userId !== u.id) { unexpected++; return; }
+      toast.push(msSince(queue.shift().sentAt));
+      outstanding--;
+      if (!queue.length) pending.delete(n.entityId);
+    });
+    s.on('case:updated', () => { caseUpdates++; });
+    return s;
+  }));
+  log(`latency: ${sockets.length} assignee sockets connected; offering ${rate} PATCH/s for ${seconds} s (open loop)`);
+
+  const responses = [];
+  let errors = 0;
+  let busySkips = 0;
+  let notOffered = 0;
+  let cursor = 0;
+  const send = () => {
+    // Round robin; prefer a case with nothing outstanding, else one whose last PATCH has answered.
+    let pick;
+    for (let tries = 0; tries < cases.length && !pick; tries++) {
+      const c = cases[(cursor + tries) % cases.length];
+      if (!pending.has(c.id)) pick = c;
+    }
+    for (let tries = 0; tries < cases.length && !pick; tries++) {
+      const c = cases[(cursor + tries) % cases.length];
+      if (!httpBusy.has(c.id)) { pick = c; busySkips++; }
+    }
+    if (!pick) { notOffered++; return; }
+    cursor = (cases.indexOf(pick) + 1) % cases.length;
+    const c = pick;
+    const to = NEXT_STATUS[status.get(c.id)];
+    status.set(c.id, to);
+    const entry = { sentAt: hr() };
+    if (!pending.has(c.id)) pending.set(c.id, []);
+    pending.get(c.id).push(entry);
+    outstanding++;
+    httpBusy.add(c.id);
+    const fail = () => {
+      errors++;
+      const queue = pending.get(c.id);
+      const i = queue?.indexOf(entry) ?? -1;
+      if (i >= 0) { queue.splice(i, 1); outstanding--; if (!queue.length) pending.delete(c.id); }
+    };
+    http.patch(`/api/v1/cases/${c.id}`, { token: users.admin.token, body: { status: to } }).then(
+      (res) => { httpBusy.delete(c.id); if (res.status === 200) responses.push(res.ms); else fail(); },
+      () => { httpBusy.delete(c.id); fail(); });
+  };
+  const t0 = hr();
+  let sent = 0;
+  let maxLagMs = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(msSince(t0) / (1000 / rate)) + 1);
+    if (due - sent > 1) maxLagMs = Math.max(maxLagMs, (due - sent - 1) * (1000 / rate));
+    while (sent < due) { send(); sent++; }
+    await sleep(1);
+  }
+  const sendSeconds = msSince(t0) / 1000;
+  // Give stragglers time; whatever has not arrived by then counts as lost (slower than any sample).
+  const deadline = Date.now() + 10_000;
+  while (outstanding > 0 && Date.now() < deadline) await sleep(20);
+  const lost = outstanding;
+  for (let i = 0; i < lost; i++) toast.push(Infinity);
+  for (const s of sockets) s.close();
+  await db.end();
+  http.close();
+
+  const t = summarize(toast);
+  const r = summarize(responses);
+  log(`latency: toast p50 ${t.p50} ms, p99 ${t.p99} ms (${t.count} samples, ${lost} lost); PATCH response p50 ${r.p50} ms, p99 ${r.p99} ms`);
+  return {
+    toastMs: t,
+    patchResponseMs: r,
+    offeredRate: rate,
+    achievedRate: round(sent / sendSeconds, 1),
+    sent, errors, lost, notOffered, sentToCaseWithPendingToast: busySkips, unexpectedNotifications: unexpected,
+    schedulerMaxLagMs: round(maxLagMs, 1),
+    caseUpdatedEventsReceived: caseUpdates,
+    sockets: sockets.length,
+    settleBefore: settled,
+  };
+}

@@ -1,0 +1,27 @@
+// Fixtures shared by the scenarios, all through the API: the admin's token and a team of
+// investigators (created by the admin, each logged in with its password).
+import { randomBytes } from 'node:crypto';
+import { login } from '../lib/app.mjs';
+import { writeFixtures } from '../lib/context.mjs';
+import { makeClient, pool } from '../lib/http.mjs';
+import { log } from '../lib/stats.mjs';
+
+export async function run(ctx) {
+  const http = makeClient(ctx.url, { maxSockets: 8 });
+  const admin = await login(http, ctx.admin.email, ctx.admin.password);
+  const n = ctx.sizes.investigators;
+  log(`setup: creating ${n} investigators through POST /api/v1/users`);
+  const investigators = await pool(n, 4, async (i) => {
+    const password = 'bench-' + randomBytes(8).toString('hex');
+    const email = `investigator${i + 1}@bench.local`;
+    const user = await http.expect(201, 'POST', '/api/v1/users', {
+      token: admin.token,
+      body: { email, name: `Investigator ${i + 1}`, role: 'INVESTIGATOR', password, scopeCodes: [] },
+    });
+    const session = await login(http, email, password);
+    return { id: user.id, email, name: user.name, token: session.token };
+  });
+  writeFixtures(ctx, 'users', { admin: { id: admin.user.id, token: admin.token }, investigators });
+  http.close();
+  return { investigators: investigators.length };
+}

