@@ -17,9 +17,17 @@ scenario('a failed run is retried from the history page and the new run links to
   const caseItem = await admin.createCase({ title: `Vendor master data ${marker}` });
   await admin.patch(`/users/${helper.id}`, { isActive: false });
 
-  // The admin watches the history, filtered to this rule.
+  // The admin watches the history, filtered to this rule; the dashboard card has its first numbers.
   const page = await s.signIn('admin', `/history?ruleId=${rule.id}`);
   await page.getByTestId('history-empty').waitFor();
+  const stats = page.getByTestId('history-stats');
+  await page.locator('[data-testid="history-stats"][data-loaded="true"]').waitFor();
+  const failuresCard = stats.getByTestId('history-stats-failures');
+  const failuresBefore = Number(await failuresCard.getAttribute('data-value'));
+  assert.equal(failuresBefore, (await admin.get('/workflows/stats')).failuresLastHour);
+  await expectText(failuresCard, new RegExp(`^${failuresBefore}\\s+failures \\(last hour\\)`), 'the failure count');
+  await expectText(stats.getByTestId('history-stats-lag'), /s\s+outbox lag/, 'the outbox lag');
+  await expectText(stats.getByTestId('history-stats-runs'), /^\d+\s+runs \/ min/, 'runs per minute');
 
   // The rule fires while its user is inactive: a failed row appears live, saying why.
   await admin.patch(`/cases/${caseItem.id}`, { status: 'IN_PROGRESS' });
@@ -32,6 +40,10 @@ scenario('a failed run is retried from the history page and the new run links to
   const detail = page.getByTestId('history-detail');
   await expectText(detail, /inactive|deactivated|not active/i, 'the reason: the user is inactive');
   assert.equal(await detail.getByTestId('history-action-outcome').getAttribute('data-success'), 'false');
+  // The card counts the failure without waiting for its 10 s refresh: a live row re-reads it.
+  await until('the failure count to rise live', async () => Number(await failuresCard.getAttribute('data-value')) >= failuresBefore + 1, { timeout: 5_000 });
+  assert.equal(await failuresCard.getAttribute('data-level'), 'bad');
+  assert.ok(Number(await stats.getByTestId('history-stats-runs').getAttribute('data-value')) >= 1, 'at least this run in the last minute');
   await s.shot(page, 'failed-run-expanded');
 
   // Reactivate the user, then Retry from the console.

@@ -321,8 +321,8 @@ function selectPanel(page) {
  * Picks options of a mat-select by their visible text (exact match after trimming).
  * For a multiple select every listed option is clicked, then the panel is closed with Escape.
  */
-export async function selectOptions(page, select, labels, { multiple = false } = {}) {
-  await select.click();
+export async function selectOptions(page, select, labels, { multiple = false, trigger = select } = {}) {
+  await trigger.click();
   const panel = selectPanel(page);
   await panel.waitFor();
   for (const label of labels) {
@@ -332,8 +332,8 @@ export async function selectOptions(page, select, labels, { multiple = false } =
   await panel.waitFor({ state: 'detached' });
 }
 
-export function selectOption(page, select, label) {
-  return selectOptions(page, select, [label]);
+export function selectOption(page, select, label, options = {}) {
+  return selectOptions(page, select, [label], options);
 }
 
 /** Opens a mat-select and reads the labels of its options (then closes it). */

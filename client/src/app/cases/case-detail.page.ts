@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, effect, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Subject } from 'rxjs';
 import { DatePipe } from '@angular/common';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
@@ -13,6 +14,7 @@ import { AuthSession } from '../auth/auth-session';
 import { httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { LiveSocket } from '../core/live-socket';
+import { settleRefresh } from '../core/settle-refresh';
 import { UsersDirectory } from '../core/users-directory';
 import { CaseAutomationEvents } from '../workflows/case-automation-events';
 import { CaseEditForm } from './case-edit-form';
@@ -57,6 +59,8 @@ export class CaseDetailPage implements OnInit {
   protected readonly loading = signal(true);
   protected readonly notFound = signal(false);
   protected readonly timelineVersion = signal(0);
+  /** A change of this case: re-read its timeline now and once rules have had time to add to it. */
+  private readonly changed = new Subject<void>();
 
   constructor() {
     effect((onCleanup) => {
@@ -79,24 +83,27 @@ export class CaseDetailPage implements OnInit {
 
   ngOnInit(): void {
     this.users.ensureLoaded();
+    settleRefresh(this.changed)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => this.timelineVersion.update((v) => v + 1));
     this.socket
       .on<Case>('case:updated')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((updated) => {
         if (updated.id === this.id()) {
           this.show(updated);
-          this.timelineVersion.update((v) => v + 1);
+          this.changed.next();
         }
       });
   }
 
   protected onSaved(updated: Case): void {
     this.show(updated);
-    this.timelineVersion.update((v) => v + 1);
+    this.changed.next();
   }
 
   protected onEvidenceUploaded(): void {
-    this.timelineVersion.update((v) => v + 1);
+    this.changed.next();
   }
 
   private show(found: Case): void {

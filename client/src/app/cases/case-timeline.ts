@@ -24,7 +24,8 @@ const KIND_ICONS: Record<TimelineKind, string> = {
   imports: [DatePipe, RouterLink, MatIconModule, MatProgressBarModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading timeline" /> }
+    <!-- Only the first load shows progress: re-reads after a change (several, see settleRefresh) stay quiet. -->
+    @if (loading() && !entries().length) { <mat-progress-bar mode="indeterminate" aria-label="Loading timeline" /> }
     <ol class="timeline" aria-label="Case timeline" data-testid="case-timeline">
       @for (entry of entries(); track entry.id) {
         <li class="entry" [class.by-rule]="entry.ruleId" data-testid="timeline-entry" [attr.data-kind]="entry.kind">

@@ -21,6 +21,7 @@ import { LiveSocket } from '../core/live-socket';
 import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
 import { endOfDayIso, matchesHistoryFilters, outcomeOf, startOfDayIso } from './history-filters';
+import { HistoryStatsCard } from './history-stats-card';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,6 +43,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     MatTableModule,
     MatTooltipModule,
     EnumLabelPipe,
+    HistoryStatsCard,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.page.html',

@@ -214,3 +214,13 @@ export interface WorkflowEvent {
   createdAt: string;
   processedAt: string | null;
 }
+
+/** GET /workflows/stats (ADMIN): the numbers behind the history page's dashboard card. */
+export interface WorkflowStats {
+  runsLastMinute: number;
+  runsLastHour: number;
+  failuresLastHour: number;
+  skippedLastHour: number;
+  outboxPending: number;
+  outboxLagSeconds: number;
+}

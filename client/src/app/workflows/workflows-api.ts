@@ -14,6 +14,7 @@ import {
   WorkflowEvent,
   WorkflowMeta,
   WorkflowRule,
+  WorkflowStats,
 } from './workflow.models';
 
 const BASE = `${API_BASE}/workflows`;
@@ -115,6 +116,11 @@ export class WorkflowsApi {
 
   retry(historyId: string): Observable<HistoryEntry> {
     return this.http.post<HistoryEntry>(`${BASE}/history/${id(historyId)}/retry`, {});
+  }
+
+  /** Dashboard numbers for the history page (ADMIN). */
+  stats(): Observable<WorkflowStats> {
+    return this.http.get<WorkflowStats>(`${BASE}/stats`);
   }
 
   events(caseId: string, limit = 50): Observable<WorkflowEvent[]> {
