@@ -72,12 +72,15 @@ scenario('a failed run is retried from the history page and the new run links to
   const retryRow = rows.find((r) => r.id === retriedId);
   assert.equal(retryRow.retryOf, failedId);
 
-  // A run that succeeded offers no Retry.
+  // A run that succeeded offers no Retry; the failed one now says it was retried instead of offering it again.
   assert.equal(await retried.getByTestId('history-retry').count(), 0);
+  await failed.getByTestId('history-retried').waitFor();
+  assert.equal(await failed.getByTestId('history-retry').count(), 0);
   await until('the history page still shows both rows after a reload', async () => {
     await page.reload();
     await page.getByTestId('history-row').first().waitFor();
     return (await page.getByTestId('history-row').count()) === 2;
   });
+  await failed.getByTestId('history-retried').waitFor();
   await s.shot(page, 'history-after-reload');
 });

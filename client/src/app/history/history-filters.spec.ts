@@ -1,5 +1,5 @@
 import { HistoryEntry } from '../workflows/workflow.models';
-import { matchesHistoryFilters, outcomeOf } from './history-filters';
+import { matchesHistoryFilters, outcomeOf, retriedRunIds } from './history-filters';
 
 const row: HistoryEntry = {
   id: 'h1',
@@ -35,5 +35,10 @@ describe('history filters', () => {
     expect(matchesHistoryFilters(row, { from: '2025-05-06T00:00:00.000Z' })).toBe(false);
     expect(matchesHistoryFilters(row, { to: '2025-05-04T23:59:59.999Z' })).toBe(false);
     expect(matchesHistoryFilters(row, { from: '2025-05-05T00:00:00.000Z', to: '2025-05-05T23:59:59.999Z' })).toBe(true);
+  });
+
+  it('knows which runs were retried from the rows that are retries', () => {
+    expect([...retriedRunIds([])]).toEqual([]);
+    expect([...retriedRunIds([{ retryOf: null }, { retryOf: 'h1' }, {}, { retryOf: 'h2' }, { retryOf: 'h1' }])]).toEqual(['h1', 'h2']);
   });
 });

@@ -28,3 +28,10 @@ export function matchesHistoryFilters(entry: HistoryEntry, filters: HistoryFilte
   if (filters.to && at > Date.parse(filters.to)) return false;
   return true;
 }
+
+/** Ids of the runs that a row in `rows` is a retry of. */
+export function retriedRunIds(rows: readonly Pick<HistoryEntry, 'retryOf'>[]): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const row of rows) if (row.retryOf) ids.add(row.retryOf);
+  return ids;
+}

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe, JsonPipe } from '@angular/common';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
@@ -20,7 +20,7 @@ import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { LiveSocket } from '../core/live-socket';
 import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
-import { endOfDayIso, matchesHistoryFilters, outcomeOf, startOfDayIso } from './history-filters';
+import { endOfDayIso, matchesHistoryFilters, outcomeOf, retriedRunIds, startOfDayIso } from './history-filters';
 import { HistoryStatsCard } from './history-stats-card';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +78,8 @@ export class HistoryPage implements OnInit {
   protected readonly expandedId = signal<string | null>(null);
   protected readonly retrying = signal<string | null>(null);
   protected readonly freshIds = signal<ReadonlySet<string>>(new Set());
+  /** Failed runs whose retry is on this page: they show "Retried" instead of a Retry button. */
+  protected readonly retriedIds = computed(() => retriedRunIds(this.rows()));
   private request: Subscription | null = null;
 
   ngOnInit(): void {
