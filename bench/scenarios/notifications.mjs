@@ -48,8 +48,16 @@ export async function run(ctx) {
            CASE WHEN g % 5 <> 0 THEN now() - make_interval(secs => g * 30.0) END
       FROM generate_series(1, $2::int) g`, [user.id, total]);
   const [{ unread }] = await q(db, 'SELECT count(*)::int AS unread FROM notifications WHERE user_id = $1 AND NOT is_read', [user.id]);
-  await q(db, `INSERT INTO notification_counters (user_id, unread_count) VALUES ($1, $2)
-               ON CONFLICT (user_id) DO UPDATE SET unread_count = EXCLUDED.unread_count`, [user.id, unread]);
+  // The unread counter as the service keeps it (one row per user, or per user and writer shard,
+  // depending on the schema version); the API check below proves the server agrees.
+  const counterColumns = (await q(db, `SELECT column_name FROM information_schema.columns WHERE table_name = 'notification_counters'`)).map((r) => r.column_name);
+  if (counterColumns.includes('shard')) {
+    await q(db, 'DELETE FROM notification_counters WHERE user_id = $1', [user.id]);
+    await q(db, 'INSERT INTO notification_counters (user_id, shard, unread_count) VALUES ($1, 0, $2)', [user.id, unread]);
+  } else {
+    await q(db, `INSERT INTO notification_counters (user_id, unread_count) VALUES ($1, $2)
+                 ON CONFLICT (user_id) DO UPDATE SET unread_count = EXCLUDED.unread_count`, [user.id, unread]);
+  }
   await q(db, 'ANALYZE notifications');
   const [{ all }] = await q(db, 'SELECT count(*)::int AS all FROM notifications');
 
