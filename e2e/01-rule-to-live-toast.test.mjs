@@ -49,6 +49,7 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
     await title.press('End');
     await action.getByTestId('action-title-variables').click();
     await adminPage.locator('[data-testid="template-variable"][data-variable="case.caseNumber"]').click();
+    await adminPage.locator('.mat-mdc-menu-panel').waitFor({ state: 'detached' });
     assert.equal(await title.inputValue(), 'Review needed: {{case.caseNumber}}');
     await action.getByTestId('action-message').fill('{{case.title}} waits for your review.');
     await s.shot(adminPage, 'rule-editor-filled');
@@ -88,7 +89,28 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
     assert.equal(await toast.getAttribute('data-priority'), 'HIGH');
     await expectText(toast, new RegExp(`waits for your review`), 'toast message');
     await expectBellCount(ivanPage, countBefore + 1);
+    // His case list shows the new status live, too.
+    const caseRow = ivanPage.locator(`[data-testid="case-row"][data-case-id="${caseItem.id}"]`);
+    await expectText(caseRow.getByTestId('case-status'), 'Under review');
     await s.shot(ivanPage, 'ivan-toast-and-badge');
+
+    // The same notification is in Ivan's bell, unread.
+    await ivanPage.getByTestId('notification-bell').click();
+    const item = ivanPage.getByTestId('notification-item').filter({ hasText: `Review needed: ${caseItem.caseNumber}` });
+    await item.waitFor();
+    await expectText(item.getByTestId('notification-priority'), 'HIGH');
+    assert.equal(await item.getAttribute('data-read'), 'false');
+    await s.shot(ivanPage, 'ivan-bell-open');
+    await ivanPage.keyboard.press('Escape');
+    await item.waitFor({ state: 'detached' });
+
+    // "Open" on the toast goes to the case and marks the notification read: the count drops back.
+    // (The toast's buttons sit beside its text, in the same snackbar.)
+    await ivanPage.locator('.mat-mdc-snack-bar-container').filter({ has: toast }).getByTestId('toast-open').click();
+    await ivanPage.waitForURL(new RegExp(`/cases/${caseItem.id}$`));
+    await expectText(ivanPage.getByTestId('case-number'), caseItem.caseNumber);
+    await expectBellCount(ivanPage, countBefore);
+    await s.shot(ivanPage, 'ivan-opened-case-from-toast');
 
     // The admin's history page: the new run appears without a reload; expanding it shows the action outcome.
     const run = adminPage.getByTestId('history-row').filter({ hasText: ruleName });
@@ -104,14 +126,6 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
     assert.equal(await outcome.getAttribute('data-success'), 'true');
     await expectText(detail.getByTestId('history-trigger-data'), /UNDER_REVIEW/, 'trigger data');
     await s.shot(adminPage, 'history-live-row-expanded');
-
-    // The same notification is in Ivan's bell.
-    await ivanPage.getByTestId('notification-bell').click();
-    const item = ivanPage.getByTestId('notification-item').filter({ hasText: `Review needed: ${caseItem.caseNumber}` });
-    await item.waitFor();
-    await expectText(item.getByTestId('notification-priority'), 'HIGH');
-    await s.shot(ivanPage, 'ivan-bell-open');
-    await ivanPage.keyboard.press('Escape');
 
     // And the server agrees about what ran.
     const rows = await until('one history row of the rule', async () => {
