@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { requestIdOf } from './request-id.middleware';
 
 const PG_INVALID_TEXT = '22P02';
 const PG_UNIQUE = '23505';
@@ -36,7 +37,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const { status, message } = this.describe(exception);
     if (status >= 500 && status !== 503) {
-      this.logger.error(`${req.method} ${req.originalUrl} failed: ${(exception as Error)?.message}`, (exception as Error)?.stack);
+      // The request id (RequestIdMiddleware) is also on the response: a user's report leads straight to this line.
+      const id = requestIdOf(req);
+      this.logger.error(`${id ? `requestId=${id} ` : ''}${req.method} ${req.originalUrl} failed: ${(exception as Error)?.message}`, (exception as Error)?.stack);
     }
     if (res.headersSent) {
       res.end();
