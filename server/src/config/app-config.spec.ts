@@ -28,7 +28,9 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: join(dir, 'defaults'), demoData: true,
       evidenceMaxBytes: 26214400, adminEmail: undefined, adminPassword: undefined, nodeEnv: 'development', outboxDispatcher: true,
+      clientDir: resolve('dist/client/browser'),
     });
+    expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, CLIENT_DIR: '/srv/console' }).clientDir).toBe('/srv/console');
     expect(loadConfig({ JWT_SECRET: SECRET }).dataDir).toBe(resolve('./data'));
   });
 

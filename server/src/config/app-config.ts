@@ -25,6 +25,8 @@ export interface AppConfig {
   socketAdapter: 'postgres' | 'memory';
   /** OUTBOX_DISPATCHER=off: this process records events but leaves their processing to others (tests, maintenance). */
   outboxDispatcher: boolean;
+  /** CLIENT_DIR: the built Angular console served at `/` (default dist/client/browser). */
+  clientDir: string;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
   const outboxDispatcher = parseBoolean(env, 'OUTBOX_DISPATCHER', true, problems);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const clientDir = resolve(env.CLIENT_DIR?.trim() || 'dist/client/browser');
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -125,7 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv, port, host, databaseUrl, dataDir, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
-    outboxDispatcher,
+    outboxDispatcher, clientDir,
   };
 }
 
