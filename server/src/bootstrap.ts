@@ -5,9 +5,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
+import { RequestIdMiddleware } from './common/request-id.middleware';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
@@ -87,6 +89,8 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
 }
 
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // First, so that every response — a 413 or 415 included — carries its X-Request-Id.
+  app.use(new RequestIdMiddleware().use);
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true, forbidNonWhitelisted: true, transform: true,
@@ -110,6 +114,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
   app.use(requireJsonBodies);
   app.use(express.json({ limit: '1mb' }));
+  app.use(new JsonBodyLimitsMiddleware().use);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -122,7 +127,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { useGlobalPrefix: false });
 
-  serveConsole(app);
+  serveConsole(app, config.clientDir);
 }
 
 /** A body the API cannot read is refused as 415, not misread as an empty object. */
@@ -134,8 +139,7 @@ function requireJsonBodies(req: express.Request, res: express.Response, next: ex
 }
 
 /** The built Angular console at `/`, with deep links falling back to index.html. */
-function serveConsole(app: NestExpressApplication): void {
-  const dir = resolve(process.env.CLIENT_DIR ?? 'dist/client/browser');
+function serveConsole(app: NestExpressApplication, dir: string): void {
   if (!existsSync(join(dir, 'index.html'))) {
     new Logger('Bootstrap').warn(`no console build in ${dir}; run "npm run build:client" (npm start does it)`);
     return;
