@@ -147,13 +147,18 @@ scenario('case detail: edit status and tags, timeline with a rule-made entry, ev
   await progress.waitFor();
   const bar = progress.getByRole('progressbar');
   const seen = new Set();
+  let labelHeight = 0;
   await until('the progress bar to move past 0 % before finishing', async () => {
     if (!(await progress.isVisible())) return seen.size > 0;
     const value = Number(await bar.getAttribute('aria-valuenow'));
-    if (value > 0 && value < 100) seen.add(value);
+    if (value > 0 && value < 100) {
+      seen.add(value);
+      labelHeight = (await progress.locator(':scope > span').boundingBox())?.height ?? 0;
+    }
     return seen.size > 0;
   }, { interval: 50 });
   await s.shot(page, 'evidence-uploading');
+  assert.ok(labelHeight > 0 && labelHeight < 30, `the "N %" label stays on one line (height ${labelHeight}px)`);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await progress.waitFor({ state: 'detached', timeout: 30_000 });
   await page.locator('.mat-mdc-snack-bar-label').filter({ hasText: `${filename} uploaded` }).first().waitFor();
