@@ -23,7 +23,8 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
   // The demo data has its own "to review" notification rule: keep it out of the way so Ivan's only toast is ours.
   const restoreDemoRule = await withRuleDisabled(admin, DEMO_REVIEW_RULE);
   try {
-    const caseItem = await admin.createCase({ title: unique('Ledger review'), assigneeId: ivan.id });
+    const marker = unique('ledger').replace(' ', '-');
+    const caseItem = await admin.createCase({ title: `Ledger review ${marker}`, assigneeId: ivan.id });
     const ruleName = unique('E2E review alert');
 
     // --- The admin builds the rule through the UI.
@@ -36,6 +37,20 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
     await selectOption(adminPage, adminPage.getByTestId('rule-trigger-type'), 'Status change');
     await selectOptions(adminPage, adminPage.getByTestId('trigger-to-status'), ['Under review'], { multiple: true });
     await expectText(adminPage.getByTestId('rule-trigger-preview'), /UNDER_REVIEW|Under review/i, 'trigger preview naming UNDER_REVIEW');
+
+    // Only for this test's case (title contains the marker) and only audits: two conditions.
+    const conditions = adminPage.getByTestId('condition-row');
+    await adminPage.getByTestId('add-condition').click();
+    await until('one condition row', async () => (await conditions.count()) === 1);
+    await selectOption(adminPage, conditions.nth(0).getByTestId('condition-field'), 'title');
+    await selectOption(adminPage, conditions.nth(0).getByTestId('condition-op'), 'contains');
+    await conditions.nth(0).getByTestId('condition-value').fill(marker);
+    await adminPage.getByTestId('add-condition').click();
+    await until('two condition rows', async () => (await conditions.count()) === 2);
+    await selectOption(adminPage, conditions.nth(1).getByTestId('condition-field'), 'caseType');
+    await selectOption(adminPage, conditions.nth(1).getByTestId('condition-op'), 'is one of');
+    await selectOptions(adminPage, conditions.nth(1).getByTestId('condition-value'), ['Audit'], { multiple: true });
+    await expectText(adminPage.getByTestId('rule-trigger-preview'), /all of 2 conditions/, 'trigger preview counting the conditions');
 
     await adminPage.getByTestId('add-action').click();
     const action = adminPage.getByTestId('action-item').first();
