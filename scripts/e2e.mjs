@@ -218,12 +218,22 @@ const testArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
 if (process.env.E2E_ONLY) testArgs.push(...process.env.E2E_ONLY.split(',').map((f) => f.trim()));
 else testArgs.push('e2e/');
 const testStarted = Date.now();
+// A watchdog for the whole run (each test also has its own timeout): a hung browser never hangs CI.
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 8 * 60_000);
 const testExit = await new Promise((resolve) => {
   testRun = spawn(process.execPath, testArgs, {
     stdio: 'inherit',
     env: { ...process.env, E2E_BASE_URL: baseUrl, E2E_SCREENSHOT_DIR: SCREENSHOT_DIR, E2E_CHROMIUM: CHROMIUM },
   });
-  testRun.on('exit', (code, signal) => resolve({ code, signal }));
+  const watchdog = setTimeout(() => {
+    fail(`the browser tests did not finish within ${RUN_TIMEOUT_MS / 1000}s; stopping them`);
+    testRun.kill('SIGTERM');
+    setTimeout(() => testRun.kill('SIGKILL'), 10_000).unref();
+  }, RUN_TIMEOUT_MS);
+  testRun.on('exit', (code, signal) => {
+    clearTimeout(watchdog);
+    resolve({ code, signal });
+  });
 });
 log(`tests finished in ${((Date.now() - testStarted) / 1000).toFixed(1)}s`);
 
