@@ -13,8 +13,16 @@ export class AuthService {
 
   async login(email: string, password: string, address: string): Promise<{ accessToken: string; user: UserView }> {
     this.throttle.begin(email, address);
-    const user = await this.users.findByEmail(email.trim());
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    let user: Awaited<ReturnType<UsersService['findByEmail']>>;
+    let ok: boolean;
+    try {
+      user = await this.users.findByEmail(email.trim());
+      ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    } catch (error) {
+      // Not a wrong password: nothing was checked (e.g. the database is unavailable, a 503).
+      this.throttle.abandoned(email, address);
+      throw error;
+    }
     if (!user || !ok || !user.isActive) throw new UnauthorizedException('invalid email or password');
     this.throttle.succeeded(email, address);
     return { accessToken: this.tokens.issue(user.id), user: toUserView(user) };

@@ -32,6 +32,17 @@ describe('LoginThrottle', () => {
     expect(status(() => throttle.begin('other@x.io', '2.2.2.3'))).toBe(0);
   });
 
+  it('an attempt that could not be decided (database down) counts against neither the account nor the address', () => {
+    const throttle = new LoginThrottle(limits, () => 0);
+    for (let i = 0; i < 20; i++) {
+      expect(status(() => throttle.begin('d@x.io', '4.4.4.4'))).toBe(0);
+      throttle.abandoned('d@x.io', '4.4.4.4');
+    }
+    // Real failures still count from zero.
+    for (let i = 0; i < 3; i++) expect(status(() => throttle.begin('d@x.io', '4.4.4.4'))).toBe(0);
+    expect(status(() => throttle.begin('d@x.io', '4.4.4.4'))).toBe(429);
+  });
+
   it('a success clears the account; the window expires', () => {
     let now = 0;
     const throttle = new LoginThrottle(limits, () => now);

@@ -59,6 +59,18 @@ export class LoginThrottle {
     if (w && w.count > 0) w.count--;
   }
 
+  /**
+   * The attempt begun could not be decided (the user lookup or the password check threw, e.g. the database was
+   * down): it counts against neither the account nor the address, or users retrying through an outage would be
+   * locked out for the rest of the window.
+   */
+  abandoned(email: string, address: string): void {
+    for (const key of [accountKey(email), `ip:${address}`]) {
+      const w = this.failures.get(key);
+      if (w && w.count > 0) w.count--;
+    }
+  }
+
   private count(key: string, now: number): number {
     const w = this.failures.get(key);
     return w && now - w.startedAt <= this.limits.windowMs ? w.count : 0;

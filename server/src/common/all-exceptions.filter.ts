@@ -17,9 +17,12 @@ const PG_UNTRANSLATABLE = '22P05';
 
 /** A database that is unreachable, restarting or refusing us: a 503, never a hang. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; name?: string };
   const code = e?.code ?? '';
   const message = e?.message ?? '';
+  // When PostgreSQL drops a connection mid-transaction, TypeORM releases its query runner and the transaction's next
+  // query throws this instead of a connection error (found by the database-outage chaos test: it was a 500).
+  if (e?.name === 'QueryRunnerProviderAlreadyReleasedError' || e?.name === 'QueryRunnerAlreadyReleasedError') return true;
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']
     .includes(code)
     || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error|the database system is (shutting down|starting up)/i

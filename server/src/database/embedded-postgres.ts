@@ -18,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Listen on this port (default: a free one). Restarting a stopped cluster on its old port lets clients reconnect. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -216,7 +218,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: '',
