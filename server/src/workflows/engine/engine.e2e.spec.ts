@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
+import { connectSocket } from '../../../test/sockets';
 import { historyFor, makeRule, patchCase, settle, timelineOf } from '../../../test/workflow-fixtures';
 
 describe('workflow engine', () => {
@@ -209,6 +210,24 @@ describe('workflow engine', () => {
     const c = await t.makeCase(admin, { scopeCode: scope, caseType: 'INCIDENT' });
     await settle(t);
     expect((await t.http().get(`/api/v1/cases/${c.id}`).set(...bearer(admin))).body.assigneeId).toBe(r2.id);
+  });
+
+  it('announces a rule-written timeline entry with case:updated after it is committed', async () => {
+    const scope = freshScope();
+    await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['IN_PROGRESS'] },
+      actions: [{ actionType: 'CREATE_TIMELINE', actionConfig: { message: 'work started' } }] });
+    const c = await t.makeCase(admin, { scopeCode: scope });
+    const socket = await connectSocket(t.url, alice.token);
+    try {
+      await patchCase(t, admin, c.id, { status: 'IN_PROGRESS' });
+      await settle(t);
+      // Two announcements: the change itself, then the rule's entry; on the second the entry is there to read.
+      await socket.next('case:updated', (x) => x.id === c.id && socket.of('case:updated').filter((y) => y.id === c.id).length >= 2);
+      const timeline = await t.http().get(`/api/v1/cases/${c.id}/timeline`).set(...bearer(alice)).expect(200);
+      expect(timeline.body.items.map((e: any) => e.message)).toContain('work started');
+    } finally {
+      socket.close();
+    }
   });
 
   it('templates insert values as text and never evaluate them', async () => {

@@ -6,6 +6,7 @@ import { NotificationsPusher } from '../../notifications/notifications.pusher';
 import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
 import { CasesService } from '../../cases/cases.service';
+import { toCaseView } from '../../cases/case-view';
 import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, type HistoryView } from '../history/history.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 
@@ -96,7 +97,13 @@ export class RuleRunner {
         failed.length ? failed.map((f) => `${f.actionType}: ${f.detail}`).join('; ') : null, Math.round(performance.now() - started)]);
     const view = toHistoryView(row);
     this.metrics.observeRun(view.success ? 'RAN' : 'FAILED');
-    uow.afterCommit(() => this.pusher.workflowHistory(view));
+    const wroteTimeline = outcomes.some((o) => o.success && o.actionType === 'CREATE_TIMELINE');
+    const finalCase = current;
+    uow.afterCommit(() => {
+      this.pusher.workflowHistory(view);
+      // A timeline entry changes no case field, so no case event announces it: tell open case pages.
+      if (wroteTimeline && finalCase) this.pusher.caseUpdated(finalCase.scopeCode, toCaseView(finalCase));
+    });
     return { view, snapshot: current };
   }
 
