@@ -149,6 +149,11 @@ describe('authorization matrix', () => {
     { route: 'POST /workflows/rules/:id/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
+    // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
+    { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
+    { route: 'GET /workflows/rules/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/rules/export' }) },
+    { route: 'POST /workflows/rules/import', expect: ADMIN_ONLY_OK(201),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/import', body: { rules: [{ name: `imported ${++counter}`, triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, scopeCodes: ['NOPE'] }] } }) },
     // §7 notifications (the caller's own)
     { route: 'GET /notifications', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/notifications?unreadOnly=true' }) },
     { route: 'GET /notifications/unread-count', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/notifications/unread-count' }) },
@@ -176,6 +181,16 @@ describe('authorization matrix', () => {
     if (metrics.status === 404) console.log('GET /metrics answers 404: not implemented yet, its row is left out of the matrix');
     else table.push({ route: 'GET /metrics', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/metrics' }) });
 
+    // Every route the server registers has a row (a new route without one fails here: add its row).
+    const express = t.server.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
+    // (A layer answering every method is Nest's handling of the prefix-excluded /metrics path, not a route of its own.)
+    const registered = express.router.stack.filter((layer) => layer.route && Object.keys(layer.route.methods).length < 10)
+      .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`))
+      .filter((r) => /^[A-Z]+ \/(api\/v1|metrics)(\/|$)/.test(r));
+    const inTable = table.map((row) => row.route.replace(/^(\w+) \/(?!metrics)/, '$1 /api/v1/'));
+    expect(registered.filter((r) => !inTable.includes(r)).sort()).toEqual([]);
+    expect(inTable.filter((r) => !registered.includes(r)).sort()).toEqual([]);
+
     const mismatches: string[] = [];
     let cells = 0;
     for (const row of table) {
@@ -190,8 +205,8 @@ describe('authorization matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    // Every route the contract lists (§4–§9 + health), plus /metrics when present.
-    expect(table.length).toBeGreaterThanOrEqual(37);
+    // Every route the contract lists (§4–§9 + health), the three beyond it, plus /metrics when present.
+    expect(table.length).toBeGreaterThanOrEqual(40);
     console.log(JSON.stringify({ matrix: 'authorization', routes: table.length, roles: WHO.length, cellsChecked: cells }));
   });
 
