@@ -104,7 +104,9 @@ const serverLogFile = join(dataDir, 'server.log');
 let serverLog = '';
 
 say(`${quick ? 'QUICK' : 'FULL'} run; DATA_DIR ${dataDir}; server on ${url}`);
-const nodeArgs = profile ? ['--inspect=127.0.0.1:0'] : [];
+// The inspector (loopback, random port) lets the bench read the server's event-loop utilisation,
+// force a GC before RSS readings, and take CPU profiles (--profile). Idle, it costs nothing measurable.
+const nodeArgs = ['--inspect=127.0.0.1:0'];
 let server;
 let serverExited = null;
 
@@ -188,16 +190,22 @@ if (profile) {
   await sql('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 }
 
+const inspectorUrl = [...serverLog.matchAll(/Debugger listening on (ws:\/\/127\.0\.0\.1:\S+)/g)].pop()?.[1]; // the running server's (after a restart)
+if (!inspectorUrl) throw new Error('the server did not print its inspector URL');
+const postmasterPid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 const ctxFile = join(workDir, 'context.json');
-writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
+writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, inspectorUrl, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
 
 // ---------------------------------------------------------------- steps
-let inspector;
-if (profile) {
-  const wsUrl = [...serverLog.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].pop()?.[1]; // the running server's (after a restart)
-  if (!wsUrl) throw new Error('--profile: the server did not print its inspector URL');
-  const { openInspector } = await import('../bench/lib/inspector.mjs');
-  inspector = await openInspector(wsUrl);
+const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const { openInspector } = await import('../bench/lib/inspector.mjs');
+const { cpuSeconds } = await import('../bench/lib/cpu.mjs');
+const inspector = await openInspector(inspectorUrl);
+/** CPU of the bench's own load processes (children reaped so far, from this process's cutime/cstime). */
+function loadCpuSeconds() {
+  const raw = readFileSync('/proc/self/stat', 'utf8');
+  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
 }
 const profiles = [];
 function runStep(step, timeoutMs) {
@@ -230,12 +238,31 @@ const runStart = Date.now();
 const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 for (const step of plan) {
   if (serverExited !== null) { results[step] = { step, ok: false, error: `not run: the server exited (${serverExited})` }; continue; }
-  const profiled = inspector && SCENARIOS.includes(step);
+  const profiled = profile && SCENARIOS.includes(step);
+  const cpu0 = cpuSeconds(server.pid, postmasterPid);
+  const load0 = loadCpuSeconds();
+  const elu0 = await inspector.eventLoopUtilization();
+  const t0 = Date.now();
   if (profiled) {
     await sql('SELECT pg_stat_statements_reset()');
     await inspector.start();
   }
   results[step] = await runStep(step, STEP_TIMEOUT_MS);
+  if (serverExited === null) {
+    // Where the machine's cores went during the step (seconds of CPU ÷ wall seconds = cores busy).
+    const wall = (Date.now() - t0) / 1000;
+    const cpu1 = cpuSeconds(server.pid, postmasterPid);
+    const elu1 = await inspector.eventLoopUtilization();
+    const load = loadCpuSeconds() - load0;
+    const server_ = cpu1.server - cpu0.server;
+    const pgCpu = cpu1.postgres - cpu0.postgres;
+    const busy = cpu1.machineBusy - cpu0.machineBusy;
+    results[step].resources = {
+      wallSeconds: num(wall, 1),
+      coresBusy: { server: num(server_ / wall, 2), postgres: num(pgCpu / wall, 2), loadProcesses: num(load / wall, 2), otherProcesses: num(Math.max(0, busy - server_ - pgCpu - load) / wall, 2), machine: num(busy / wall, 2) },
+      serverEventLoopUtilization: num((elu1.active - elu0.active) / ((elu1.active - elu0.active) + (elu1.idle - elu0.idle)), 3),
+    };
+  }
   if (profiled && serverExited === null) {
     const file = join(profileDir, `${step}.cpuprofile`);
     writeFileSync(file, JSON.stringify(await inspector.stop()));
@@ -251,7 +278,7 @@ for (const step of plan) {
   if (!results[step].ok) say(`${step} FAILED: ${String(results[step].error).split('\n')[0]}`);
   if ((step === 'setup' || step === 'engine-fixtures') && !results[step].ok) break;
 }
-inspector?.close();
+inspector.close();
 const git = (a) => spawnSync('git', a, { encoding: 'utf8' }).stdout?.trim() ?? '';
 const source = {
   commit: git(['rev-parse', '--short', 'HEAD']),
@@ -263,7 +290,6 @@ await stopServer();
 
 // ---------------------------------------------------------------- report
 const r = (step) => (results[step]?.ok ? results[step].result : undefined);
-const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
 const check = (metric, value, op, target, unit) => ({
   metric, value: num(value, 2), op, target, unit, met: value === null || value === undefined ? false : op === '>=' ? value >= target : value <= target,
 });
@@ -274,7 +300,7 @@ function scenario(id, title, step, build) {
   const res = results[step];
   if (!res?.ok) return { id, title, figure: null, unit: null, baseline: null, ratio: null, target: null, met: false, error: res?.error ?? 'not run' };
   const s = build(res.result);
-  return { id, title, ...s, met: s.checks ? s.checks.every((c) => c.met) : null, details: res.result };
+  return { id, title, ...s, met: s.checks ? s.checks.every((c) => c.met) : null, resources: res.resources, details: res.result };
 }
 
 const scenarios = [
@@ -381,6 +407,9 @@ for (const s of scenarios) {
   if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
   if (s.note) extra.unshift(s.note);
+  const rc = s.resources?.coresBusy;
+  if (rc?.otherProcesses > 0.25) extra.push(`WARNING: other processes on this machine kept ${fmt(rc.otherProcesses)} cores busy during this scenario: its figures are pessimistic`);
+  if (rc) extra.push(`cores busy: server ${fmt(rc.server)}, PostgreSQL ${fmt(rc.postgres)}, load processes ${fmt(rc.loadProcesses)}, other ${fmt(rc.otherProcesses)} (of ${cpus().length}); server event loop ${fmt(s.resources.serverEventLoopUtilization * 100)}% busy`);
   const checks = (s.checks ?? []).map((c) => `${c.met ? '✓' : '✗'} ${c.metric} ${fmt(c.value)} ${c.op} ${c.target}`).join('; ');
   console.log(`${s.title}\n  ${[...extra, checks].filter(Boolean).join('\n  ')}`);
 }

@@ -30,6 +30,22 @@ export async function openInspector(wsUrl) {
       const { profile } = await send('Profiler.stop');
       return profile;
     },
+    /** A full garbage collection in the server (before reading its RSS, so garbage is not counted). */
+    async collectGarbage() {
+      await send('HeapProfiler.collectGarbage');
+      await send('HeapProfiler.collectGarbage');
+    },
+    /** Cumulative event-loop utilisation of the server's main thread: {idle, active, utilization} (ms). */
+    async eventLoopUtilization() {
+      const r = await send('Runtime.evaluate', { expression: 'JSON.stringify(performance.eventLoopUtilization())', returnByValue: true });
+      return JSON.parse(r.result.value);
+    },
     close: () => ws.close(),
   };
+}
+
+/** Connects, runs `fn(session)`, disconnects (the server accepts several inspector sessions). */
+export async function withInspector(wsUrl, fn) {
+  const s = await openInspector(wsUrl);
+  try { return await fn(s); } finally { s.close(); }
 }

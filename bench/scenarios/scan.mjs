@@ -6,6 +6,7 @@
 import { settleOutbox } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
+import { withInspector } from '../lib/inspector.mjs';
 import { sampleRss } from '../lib/proc.mjs';
 import { log, round, sleep, waitFor } from '../lib/stats.mjs';
 
@@ -79,6 +80,8 @@ export async function run(ctx) {
     },
   });
   log(`scan: rule created with cron "${cron}" (fires at ${fire.toISOString()}); ${expected} cases should be acted on`);
+  // Start from a collected heap, so the growth measured is what the scan itself holds on to.
+  await withInspector(ctx.inspectorUrl, (session) => session.collectGarbage());
   while (Date.now() < fire.getTime()) await sleep(50);
   const rssAtTick = rss.samples[rss.samples.length - 1].mib;
   const timeoutMs = ctx.sizes.scanTimeoutMs;

@@ -3,14 +3,18 @@
 // over several socket processes. Cases assigned to some of them (created through the API)
 // get status changes through PATCH at a modest fixed rate; each fires the "notify assignee"
 // rule, and the time from sending the PATCH to that user's socket receiving `notification`
-// is measured while all N sockets stay connected. Server RSS before/after connecting gives
-// the memory per socket.
+// is measured while all N sockets stay connected (baseline: the same with only the notified
+// users connected). The notified users' sockets are real socket.io-client connections in their
+// own process; the other users hold protocol-level sessions in other processes (see
+// socket-client.mjs). Server RSS (after a forced GC) before and after connecting gives the
+// memory per socket.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NEXT_STATUS, settleOutbox } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient, pool } from '../lib/http.mjs';
 import { signToken } from '../lib/jwt.mjs';
+import { withInspector } from '../lib/inspector.mjs';
 import { rssMiB } from '../lib/proc.mjs';
 import { log, round, sleep, summarize } from '../lib/stats.mjs';
 import { SCOPES } from './engine-fixtures.mjs';
@@ -27,11 +31,15 @@ function request(child, msg, replyType, timeoutMs) {
   });
 }
 
-async function settledRss(pid) {
-  // A few readings a second apart; the last one (after the allocator settles).
-  let v = rssMiB(pid);
-  for (let i = 0; i < 3; i++) { await sleep(1000); v = rssMiB(pid); }
-  return v;
+/** Server RSS after a full GC (through its inspector), median of three readings. */
+async function settledRss(ctx) {
+  const readings = [];
+  for (let i = 0; i < 3; i++) {
+    await withInspector(ctx.inspectorUrl, (s) => s.collectGarbage());
+    await sleep(700);
+    readings.push(rssMiB(ctx.serverPid));
+  }
+  return readings.sort((a, b) => a - b)[1];
 }
 
 export async function run(ctx) {
@@ -64,7 +72,8 @@ export async function run(ctx) {
   });
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
 
-  const rssBefore = await settledRss(ctx.serverPid);
+  const rssBefore = await settledRss(ctx);
+  // Process 0: the notified users (socket.io-client); the others: protocol-level sessions.
   const children = Array.from({ length: processes }, () => fork(CLIENT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }));
   const pending = new Map(); // caseId → {sentAt, userId}
   let latencies = [];
@@ -78,10 +87,11 @@ export async function run(ctx) {
       latencies.push(Number(BigInt(m.at) - p.sentAt) / 1e6);
     });
   }
-  const connectAll = async (list) => {
+  const connectAll = async (list, mode) => {
     const t0 = Date.now();
-    const replies = await Promise.all(children.map((child, k) => request(child, {
-      type: 'connect', url: ctx.url, concurrency: 25, users: list.filter((_, i) => i % processes === k),
+    const targetsOf = mode === 'full' ? [children[0]] : children.slice(1);
+    const replies = await Promise.all(targetsOf.map((child, k) => request(child, {
+      type: 'connect', mode, url: ctx.url, concurrency: 25, users: list.filter((_, i) => i % targetsOf.length === k),
     }, 'connected', 180_000)));
     const errors = replies.reduce((acc, c) => { for (const [e, v] of Object.entries(c.errors)) acc[e] = (acc[e] ?? 0) + v; return acc; }, {});
     return { ok: replies.reduce((a, c) => a + c.ok, 0), errors, seconds: (Date.now() - t0) / 1000, clientRss: replies.map((r) => round(r.rssMiB, 0)) };
@@ -112,7 +122,7 @@ export async function run(ctx) {
 
   // Baseline: only the notified users are connected.
   const targetIds = new Set(targets.map((u) => u.id));
-  const first = await connectAll(targets);
+  const first = await connectAll(targets, 'full');
   log(`sockets: baseline with only the ${first.ok} notified users connected: ${samples} status changes at ${rate}/s`);
   const baseline = await measure();
   log(`sockets: baseline notification p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
@@ -120,12 +130,12 @@ export async function run(ctx) {
 
   const rest = socketUsers.filter((u) => !targetIds.has(u.id));
   log(`sockets: server RSS ${rssBefore.toFixed(0)} MiB before any socket; opening the other ${rest.length} sockets from ${processes} processes`);
-  const second = await connectAll(rest);
+  const second = await connectAll(rest, 'light');
   const ok = first.ok + second.ok;
   const connectErrors = { ...first.errors };
   for (const [e, v] of Object.entries(second.errors)) connectErrors[e] = (connectErrors[e] ?? 0) + v;
   log(`sockets: ${ok}/${n} connected (${second.seconds.toFixed(1)} s for the last ${rest.length}) ${Object.keys(connectErrors).length ? JSON.stringify(connectErrors) : ''}`);
-  const rssAfter = await settledRss(ctx.serverPid);
+  const rssAfter = await settledRss(ctx);
   let metricsSockets = null;
   const metrics = await http.get('/metrics').catch(() => null);
   if (metrics?.status === 200 && typeof metrics.body === 'string') {
@@ -142,6 +152,7 @@ export async function run(ctx) {
   const statuses = await Promise.all(children.map((c) => request(c, { type: 'status' }, 'status', 30_000)));
   const stillConnected = statuses.reduce((a, s) => a + s.connected, 0);
   const caseUpdates = statuses.reduce((a, s) => a + s.caseUpdates, 0);
+  const disconnects = statuses.reduce((a, s) => a + s.disconnects, 0);
   await Promise.all(children.map((c) => request(c, { type: 'close' }, 'closed', 30_000).catch(() => c.kill())));
   await db.end();
   http.close();
@@ -154,7 +165,7 @@ export async function run(ctx) {
     rssBeforeMiB: round(rssBefore, 1), rssAfterMiB: round(rssAfter, 1), rssDuringMiB: round(rssDuring, 1),
     rssPerSocketKiB: round(((rssAfter - rssBefore) * 1024) / Math.max(ok, 1), 1),
     notificationRate: rate, samples, errors, lost, misdelivered,
-    caseUpdatedEventsReceived: caseUpdates,
+    caseUpdatedEventsReceived: caseUpdates, disconnectsSeen: disconnects,
     socketProcesses: processes,
     settleBefore: settled, settleAfterBaseline: settledAfterBaseline,
     clientProcessRssMiB: second.clientRss,
