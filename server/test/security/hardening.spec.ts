@@ -29,14 +29,7 @@ describe('hardening: every response', () => {
     consoleDir = mkdtempSync('/var/tmp/acos-console-');
     chmodSync(consoleDir, 0o755);
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>AuditCaseOS</title><app-root></app-root>');
-    // bootstrap.ts serveConsole reads process.env.CLIENT_DIR (not the env given to startServer): set both.
-    const previous = process.env.CLIENT_DIR;
-    process.env.CLIENT_DIR = consoleDir;
-    try {
-      t = await startTestApp({ env: { CLIENT_DIR: consoleDir, CORS_ORIGINS: 'https://console.example', OUTBOX_DISPATCHER: 'off', SOCKET_ADAPTER: 'memory' } });
-    } finally {
-      if (previous === undefined) delete process.env.CLIENT_DIR; else process.env.CLIENT_DIR = previous;
-    }
+    t = await startTestApp({ env: { CLIENT_DIR: consoleDir, CORS_ORIGINS: 'https://console.example', OUTBOX_DISPATCHER: 'off', SOCKET_ADAPTER: 'memory' } });
     admin = await t.makeUser({ role: 'ADMIN' });
   });
   afterAll(async () => {
@@ -136,7 +129,7 @@ describe('hardening: every response', () => {
   });
 });
 
-/** A bare Express app with just the middleware under test, so these run whether or not bootstrap.ts mounts it yet. */
+/** A bare Express app with just the middleware under test. */
 async function miniApp(...middleware: express.RequestHandler[]): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
   for (const m of middleware) app.use(m);
@@ -170,7 +163,7 @@ describe('request ids', () => {
     expect(saneRequestId('x'.repeat(128))).toBe('x'.repeat(128));
   });
 
-  // Fails until bootstrap.ts configureApp mounts it first: `app.use(new RequestIdMiddleware().use);` (reported).
+  // Mounted first in bootstrap.ts configureApp, so 413s and 415s carry it too.
   it('the app puts x-request-id on every response, errors included, and names it in the error log of a 500', async () => {
     const t = await startTestApp({ env: { OUTBOX_DISPATCHER: 'off', SOCKET_ADAPTER: 'memory' } });
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
