@@ -194,7 +194,7 @@ const inspectorUrl = [...serverLog.matchAll(/Debugger listening on (ws:\/\/127\.
 if (!inspectorUrl) throw new Error('the server did not print its inspector URL');
 const postmasterPid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 const ctxFile = join(workDir, 'context.json');
-writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, inspectorUrl, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
+writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, postmasterPid, inspectorUrl, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
 
 // ---------------------------------------------------------------- steps
 const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);

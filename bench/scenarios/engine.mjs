@@ -5,6 +5,7 @@
 import { currentStatuses, maxEventSeq, NEXT_STATUS, outboxBacklog, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
+import { cpuSeconds } from '../lib/cpu.mjs';
 import { rssMiB } from '../lib/proc.mjs';
 import { log, round, sleep } from '../lib/stats.mjs';
 
@@ -49,6 +50,7 @@ export async function run(ctx) {
   let cursor = 0;
   let skippedBusy = 0;
   const inFlight = new Set();
+  const cpuStart = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
   const patchStart = Date.now();
   const ingestDeadline = patchStart + ctx.sizes.engineIngestTimeoutMs;
   let lastLog = patchStart;
@@ -69,11 +71,17 @@ export async function run(ctx) {
   }));
   const patchEnd = Date.now();
   const patchSeconds = (patchEnd - patchStart) / 1000;
+  const cpuIngestEnd = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
+  const [{ n: processedDuringIngest }] = await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND name = 'case.status_changed' AND processed_at IS NOT NULL`, [marker]);
+  const [{ n: outboxDuringIngest }] = await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND processed_at IS NOT NULL`, [marker]);
   const sent = next;
   if (sent < total) log(`engine: only ${sent} of ${total} PATCHes were sent within the ${ctx.sizes.engineIngestTimeoutMs / 1000} s ingest limit`);
   log(`engine: ${sent} PATCHes in ${patchSeconds.toFixed(1)} s (${Math.round(sent / patchSeconds)}/s, ${errors} errors); waiting for the engine`);
 
+  const drainStart = Date.now();
   const drainSeconds = await waitOutboxDrained(db, ctx.sizes.engineDrainTimeoutMs, 'the engine to finish');
+  const drainWall = (Date.now() - drainStart) / 1000;
+  const cpuEnd = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
   clearInterval(monitor);
   clearInterval(waitMonitor);
   await sleep(100);
@@ -91,6 +99,14 @@ export async function run(ctx) {
            count(DISTINCT h.event_id)::int AS events_with_runs
       FROM workflow_history h
      WHERE h.event_id IN (SELECT id FROM domain_events WHERE seq > $1 AND name = 'case.status_changed')`, [marker]);
+  const [{ n: outboxAll }] = await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND processed_at IS NOT NULL`, [marker]);
+  const phase = (wall, c0, c1, statusEvents, outboxEvents) => ({
+    seconds: round(wall, 1),
+    statusEventsProcessedPerSecond: round(statusEvents / wall, 1),
+    outboxEventsProcessedPerSecond: round(outboxEvents / wall, 1),
+    serverCores: round((c1.server - c0.server) / wall, 2), postgresCores: round((c1.postgres - c0.postgres) / wall, 2),
+    machineCores: round((c1.machineBusy - c0.machineBusy) / wall, 2),
+  });
   const [notif] = await q(db, `SELECT count(*)::int AS n FROM notifications WHERE created_at >= $1`, [new Date(patchStart)]);
   await db.end();
   http.close();
@@ -120,6 +136,12 @@ export async function run(ctx) {
     outboxEventsByName: all.by_name,
     outboxEventsProcessedInWindow: all.processed,
     notificationsCreated: notif.n,
+    // While PATCHes come in, the engine shares the one server process with the API; after they
+    // stop, it has the process to itself: the second phase is the engine's own capacity.
+    phases: {
+      ingest: phase(patchSeconds, cpuStart, cpuIngestEnd, processedDuringIngest, outboxDuringIngest),
+      drain: phase(drainWall, cpuIngestEnd, cpuEnd, ev.processed - processedDuringIngest, outboxAll - outboxDuringIngest),
+    },
     ingest: { patches: sent, target: total, timedOut: sent < total, errors, skippedBusy, seconds: round(patchSeconds, 2), patchesPerSecond: round(sent / patchSeconds, 1), concurrency },
     settleBefore: settled,
     drainAfterLastPatchSeconds: drainSeconds === null ? null : round(drainSeconds, 2),
