@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'sockets', 'scan'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -231,7 +231,7 @@ function runStep(step, timeoutMs) {
 const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'sockets', 'scan'].filter((s) => selected.includes(s))];
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets'].filter((s) => selected.includes(s))];
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -408,6 +408,8 @@ for (const s of scenarios) {
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
   if (s.note) extra.unshift(s.note);
   const rc = s.resources?.coresBusy;
+  const wr = s.details?.windowResources;
+  if (wr) extra.push(`measured window: server ${fmt(wr.serverCores)} cores, PostgreSQL ${fmt(wr.postgresCores)}, whole machine ${fmt(wr.machineCores)} of ${cpus().length}; server event loop ${fmt(wr.serverEventLoopUtilization === null ? null : wr.serverEventLoopUtilization * 100)}% busy`);
   if (rc?.otherProcesses > 0.25) extra.push(`WARNING: other processes on this machine kept ${fmt(rc.otherProcesses)} cores busy during this scenario: its figures are pessimistic`);
   if (rc) extra.push(`cores busy: server ${fmt(rc.server)}, PostgreSQL ${fmt(rc.postgres)}, load processes ${fmt(rc.loadProcesses)}, other ${fmt(rc.otherProcesses)} (of ${cpus().length}); server event loop ${fmt(s.resources.serverEventLoopUtilization * 100)}% busy`);
   const checks = (s.checks ?? []).map((c) => `${c.met ? '✓' : '✗'} ${c.metric} ${fmt(c.value)} ${c.op} ${c.target}`).join('; ');

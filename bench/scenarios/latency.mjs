@@ -6,6 +6,7 @@ import { currentStatuses, NEXT_STATUS, settleOutbox } from '../lib/app.mjs';
 import { dbPool, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { connect } from '../lib/sockets.mjs';
+import { startWindow } from '../lib/window.mjs';
 import { log, round, sleep, summarize } from '../lib/stats.mjs';
 
 const hr = () => process.hrtime.bigint();
@@ -81,6 +82,7 @@ export async function run(ctx) {
       (res) => { httpBusy.delete(c.id); if (res.status === 200) responses.push(res.ms); else fail(); },
       () => { httpBusy.delete(c.id); fail(); });
   };
+  const window = await startWindow(ctx);
   const t0 = hr();
   let sent = 0;
   let maxLagMs = 0;
@@ -91,6 +93,7 @@ export async function run(ctx) {
     await sleep(1);
   }
   const sendSeconds = msSince(t0) / 1000;
+  const windowResources = await window.stop();
   // Give stragglers time; whatever has not arrived by then counts as lost (slower than any sample).
   const deadline = Date.now() + 10_000;
   while (outstanding > 0 && Date.now() < deadline) await sleep(20);
@@ -112,6 +115,6 @@ export async function run(ctx) {
     schedulerMaxLagMs: round(maxLagMs, 1),
     caseUpdatedEventsReceived: caseUpdates,
     sockets: sockets.length,
-    settleBefore: settled,
+    settleBefore: settled, windowResources,
   };
 }

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { login } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
+import { startWindow } from '../lib/window.mjs';
 import { log, round, summarize } from '../lib/stats.mjs';
 
-async function closedLoop(http, path, token, clients, perClient, check) {
+async function closedLoop(ctx, http, path, token, clients, perClient, check) {
+  const window = await startWindow(ctx);
   const latencies = [];
   let errors = 0;
   const t0 = Date.now();
@@ -20,7 +22,7 @@ async function closedLoop(http, path, token, clients, perClient, check) {
     }
   }));
   const seconds = (Date.now() - t0) / 1000;
-  return { latencyMs: summarize(latencies), errors, requests: clients * perClient, requestsPerSecond: round((clients * perClient) / seconds, 1) };
+  return { resources: await window.stop(), latencyMs: summarize(latencies), errors, requests: clients * perClient, requestsPerSecond: round((clients * perClient) / seconds, 1) };
 }
 
 export async function run(ctx) {
@@ -72,13 +74,13 @@ export async function run(ctx) {
   }
 
   log(`notifications: ${clients} clients × ${perClient} requests each, per endpoint`);
-  const health = await closedLoop(http, '/api/v1/health', undefined, clients, perClient);
-  const firstPage = await closedLoop(http, '/api/v1/notifications', token, clients, perClient, (b) => b.items?.length === 50);
-  const unreadCount = await closedLoop(http, '/api/v1/notifications/unread-count', token, clients, perClient, (b) => b.count === unread);
+  const health = await closedLoop(ctx, http, '/api/v1/health', undefined, clients, perClient);
+  const firstPage = await closedLoop(ctx, http, '/api/v1/notifications', token, clients, perClient, (b) => b.items?.length === 50);
+  const unreadCount = await closedLoop(ctx, http, '/api/v1/notifications/unread-count', token, clients, perClient, (b) => b.count === unread);
   log(`notifications: first page p99 ${firstPage.latencyMs.p99} ms (${firstPage.requestsPerSecond}/s), unread-count p99 ${unreadCount.latencyMs.p99} ms (${unreadCount.requestsPerSecond}/s), health p99 ${health.latencyMs.p99} ms (${health.requestsPerSecond}/s)`);
   // The same reads one at a time: what a request costs without queueing behind 49 others.
-  const serialFirst = await closedLoop(http, '/api/v1/notifications', token, 1, 300);
-  const serialCount = await closedLoop(http, '/api/v1/notifications/unread-count', token, 1, 300);
+  const serialFirst = await closedLoop(ctx, http, '/api/v1/notifications', token, 1, 300);
+  const serialCount = await closedLoop(ctx, http, '/api/v1/notifications/unread-count', token, 1, 300);
   await db.end();
   http.close();
   return {

@@ -5,6 +5,7 @@
 import { currentStatuses, NEXT_STATUS, outboxBacklog, setRulesEnabled, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
 import { dbPool, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
+import { startWindow } from '../lib/window.mjs';
 import { log, round, summarize } from '../lib/stats.mjs';
 
 async function window(ctx, http, db, token, cases, status, seconds, concurrency) {
@@ -13,6 +14,7 @@ async function window(ctx, http, db, token, cases, status, seconds, concurrency)
   let ok = 0;
   let errors = 0;
   const latencies = [];
+  const resources = await startWindow(ctx);
   const end = Date.now() + seconds * 1000;
   const t0 = Date.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -24,13 +26,14 @@ async function window(ctx, http, db, token, cases, status, seconds, concurrency)
     }
   }));
   const elapsed = (Date.now() - t0) / 1000;
+  const windowResources = await resources.stop();
   const backlog = await outboxBacklog(db);
   const drainStart = Date.now();
   const drained = await waitOutboxDrained(db, ctx.sizes.overheadDrainTimeoutMs, 'the window\'s events to be processed');
   const drainSeconds = drained === null ? null : (Date.now() - drainStart) / 1000;
   return {
     patchesPerSecond: round(ok / elapsed, 1), patches: ok, errors, seconds: round(elapsed, 2),
-    settleBefore: settled, latencyMs: summarize(latencies), backlogAtEnd: backlog, drainSeconds: drainSeconds === null ? null : round(drainSeconds, 2),
+    settleBefore: settled, windowResources, latencyMs: summarize(latencies), backlogAtEnd: backlog, drainSeconds: drainSeconds === null ? null : round(drainSeconds, 2),
     // Throughput if the window had to include finishing its automation work.
     completedPerSecond: drainSeconds === null ? null : round(ok / (elapsed + drainSeconds), 1),
   };

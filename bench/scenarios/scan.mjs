@@ -7,7 +7,8 @@ import { settleOutbox } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { withInspector } from '../lib/inspector.mjs';
-import { sampleRss } from '../lib/proc.mjs';
+import { startWindow } from '../lib/window.mjs';
+import { rssMiB, sampleRss } from '../lib/proc.mjs';
 import { log, round, sleep, waitFor } from '../lib/stats.mjs';
 
 export async function run(ctx) {
@@ -65,6 +66,8 @@ export async function run(ctx) {
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
   const fire = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
   const cron = `${fire.getUTCSeconds()} ${fire.getUTCMinutes()} ${fire.getUTCHours()} * * *`;
+  const gcRss = async () => { await withInspector(ctx.inspectorUrl, (x) => x.collectGarbage()); await sleep(500); return rssMiB(ctx.serverPid); };
+  const retainedBefore = await gcRss();
   const rss = sampleRss(ctx.serverPid, 100);
   const rule = await http.expect(201, 'POST', '/api/v1/workflows/rules', {
     token: users.admin.token,
@@ -80,10 +83,11 @@ export async function run(ctx) {
     },
   });
   log(`scan: rule created with cron "${cron}" (fires at ${fire.toISOString()}); ${expected} cases should be acted on`);
-  // Start from a collected heap, so the growth measured is what the scan itself holds on to.
-  await withInspector(ctx.inspectorUrl, (session) => session.collectGarbage());
   while (Date.now() < fire.getTime()) await sleep(50);
+  // Growth = the highest RSS while the tick runs minus the RSS just before it (steady state, as a
+  // monitor sees it). The GC'd readings before and after show what the scan retains.
   const rssAtTick = rss.samples[rss.samples.length - 1].mib;
+  const window = await startWindow(ctx);
   const timeoutMs = ctx.sizes.scanTimeoutMs;
   let lastLog = Date.now();
   const tick = await waitFor(async () => {
@@ -96,6 +100,8 @@ export async function run(ctx) {
     return t?.processed_at ? t : undefined;
   }, { timeoutMs, intervalMs: 100, what: 'the tick to be processed' });
   const mem = rss.stop();
+  const resources = await window.stop();
+  const retainedAfter = await gcRss();
   const [h] = await q(db, `SELECT count(*)::int AS runs, count(*) FILTER (WHERE success)::int AS ok, min(created_at) AS first, max(created_at) AS last
                              FROM workflow_history WHERE rule_id = $1`, [rule.id]);
   const [{ ticks }] = await q(db, 'SELECT count(*)::int AS ticks FROM workflow_ticks WHERE rule_id = $1', [rule.id]);
@@ -117,6 +123,8 @@ export async function run(ctx) {
     tickProcessedAfterSeconds: tick?.processed_at ? round((new Date(tick.processed_at) - scheduledFor) / 1000, 2) : null,
     casesActed: tick?.cases_acted ?? null, ticks,
     runsPerSecond: seconds ? round(h.runs / seconds, 1) : null,
+    rssAfterGcBeforeMiB: round(retainedBefore, 1), rssAfterGcAfterMiB: round(retainedAfter, 1),
+    windowResources: resources,
     rssAtTickMiB: round(rssAtTick, 1), rssMaxMiB: round(mem.max, 1), rssGrowthMiB: round(growth, 1),
     timedOut: !tick,
     bareSelectSeconds: round(bareSeconds, 3),

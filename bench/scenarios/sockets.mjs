@@ -15,6 +15,7 @@ import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient, pool } from '../lib/http.mjs';
 import { signToken } from '../lib/jwt.mjs';
 import { withInspector } from '../lib/inspector.mjs';
+import { startWindow } from '../lib/window.mjs';
 import { rssMiB } from '../lib/proc.mjs';
 import { log, round, sleep, summarize } from '../lib/stats.mjs';
 import { SCOPES } from './engine-fixtures.mjs';
@@ -124,7 +125,9 @@ export async function run(ctx) {
   const targetIds = new Set(targets.map((u) => u.id));
   const first = await connectAll(targets, 'full');
   log(`sockets: baseline with only the ${first.ok} notified users connected: ${samples} status changes at ${rate}/s`);
+  const w0 = await startWindow(ctx);
   const baseline = await measure();
+  const baselineResources = await w0.stop();
   log(`sockets: baseline notification p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
   const settledAfterBaseline = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
 
@@ -145,7 +148,9 @@ export async function run(ctx) {
   log(`sockets: server RSS ${rssAfter.toFixed(0)} MiB (+${(rssAfter - rssBefore).toFixed(0)} MiB, ${(((rssAfter - rssBefore) * 1024) / Math.max(ok, 1)).toFixed(1)} KiB/socket)`);
 
   log(`sockets: ${samples} status changes at ${rate}/s with all ${ok} sockets connected`);
+  const w1 = await startWindow(ctx);
   const s = await measure();
+  const windowResources = await w1.stop();
   const lost = s.lost;
   const rssDuring = rssMiB(ctx.serverPid);
 
@@ -159,7 +164,7 @@ export async function run(ctx) {
 
   log(`sockets: notification p50 ${s.p50} ms, p99 ${s.p99} ms (${lost} lost); ${stillConnected}/${ok} still connected`);
   return {
-    latencyMs: s, baselineLatencyMs: baseline, baselineSockets: first.ok,
+    latencyMs: s, baselineLatencyMs: baseline, baselineSockets: first.ok, windowResources, baselineResources,
     sockets: n, connected: ok, connectErrors, connectSeconds: round(first.seconds + second.seconds, 1), stillConnectedAfter: stillConnected,
     serverSocketsGauge: metricsSockets,
     rssBeforeMiB: round(rssBefore, 1), rssAfterMiB: round(rssAfter, 1), rssDuringMiB: round(rssDuring, 1),
