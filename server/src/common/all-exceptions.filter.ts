@@ -53,9 +53,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; message: string | string[] } {
     if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      // A 5xx's own words (file names, errno codes, ids) are for the log, which has them; the client gets the generic text.
+      if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) return { status, message: 'Internal server error' };
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      return { status: exception.getStatus(), message };
+      return { status, message };
     }
     const err = exception as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; driverError?: { code?: string; detail?: string } };
     if (exception instanceof QueryFailedError) {

@@ -123,6 +123,8 @@ describe('hardening: every response', () => {
       const res = await req;
       expect({ status: res.status, keys: Object.keys(res.body).sort() }).toEqual({ status, keys: ['error', 'message', 'statusCode'] });
       expect({ status, leak: LEAK.exec(res.text)?.[0] }).toEqual({ status, leak: undefined });
+      // A server error says so and nothing more (its details, e.g. the missing file's errno, are in the log).
+      if (status === 500) expect(res.body.message).toBe('Internal server error');
       expect(res.headers['content-type']).toMatch(/^application\/json/);
     }
   });
