@@ -4,6 +4,22 @@ import { CONDITION_FIELDS, CONDITION_OPS, FIELD_SPECS, MAX_HOURS, type Condition
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * A date both JavaScript and PostgreSQL read the same way: no 30 February (JavaScript rolls it
+ * over, PostgreSQL refuses it), sane years. Digits below the millisecond are accepted and dropped
+ * when the condition is stored (normaliseConditions), so both sides compare the same instant.
+ */
+function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1900 && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && !Number.isNaN(Date.parse(value));
+}
+
 /** Checks one scalar value against the field's kind; returns a problem or undefined. */
 function scalarProblem(field: Condition['field'], op: Condition['op'], value: unknown): string | undefined {
   const spec = FIELD_SPECS[field];
@@ -21,7 +37,7 @@ function scalarProblem(field: Condition['field'], op: Condition['op'], value: un
     case 'number':
       return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1_000_000 ? undefined : 'must be a whole number ≥ 0';
     case 'date':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value) ? undefined : 'must be an ISO-8601 date';
+      return isCalendarDate(value) ? undefined : 'must be a real ISO-8601 date (YYYY-MM-DD, optionally with a time), years 1900–9999';
     case 'text':
       if (field === 'scopeCode') return typeof value === 'string' && SCOPE_CODE_PATTERN.test(value) ? undefined : 'must be a scope code (^[A-Z][A-Z0-9]{1,9}$)';
       return typeof value === 'string' && value.length >= 1 && value.length <= 300 ? undefined : 'must be text of 1 to 300 characters';
@@ -68,11 +84,22 @@ export function validateConditions(input: unknown, path: string, { required }: {
   return problems;
 }
 
-/** Stored form: tags lowercased and trimmed like the case's own tags. */
+/**
+ * Stored form, so that SQL and in-memory evaluation read values alike: tags trimmed and lowercased
+ * like the case's own tags, user ids lowercased (a uuid compares case-blind in SQL, not in
+ * JavaScript), dates as full UTC ISO timestamps (no local-time reading of "2026-01-01T10:00").
+ */
 export function normaliseConditions(conditions: Condition[]): Condition[] {
   return conditions.map((c) => {
-    if (c.field !== 'tags' || c.value === undefined) return { field: c.field, op: c.op, ...(c.value === undefined ? {} : { value: c.value }) };
-    const norm = (v: unknown) => String(v).trim().toLowerCase();
+    if (c.value === undefined) return { field: c.field, op: c.op };
+    const kind = FIELD_SPECS[c.field].kind;
+    const dated = c.op === 'gt' || c.op === 'lt';
+    const norm = (v: unknown): unknown => {
+      if (kind === 'tags') return String(v).trim().toLowerCase();
+      if (kind === 'user') return String(v).toLowerCase();
+      if (kind === 'date' && dated) return new Date(Date.parse(String(v))).toISOString();
+      return v;
+    };
     return { field: c.field, op: c.op, value: Array.isArray(c.value) ? c.value.map(norm) : norm(c.value) };
   });
 }

@@ -53,8 +53,8 @@ export function validateTrigger(type: TriggerType, config: unknown, path = 'trig
     case 'STATUS_CHANGE':
       problems.push(...unknownKeys(config, ['fromStatus', 'toStatus', 'conditions'], path));
       problems.push(...statusList(config.fromStatus, `${path}.fromStatus`), ...statusList(config.toStatus, `${path}.toStatus`));
-      if (config.fromStatus !== undefined) out.fromStatus = [...new Set(config.fromStatus as string[])];
-      if (config.toStatus !== undefined) out.toStatus = [...new Set(config.toStatus as string[])];
+      if (Array.isArray(config.fromStatus)) out.fromStatus = [...new Set(config.fromStatus as string[])];
+      if (Array.isArray(config.toStatus)) out.toStatus = [...new Set(config.toStatus as string[])];
       conditionsOf(false);
       break;
     case 'EVENT':

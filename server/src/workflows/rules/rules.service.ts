@@ -12,6 +12,9 @@ import { bumpRuleSetVersion, RULES_CHANGED } from './rule-set.cache';
 import { validateAction, validateTrigger } from './rule-validation';
 import type { Rule, RuleAction, TriggerType } from './rule.types';
 
+/** The largest `sequence` an action may have (ActionDto's @Max). */
+const MAX_SEQUENCE = 10000;
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { driverError?: { code?: string }; code?: string }).driverError?.code === '23505'
     || (error as { code?: string }).code === '23505';
@@ -128,6 +131,7 @@ export class RulesService {
     await this.change(user, 'ACTION_ADDED', async (uow) => {
       const rule = await this.require(uow, ruleId);
       const sequence = dto.sequence ?? (rule.actions.length ? Math.max(...rule.actions.map((a) => a.sequence)) + 1 : 0);
+      if (sequence > MAX_SEQUENCE) throw new BadRequestException([`sequence: the last action is at ${MAX_SEQUENCE}; give this one a sequence`]);
       actionId = await this.insertAction(uow, ruleId, dto, checked.config, sequence);
       return ruleId;
     }, ruleId);
