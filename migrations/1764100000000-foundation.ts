@@ -106,6 +106,8 @@ export class Foundation1764100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX domain_events_pending_idx ON domain_events (seq) WHERE processed_at IS NULL`);
     await q.query(`CREATE INDEX domain_events_pending_case_idx ON domain_events (case_id, seq) WHERE processed_at IS NULL`);
     await q.query(`CREATE INDEX domain_events_case_idx ON domain_events (case_id, seq DESC)`);
+    // Retention pruning walks events by age.
+    await q.query(`CREATE INDEX domain_events_created_idx ON domain_events (created_at)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -6,7 +6,7 @@ const MIGRATION_LOCK = 7_150_042;
 
 /** Applies pending migrations; safe when several processes start at once. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), migrationsTransactionMode: 'each' });
+  const ds = new DataSource({ ...dataSourceOptions(url, 2, undefined), migrationsTransactionMode: 'each' });
   await ds.initialize();
   const runner = ds.createQueryRunner();
   try {

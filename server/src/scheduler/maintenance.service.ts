@@ -26,8 +26,16 @@ export class MaintenanceService {
       if (!locked) return 0;
       try {
         const days = this.config.traceRetentionDays;
-        const [, events] = await runner.query(
-          `DELETE FROM domain_events WHERE processed_at < now() - make_interval(days => $1)`, [days]);
+        // In batches: each statement stays short, whatever the backlog.
+        let events = 0;
+        for (;;) {
+          const [, n] = await runner.query(
+            `DELETE FROM domain_events WHERE id IN (
+               SELECT id FROM domain_events
+                WHERE created_at < now() - make_interval(days => $1) AND processed_at IS NOT NULL LIMIT 5000)`, [days]);
+          events += Number(n);
+          if (Number(n) < 5000) break;
+        }
         await runner.query(`DELETE FROM workflow_ticks WHERE processed_at < now() - make_interval(days => $1)`, [days]);
         if (events) this.logger.log(`pruned ${events} processed events older than ${days} days`);
         return Number(events);
