@@ -151,6 +151,15 @@ async function stopServer() {
 }
 const children = new Set();
 let interrupted = false;
+// Never leave the server (and its PostgreSQL) running behind a failed bench.
+for (const ev of ['uncaughtException', 'unhandledRejection']) {
+  process.on(ev, async (error) => {
+    console.error(`[bench] ${ev}:`, error);
+    for (const c of children) c.kill('SIGTERM');
+    await stopServer().catch(() => undefined);
+    process.exit(1);
+  });
+}
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, async () => {
     if (interrupted) return;
