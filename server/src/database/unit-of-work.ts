@@ -35,7 +35,7 @@ export class UnitOfWork {
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {}
 
   /** Runs `work` inside `existing` when given, else in a new transaction. */
   async run<T>(work: (uow: UnitOfWork) => Promise<T>, existing?: UnitOfWork): Promise<T> {
@@ -49,6 +49,9 @@ export class TransactionRunner {
     return result;
   }
 }
+
+/** Transactions on the background pool (outbox dispatcher, scheduler). */
+export class BackgroundTransactionRunner extends TransactionRunner {}
 
 let savepointCounter = 0;
 

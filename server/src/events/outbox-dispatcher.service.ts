@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { inSavepoint, TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+import { BackgroundTransactionRunner, inSavepoint, type UnitOfWork } from '../database/unit-of-work';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent, EventName } from './event-map';
 
@@ -23,7 +22,7 @@ interface OutboxRow {
 }
 
 const BATCH_SIZE = 100;
-const WORKERS = 2;
+const WORKERS = 3;
 const POLL_MS = 1000;
 /** After this many failed attempts an event is set aside (processed, with its error) so its case is not blocked forever. */
 export const MAX_ATTEMPTS = 8;
@@ -48,8 +47,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   readonly stats = { processed: 0, failed: 0, lastLagMs: 0 };
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly tx: TransactionRunner,
+    private readonly tx: BackgroundTransactionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -25,7 +25,7 @@ interface Row {
 }
 
 /** The counter shard a connection writes to (see the notifications migration). */
-const SHARD = '(pg_backend_pid() % 16)';
+const SHARD = '(pg_backend_pid() % 64)';
 
 const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
 

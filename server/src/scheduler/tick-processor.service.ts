@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { inSavepoint, TransactionRunner } from '../database/unit-of-work';
+import { BackgroundTransactionRunner, inSavepoint } from '../database/unit-of-work';
 import { compileConditions } from '../workflows/conditions/condition-sql';
 import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
 import { loadRule } from '../workflows/rules/rule-rows';
@@ -9,6 +9,7 @@ import type { Rule, TimeBasedTrigger } from '../workflows/rules/rule.types';
 
 export const TICK_ENQUEUED = 'scheduler.tick_enqueued';
 const BATCH = 250;
+const PARALLEL_BATCHES = 3;
 const POLL_MS = 2000;
 /** Advisory-lock namespace for ticks (the second key is the tick's hash). */
 const TICK_LOCK_SPACE = 7_150_100;
@@ -31,7 +32,11 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
   private wake: (() => void) | undefined;
   private pending = false;
 
-  constructor(private readonly dataSource: DataSource, private readonly tx: TransactionRunner, private readonly runner: RuleRunner) {}
+  private readonly dataSource: DataSource;
+
+  constructor(private readonly tx: BackgroundTransactionRunner, private readonly runner: RuleRunner) {
+    this.dataSource = tx.dataSource;
+  }
 
   onApplicationBootstrap(): void {
     if (process.env.SCHEDULER === 'off') return;
@@ -106,15 +111,18 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
       const { sql, params } = this.predicate(rule, now, 2);
       let afterId = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const batch: Array<{ id: string; case_number: string }> = await this.dataSource.query(
+        const page: Array<{ id: string; case_number: string }> = await this.dataSource.query(
           `SELECT c.id, c.case_number FROM cases c
             WHERE ${sql} AND c.id > $1
               AND NOT EXISTS (SELECT 1 FROM workflow_rule_case_state s WHERE s.rule_id = $2 AND s.case_id = c.id AND s.time_matched)
-            ORDER BY c.id LIMIT ${BATCH}`,
+            ORDER BY c.id LIMIT ${BATCH * PARALLEL_BATCHES}`,
           [afterId, rule.id, ...params]);
-        if (!batch.length) break;
-        acted += await this.actOn(rule, tick, batch);
-        afterId = batch[batch.length - 1].id;
+        if (!page.length) break;
+        // Batches of one page run side by side on their own connections: different cases, and each case's
+        // history key keeps its run single even so.
+        const batches = Array.from({ length: Math.ceil(page.length / BATCH) }, (_, i) => page.slice(i * BATCH, (i + 1) * BATCH));
+        acted += (await Promise.all(batches.map((batch) => this.actOn(rule, tick, batch)))).reduce((a, b) => a + b, 0);
+        afterId = page[page.length - 1].id;
       }
       // Cases that no longer match may be acted on again when they match again.
       const reset = this.predicate(rule, now, 1);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
+import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
 import { connectSocket } from '../../../test/sockets';
 import { historyFor, makeRule, patchCase, settle, timelineOf } from '../../../test/workflow-fixtures';
 
@@ -214,15 +214,19 @@ describe('workflow engine', () => {
 
   it('announces a rule-written timeline entry with case:updated after it is committed', async () => {
     const scope = freshScope();
-    await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['IN_PROGRESS'] },
+    const rule = await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['IN_PROGRESS'] },
       actions: [{ actionType: 'CREATE_TIMELINE', actionConfig: { message: 'work started' } }] });
     const c = await t.makeCase(admin, { scopeCode: scope });
     const socket = await connectSocket(t.url, alice.token);
+    const arrivals: number[] = [];
+    socket.socket.on('case:updated', (x: { id: string }) => { if (x.id === c.id) arrivals.push(Date.now()); });
     try {
       await patchCase(t, admin, c.id, { status: 'IN_PROGRESS' });
       await settle(t);
-      // Two announcements: the change itself, then the rule's entry; on the second the entry is there to read.
-      await socket.next('case:updated', (x) => x.id === c.id && socket.of('case:updated').filter((y) => y.id === c.id).length >= 2);
+      const [run] = await historyFor(t, { ruleId: rule.id });
+      const committed = new Date(run.created_at).getTime();
+      // An announcement that left after the rule's entry was written: reading the timeline then shows it.
+      await eventually(async () => arrivals.some((at) => at >= committed), 5000, 'a case:updated after the rule run');
       const timeline = await t.http().get(`/api/v1/cases/${c.id}/timeline`).set(...bearer(alice)).expect(200);
       expect(timeline.body.items.map((e: any) => e.message)).toContain('work started');
     } finally {
