@@ -118,8 +118,8 @@ export class CasesService {
 
   async update(user: AuthUser, id: string, dto: UpdateCaseDto): Promise<CaseView> {
     const snapshot = await this.tx.run(async (uow) => {
-      await this.requireVisible(user, id, uow, true);
-      return (await this.applyChanges(uow, id, dto, { actorId: user.id })).case;
+      const current = await this.requireVisible(user, id, uow, true);
+      return (await this.applyChanges(uow, id, dto, { actorId: user.id }, current)).case;
     });
     return toCaseView(snapshot);
   }
@@ -129,8 +129,11 @@ export class CasesService {
    * the timeline and the events, all in `uow`. Rules call it too, with an
    * origin that carries their rule id and the depth of the event that caused it.
    */
-  async applyChanges(uow: UnitOfWork, id: string, changes: CaseChanges, origin: ChangeOrigin): Promise<{ case: CaseSnapshot; changed: boolean }> {
-    const current = await this.load(id, uow, true);
+  async applyChanges(
+    uow: UnitOfWork, id: string, changes: CaseChanges, origin: ChangeOrigin, locked?: CaseEntity,
+  ): Promise<{ case: CaseSnapshot; changed: boolean }> {
+    // `locked`: the caller already holds the row (SELECT … FOR UPDATE in this transaction).
+    const current = locked ?? (await this.load(id, uow, true));
     if (!current) throw new NotFoundException('case not found');
     const before = toSnapshot(current);
     const next: CaseEntity = Object.assign(new CaseEntity(), current);
