@@ -60,6 +60,7 @@ export class RuleListPage implements OnInit {
   protected readonly loading = signal(false);
   protected readonly loadFailed = signal(false);
   protected readonly toggling = signal<string | null>(null);
+  protected readonly importing = signal(false);
   protected readonly search = signal('');
   protected readonly triggerFilter = signal('');
 
@@ -94,6 +95,46 @@ export class RuleListPage implements OnInit {
       error: () => {
         this.loading.set(false);
         this.loadFailed.set(true);
+      },
+    });
+  }
+
+  /** Downloads every rule as a JSON file that "Import JSON" (here or on another installation) takes back. */
+  protected exportRules(): void {
+    this.api.exportRules().subscribe({
+      next: (body) => {
+        const url = URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `auditcaseos-rules-${new Date().toISOString().slice(0, 10)}.json`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      },
+      error: (err: unknown) => this.snackBar.open(`Export failed: ${errorText(err)}`, 'Dismiss'),
+    });
+  }
+
+  protected async importRules(input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      this.snackBar.open(`${file.name} is not JSON`, 'Dismiss');
+      return;
+    }
+    this.importing.set(true);
+    this.api.importRules(parsed).subscribe({
+      next: (res) => {
+        this.importing.set(false);
+        this.snackBar.open(`Imported ${res.total} rule${res.total === 1 ? '' : 's'}`, undefined, { duration: 3000 });
+        this.load();
+      },
+      error: (err: unknown) => {
+        this.importing.set(false);
+        this.snackBar.open(`Nothing imported: ${errorText(err)}`, 'Dismiss');
       },
     });
   }

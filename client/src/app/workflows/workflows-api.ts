@@ -58,6 +58,16 @@ export class WorkflowsApi {
     return this.http.get<WorkflowMeta>(`${BASE}/meta`);
   }
 
+  /** Every rule as portable JSON (no ids): what `importRules` takes back. */
+  exportRules(): Observable<unknown> {
+    return this.http.get<unknown>(`${BASE}/rules/export`);
+  }
+
+  /** Validated like the API and all or nothing: 400 names the bad rule, 409 names existing names. */
+  importRules(file: unknown): Observable<{ items: WorkflowRule[]; total: number }> {
+    return this.http.post<{ items: WorkflowRule[]; total: number }>(`${BASE}/rules/import`, file);
+  }
+
   rules(): Observable<WorkflowRule[]> {
     return this.http
       .get<ListResponse<WorkflowRule> | WorkflowRule[]>(`${BASE}/rules`, { params: { limit: 200 } })
