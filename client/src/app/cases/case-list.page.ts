@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
@@ -14,10 +14,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { Subject, Subscription, debounceTime } from 'rxjs';
+import { Subject, debounceTime } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
 import { CASE_STATUSES, CASE_TYPES } from '../core/api-models';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { PagedQuery } from '../core/paged-query';
 import { LiveSocket } from '../core/live-socket';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
@@ -67,15 +68,15 @@ export class CaseListPage implements OnInit {
     q: [''],
   });
 
-  protected readonly cases = signal<Case[]>([]);
-  protected readonly total = signal(0);
-  protected readonly loading = signal(false);
-  protected readonly loadFailed = signal(false);
-  protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(25);
+  private readonly list = new PagedQuery<Case>();
+  protected readonly cases = this.list.items;
+  protected readonly total = this.list.total;
+  protected readonly loading = this.list.loading;
+  protected readonly loadFailed = this.list.loadFailed;
+  protected readonly pageIndex = this.list.pageIndex;
+  protected readonly pageSize = this.list.pageSize;
 
   private readonly liveReload = new Subject<void>();
-  private request: Subscription | null = null;
 
   ngOnInit(): void {
     this.users.ensureLoaded();
@@ -92,9 +93,6 @@ export class CaseListPage implements OnInit {
   }
 
   protected load(quiet = false): void {
-    this.request?.unsubscribe();
-    if (!quiet) this.loading.set(true);
-    this.loadFailed.set(false);
     const raw = this.filters.getRawValue();
     const scopeCode = raw.scopeCode.trim().toUpperCase();
     const filters: CaseFilters = {
@@ -102,24 +100,11 @@ export class CaseListPage implements OnInit {
       // The server refuses a partial scope code; filter only once it is a whole one.
       scopeCode: SCOPE_CODE_PATTERN.test(scopeCode) ? scopeCode : '',
     } as CaseFilters;
-    this.request = this.api
-      .list(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
-      .subscribe({
-        next: (res) => {
-          this.cases.set(res.items);
-          this.total.set(res.total);
-          this.loading.set(false);
-        },
-        error: () => {
-          this.loading.set(false);
-          this.loadFailed.set(true);
-        },
-      });
+    this.list.run((page) => this.api.list(filters, page), quiet);
   }
 
   protected onPage(event: PageEvent): void {
-    this.pageIndex.set(event.pageIndex);
-    this.pageSize.set(event.pageSize);
+    this.list.moveTo(event);
     this.load();
   }
 

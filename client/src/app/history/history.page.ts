@@ -14,9 +14,10 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { Subscription, debounceTime } from 'rxjs';
+import { debounceTime } from 'rxjs';
 import { errorText, httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
+import { PagedQuery } from '../core/paged-query';
 import { LiveSocket } from '../core/live-socket';
 import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
@@ -69,18 +70,18 @@ export class HistoryPage implements OnInit {
   });
 
   protected readonly rules = signal<WorkflowRule[]>([]);
-  protected readonly rows = signal<HistoryEntry[]>([]);
-  protected readonly total = signal(0);
-  protected readonly loading = signal(false);
-  protected readonly loadFailed = signal(false);
-  protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(25);
+  private readonly list = new PagedQuery<HistoryEntry>();
+  protected readonly rows = this.list.items;
+  protected readonly total = this.list.total;
+  protected readonly loading = this.list.loading;
+  protected readonly loadFailed = this.list.loadFailed;
+  protected readonly pageIndex = this.list.pageIndex;
+  protected readonly pageSize = this.list.pageSize;
   protected readonly expandedId = signal<string | null>(null);
   protected readonly retrying = signal<string | null>(null);
   protected readonly freshIds = signal<ReadonlySet<string>>(new Set());
   /** Failed runs whose retry is on this page: they show "Retried" instead of a Retry button. */
   protected readonly retriedIds = computed(() => retriedRunIds(this.rows()));
-  private request: Subscription | null = null;
 
   ngOnInit(): void {
     const query = this.route.snapshot.queryParamMap;
@@ -107,28 +108,12 @@ export class HistoryPage implements OnInit {
   }
 
   protected load(): void {
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.loadFailed.set(false);
     const filters = this.currentFilters();
-    this.request = this.api
-      .history(filters, { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() })
-      .subscribe({
-        next: (res) => {
-          this.rows.set(res.items);
-          this.total.set(res.total);
-          this.loading.set(false);
-        },
-        error: () => {
-          this.loading.set(false);
-          this.loadFailed.set(true);
-        },
-      });
+    this.list.run((page) => this.api.history(filters, page));
   }
 
   protected onPage(event: PageEvent): void {
-    this.pageIndex.set(event.pageIndex);
-    this.pageSize.set(event.pageSize);
+    this.list.moveTo(event);
     this.load();
   }
 
