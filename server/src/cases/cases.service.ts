@@ -285,11 +285,16 @@ export class CasesService {
     return `${scopeCode}-${year}-${String(last_value).padStart(4, '0')}`;
   }
 
-  /** Plain SQL rather than a query builder: this runs several times for every event the engine handles. */
+  /**
+   * Plain SQL rather than a query builder: this runs several times for every event the engine handles.
+   * The lock is FOR NO KEY UPDATE, not FOR UPDATE: it still serialises writers of the case, but does not
+   * wait for the FOR KEY SHARE locks that foreign-key checks take, so a PATCH does not queue behind an
+   * engine batch that merely inserted history or notification rows pointing at the case.
+   */
   private async load(id: string, uow?: UnitOfWork, lock = false): Promise<CaseEntity | null> {
     const manager = uow?.manager ?? this.cases.manager;
     const rows: CaseRow[] = await manager.query(
-      `SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1${lock && uow ? ' FOR UPDATE' : ''}`, [id]);
+      `SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1${lock && uow ? ' FOR NO KEY UPDATE' : ''}`, [id]);
     return rows.length ? fromRow(rows[0]) : null;
   }
 }

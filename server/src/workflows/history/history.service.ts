@@ -59,7 +59,7 @@ export class HistoryService {
     if (done.length) return toHistoryView(done[0]);
     const rule = await loadRule(uow.manager, original.rule_id);
     if (!rule) throw new ConflictException('the rule no longer exists');
-    const [caseRow] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [original.case_id]);
+    const [caseRow] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE', [original.case_id]);
     if (!caseRow) throw new ConflictException('the case no longer exists');
     const trigger = original.trigger_data as { actorId?: string | null; fromStatus?: string; previous?: { status?: string }; evidence?: { filename?: string } };
     const { view } = await this.runner.run(uow, {
