@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { enablePreparedStatements } from './prepared-statements';
 import { BackgroundTransactionRunner, TransactionRunner } from './unit-of-work';
 
 /** The connections of the outbox dispatcher and the scheduler: background work never waits behind HTTP requests for one. */
@@ -11,6 +12,7 @@ export const BACKGROUND = 'background';
 @Module({})
 export class DatabaseModule {
   static forRoot(url: string, poolSize: number, backgroundPoolSize: number): DynamicModule {
+    enablePreparedStatements();
     return {
       module: DatabaseModule,
       imports: [
