@@ -5,7 +5,8 @@ import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ListNotificationsQuery, NotificationPreferencesDto, NotificationView } from './dto/notification.dto';
 import { NotificationsPusher } from './notifications.pusher';
-import { DEFAULT_PREFERENCES, isValidTimeZone, shouldToast, type Preferences } from './quiet-hours';
+import { NotificationDeliveryQueue } from './notification-delivery';
+import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-hours';
 
 export interface NewNotification {
   userId: string;
@@ -47,7 +48,12 @@ export class NotificationsService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly pusher: NotificationsPusher,
-  ) {}
+  ) {
+    this.delivery = new NotificationDeliveryQueue(
+      { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: (ids) => this.unreadCounts(ids) }, pusher);
+  }
+
+  private readonly delivery: NotificationDeliveryQueue;
 
   /** One INSERT for any number of recipients, inside the caller's transaction when given. */
   async createMany(items: NewNotification[], uow?: UnitOfWork): Promise<NotificationView[]> {
@@ -72,16 +78,8 @@ export class NotificationsService {
         ],
       );
       const { rows } = result;
-      const perUser = new Set(rows.map((r) => r.user_id));
       const views = rows.map(toView);
-      u.afterCommit(async () => {
-        const prefs = await this.preferencesOf([...perUser]);
-        for (const [view, row] of views.map((v, i) => [v, rows[i]] as const)) {
-          const toast = shouldToast(prefs.get(view.userId) ?? DEFAULT_PREFERENCES, view.priority, row.rule_id);
-          this.pusher.notification(view.userId, { ...view, toast });
-        }
-        for (const [userId, count] of await this.unreadCounts([...perUser])) this.pusher.unreadCount(userId, count);
-      });
+      u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
       return views;
     }, uow);
   }
