@@ -132,8 +132,24 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     return new Promise((r) => setTimeout(r, ms));
   }
 
-  /** Claims and processes one batch; returns how many events it took. */
+  /**
+   * Claims and processes one batch; returns how many events it took.
+   *
+   * Optimistic first: the events run without a savepoint each (two round trips saved per event that
+   * triggers anything). If one of them fails, that attempt is rolled back as a whole and the batch
+   * runs again carefully, each event in a savepoint of its own, so the failure is recorded against
+   * that event alone. Failures are rare, so the rerun costs far less than the savepoints it avoids.
+   */
   async processBatch(): Promise<number> {
+    try {
+      return await this.runBatch(false);
+    } catch (error) {
+      if (!(error instanceof OptimisticBatchFailed)) throw error;
+      return this.runBatch(true);
+    }
+  }
+
+  private async runBatch(careful: boolean): Promise<number> {
     const outcomes: Array<{ event: DomainEvent; ok: boolean }> = [];
     await this.tx.run(async (uow) => {
       const claimed: OutboxRow[] = await uow.manager.query(
@@ -153,11 +169,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           if (outcomes.length && performance.now() > deadline) break cases;
           const event = toEvent(row);
           try {
-            await this.deliver(event, uow);
+            await this.deliver(event, uow, careful);
             done.push(event.id);
             outcomes.push({ event, ok: true });
             this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
           } catch (error) {
+            if (!careful) throw new OptimisticBatchFailed(error);
             await this.recordFailure(uow, row, error);
             outcomes.push({ event, ok: false });
             break; // the case's later events wait for this one
@@ -205,16 +222,18 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     return runnable;
   }
 
-  /** Hands the event to the consumers that want it, in a savepoint of its own. */
-  private async deliver(event: DomainEvent, uow: UnitOfWork): Promise<void> {
+  /** Hands the event to the consumers that want it; `isolated`: in a savepoint of its own. */
+  private async deliver(event: DomainEvent, uow: UnitOfWork, isolated: boolean): Promise<void> {
     const interested: DurableEventConsumer[] = [];
     for (const consumer of this.consumers) {
       if (!consumer.wants || (await consumer.wants(event, uow))) interested.push(consumer);
     }
     if (!interested.length) return;
-    await inSavepoint(uow, async (eventUow) => {
+    const consumeAll = async (eventUow: UnitOfWork) => {
       for (const consumer of interested) await consumer.consume(event, eventUow);
-    });
+    };
+    if (isolated) await inSavepoint(uow, consumeAll);
+    else await consumeAll(uow);
   }
 
   private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: unknown): Promise<void> {
@@ -233,6 +252,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         WHERE id = $1`,
       [row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
     );
+  }
+}
+
+/** An event failed in an optimistic batch: roll the batch back and run it again with savepoints. */
+class OptimisticBatchFailed extends Error {
+  constructor(cause: unknown) {
+    super(`an event of the batch failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
 
