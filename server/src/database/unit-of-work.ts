@@ -8,6 +8,12 @@ import { DataSource, EntityManager } from 'typeorm';
  */
 export class UnitOfWork {
   private readonly afterCommitCallbacks: Array<() => void | Promise<void>> = [];
+  /**
+   * Set by a caller that will roll the whole unit back and redo it with savepoints when anything in it
+   * fails (the outbox dispatcher, the scheduled scan). Code inside may then skip the savepoints that
+   * would only serve to survive its own failure, and must let any failure of a multi-row write escape.
+   */
+  optimistic = false;
   constructor(readonly manager: EntityManager) {}
 
   afterCommit(callback: () => void | Promise<void>): void {

@@ -152,6 +152,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private async runBatch(careful: boolean): Promise<number> {
     const outcomes: Array<{ event: DomainEvent; ok: boolean }> = [];
     await this.tx.run(async (uow) => {
+      uow.optimistic = !careful;
       const claimed: OutboxRow[] = await uow.manager.query(
         `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts
            FROM domain_events

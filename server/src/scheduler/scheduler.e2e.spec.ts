@@ -58,6 +58,33 @@ describe('TIME_BASED rules on a schedule, with two server processes', () => {
     await settle(a);
   });
 
+  it('a failing action in a scheduled batch is recorded for each case while the other actions and cases still go through', async () => {
+    const gone = await a.makeUser({ role: 'INVESTIGATOR', name: 'Gone Gina' });
+    await a.http().patch(`/api/v1/users/${gone.id}`).set('Authorization', `Bearer ${admin.token}`).send({ isActive: false }).expect(200);
+    const cases = await Promise.all([1, 2, 3].map(() => a.makeCase(admin, { scopeCode: 'FAILTICK' })));
+    const rule = await makeRule(a, admin, {
+      scopeCodes: ['FAILTICK'], triggerType: 'TIME_BASED',
+      triggerConfig: { cron: '* * * * * *', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] },
+      actions: [
+        { actionType: 'ASSIGN_USER', actionConfig: { userId: gone.id } },
+        { actionType: 'ADD_TAG', actionConfig: { tag: 'scanned' } },
+      ],
+    });
+    const runs = () => a.sql<{ case_id: string; success: boolean; error_message: string; actions_executed: Array<{ success: boolean }> }>(
+      'SELECT case_id, success, error_message, actions_executed FROM workflow_history WHERE rule_id = $1', [rule.id]);
+    await eventually(async () => (await runs()).length === 3, 15_000, 'a run for each of the three cases');
+    await a.http().post(`/api/v1/workflows/rules/${rule.id}/toggle`).set('Authorization', `Bearer ${admin.token}`).expect(200);
+    for (const run of await runs()) {
+      expect(run.success).toBe(false);
+      expect(run.error_message).toMatch(/Gone Gina is deactivated/);
+      expect(run.actions_executed.map((x) => x.success)).toEqual([false, true]);
+    }
+    const after = await a.sql<{ tags: string[]; assignee_id: string | null }>(
+      'SELECT tags, assignee_id FROM cases WHERE id = ANY($1::uuid[])', [cases.map((c) => c.id)]);
+    expect(after).toEqual(cases.map(() => ({ tags: ['scanned'], assignee_id: null })));
+    await settle(a);
+  });
+
   it('after downtime a missed schedule is caught up once, not once per missed firing, even with two processes starting', async () => {
     const rule = await makeRule(a, admin, {
       scopeCodes: ['CATCH'], triggerType: 'TIME_BASED',

@@ -26,6 +26,13 @@ export function isDuplicateRun(error: unknown): boolean {
   return code === '23505' && constraint.startsWith('workflow_history_');
 }
 
+/** A case-changing action failed in an optimistic unit: its writes cannot be undone alone, so the unit must be redone. */
+export class UnitMustBeRedone extends Error {
+  constructor(cause: unknown) {
+    super(`an action failed in an optimistic unit: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
 export interface RunRequest {
   ctx: RunContext;
   caseNumber: string;
@@ -68,13 +75,18 @@ export class RuleRunner {
         if (!current) throw new ActionFailure(CASE_GONE);
         const before = current;
         // Actions that only append (timeline, notification) fail before writing anything; the ones that
-        // change the case write several rows and get a savepoint so a failure leaves nothing half-done.
-        const result = APPEND_ONLY.has(action.actionType)
+        // change the case write several rows and get a savepoint so a failure leaves nothing half-done —
+        // except in an optimistic unit, where such a failure fails the unit, which is then redone carefully.
+        const appendOnly = APPEND_ONLY.has(action.actionType);
+        const result = appendOnly
           ? await this.executor.execute(action, ctx, uow, before)
-          : await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child, before));
+          : uow.optimistic
+            ? await this.executor.execute(action, ctx, uow, before).catch((error: unknown) => { throw new UnitMustBeRedone(error); })
+            : await inSavepoint(uow, (child) => this.executor.execute(action, ctx, child, before));
         current = result.snapshot;
         outcomes.push({ actionType: action.actionType, success: true, detail: result.detail, durationMs: Math.round(performance.now() - t0) });
       } catch (error) {
+        if (error instanceof UnitMustBeRedone) throw error;
         if (!isActionError(error)) {
           // Without a savepoint the transaction may be unusable: let the whole event fail and be retried.
           if (APPEND_ONLY.has(action.actionType)) throw error;
