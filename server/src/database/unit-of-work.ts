@@ -14,7 +14,21 @@ export class UnitOfWork {
    * would only serve to survive its own failure, and must let any failure of a multi-row write escape.
    */
   optimistic = false;
-  constructor(readonly manager: EntityManager) {}
+  /**
+   * Lookups cached for the unit's lifetime (shared with its savepoints), e.g. the users an engine batch
+   * notifies again and again. Only for data the unit treats as fixed while it runs.
+   */
+  readonly memo: Map<string, Map<string, unknown>>;
+  constructor(readonly manager: EntityManager, memo?: Map<string, Map<string, unknown>>) {
+    this.memo = memo ?? new Map();
+  }
+
+  /** The unit's cache named `name`. */
+  cache<T>(name: string): Map<string, T> {
+    let cache = this.memo.get(name);
+    if (!cache) this.memo.set(name, (cache = new Map()));
+    return cache as Map<string, T>;
+  }
 
   afterCommit(callback: () => void | Promise<void>): void {
     this.afterCommitCallbacks.push(callback);
@@ -68,7 +82,7 @@ let savepointCounter = 0;
  */
 export async function inSavepoint<T>(parent: UnitOfWork, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const name = `sp_${++savepointCounter}`;
-  const child = new UnitOfWork(parent.manager);
+  const child = new UnitOfWork(parent.manager, parent.memo);
   await parent.manager.query(`SAVEPOINT ${name}`);
   try {
     const result = await work(child);

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password-hasher';
 import type { AuthUser } from '../common/auth-user';
 import type { Role } from '../common/enums';
@@ -81,11 +81,22 @@ export class UsersService {
     return rows.length ? { id: rows[0].id, email: rows[0].email, name: rows[0].name, role: rows[0].role, scopeCodes: rows[0].scope_codes } : null;
   }
 
-  /** Plain SQL: the engine calls this for nearly every action it runs. */
+  /**
+   * Plain SQL: the engine calls this for nearly every action it runs. Within a unit of work each user
+   * is read once: an engine batch notifying the same assignees again and again asks only for new ones.
+   */
   async findManyByIds(ids: string[], uow?: UnitOfWork): Promise<UserEntity[]> {
     if (!ids.length) return [];
+    if (!uow) return this.loadByIds(ids, this.users.manager);
+    const cache = uow.cache<UserEntity>('users');
+    const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
+    if (missing.length) for (const u of await this.loadByIds(missing, uow.manager)) cache.set(u.id, u);
+    return [...new Set(ids)].map((id) => cache.get(id)).filter((u): u is UserEntity => !!u);
+  }
+
+  private async loadByIds(ids: string[], manager: EntityManager): Promise<UserEntity[]> {
     const rows: Array<{ id: string; email: string; name: string; role: Role; is_active: boolean; scope_codes: string[]; created_at: Date; updated_at: Date }> =
-      await (uow?.manager ?? this.users.manager).query(
+      await manager.query(
         `SELECT id, email, name, role, is_active, scope_codes, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])`, [ids]);
     return rows.map((r) => Object.assign(new UserEntity(), {
       id: r.id, email: r.email, name: r.name, role: r.role, isActive: r.is_active, scopeCodes: r.scope_codes,
