@@ -196,3 +196,35 @@ describe('notifications across two server processes on one database', () => {
     }
   });
 });
+
+describe('case:updated to many sockets (in-memory adapter, sent in chunks)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { SOCKET_ADAPTER: 'memory' } });
+    admin = await t.makeUser({ role: 'ADMIN' });
+  });
+  afterAll(() => t.close());
+
+  it('reaches each of 900 sockets that may see the case exactly once, and none of the others', async () => {
+    const finUser = await t.makeUser({ role: 'INVESTIGATOR', scopeCodes: ['FIN'] });
+    const hrUser = await t.makeUser({ role: 'INVESTIGATOR', scopeCodes: ['HR'] });
+    const connectMany = async (token: string, n: number) => {
+      const sockets = [];
+      for (let i = 0; i < n; i += 100) sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => connectSocket(t.url, token)))));
+      return sockets;
+    };
+    const seeing = [...(await connectMany(finUser.token, 850)), ...(await connectMany(admin.token, 50))];
+    const notSeeing = await connectMany(hrUser.token, 60);
+    try {
+      const fin = await t.makeCase(admin, { scopeCode: 'FIN', title: 'broadcast me' });
+      await Promise.all(seeing.map((s) => s.next('case:updated', (c) => c.id === fin.id, 10_000)));
+      await sleep(300);
+      expect(seeing.map((s) => s.of('case:updated').filter((c) => c.id === fin.id).length)).toEqual(seeing.map(() => 1));
+      expect(notSeeing.filter((s) => s.of('case:updated').some((c) => c.id === fin.id))).toHaveLength(0);
+    } finally {
+      for (const s of [...seeing, ...notSeeing]) s.close();
+    }
+  }, 60_000);
+});

@@ -1,7 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 const COALESCE_MS = 150;
+/**
+ * Sockets written per event-loop turn when a case update goes to everyone. Writing to thousands of
+ * sockets in one go held the loop for tens of milliseconds, and every notification committed
+ * meanwhile waited behind it (bench scenario 7); between chunks, pending I/O runs first.
+ */
+const BROADCAST_CHUNK = 400;
 
 /** Socket rooms: one per user, one for admins, one per case scope (and one for users who see every scope). */
 export const rooms = {
@@ -21,8 +28,11 @@ export class NotificationsPusher {
   private server: Server | undefined;
   private readonly pendingCases = new Map<string, { scopeCode: string; payload: object }>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushing = false;
   /** Counters for /metrics. */
   readonly stats = { emitted: 0 };
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   attach(server: Server): void {
     this.server = server;
@@ -47,20 +57,52 @@ export class NotificationsPusher {
    */
   caseUpdated(scopeCode: string, payload: { id: string }): void {
     this.pendingCases.set(payload.id, { scopeCode, payload });
-    if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.flushCaseUpdates(), COALESCE_MS);
-      this.flushTimer.unref();
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    // One flush at a time: a later version of a case never overtakes an earlier one still being sent.
+    if (this.flushTimer || this.flushing || !this.pendingCases.size) return;
+    this.flushTimer = setTimeout(() => void this.flushCaseUpdates(), COALESCE_MS);
+    this.flushTimer.unref();
+  }
+
+  private async flushCaseUpdates(): Promise<void> {
+    this.flushTimer = undefined;
+    this.flushing = true;
+    try {
+      const pending = [...this.pendingCases.values()];
+      this.pendingCases.clear();
+      for (const { scopeCode, payload } of pending) {
+        if (!this.server) return;
+        this.stats.emitted++;
+        await this.broadcastVolatile([rooms.allScopes, rooms.scope(scopeCode)], 'case:updated', payload);
+      }
+    } finally {
+      this.flushing = false;
+      this.scheduleFlush();
     }
   }
 
-  private flushCaseUpdates(): void {
-    this.flushTimer = undefined;
-    const pending = [...this.pendingCases.values()];
-    this.pendingCases.clear();
-    if (!this.server) return;
-    for (const { scopeCode, payload } of pending) {
-      this.stats.emitted++;
-      this.server.to([rooms.allScopes, rooms.scope(scopeCode)]).volatile.emit('case:updated', payload);
+  /**
+   * To everyone in `to`, in chunks of sockets with a turn of the event loop between them. Only with the
+   * in-memory adapter: with the PostgreSQL adapter the emit must also reach the other processes, which
+   * only a room broadcast does.
+   */
+  private async broadcastVolatile(to: string[], event: string, payload: object): Promise<void> {
+    const server = this.server!;
+    if (this.config.socketAdapter === 'postgres') {
+      server.to(to).volatile.emit(event, payload);
+      return;
+    }
+    const socketRooms = server.of('/').adapter.rooms;
+    const ids = [...new Set(to.flatMap((room) => [...(socketRooms.get(room) ?? [])]))];
+    const stillIn = (id: string) => to.some((room) => socketRooms.get(room)?.has(id));
+    for (let i = 0; i < ids.length; i += BROADCAST_CHUNK) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Membership is checked again at sending time: a user whose access was revoked meanwhile gets nothing.
+      const chunk = ids.slice(i, i + BROADCAST_CHUNK).filter(stillIn);
+      if (chunk.length) server.local.to(chunk).volatile.emit(event, payload);
     }
   }
 
