@@ -8,7 +8,7 @@ const COALESCE_MS = 150;
  * sockets in one go held the loop for tens of milliseconds, and every notification committed
  * meanwhile waited behind it (bench scenario 7); between chunks, pending I/O runs first.
  */
-const BROADCAST_CHUNK = 400;
+const BROADCAST_CHUNK = 50;
 
 /** Socket rooms: one per user, one for admins, one per case scope (and one for users who see every scope). */
 export const rooms = {
