@@ -194,30 +194,31 @@ export class CasesService {
       entries.push(['COMMENT', text.charAt(0).toUpperCase() + text.slice(1)]);
     }
 
-    // The row and its timeline entries in one statement (one round trip fewer on every change).
-    const [{ updated_at: updatedAt }] = await uow.manager.query(
-      `WITH updated AS (
-         UPDATE cases SET title = $2, description = $3, status = $4, severity = $5, assignee_id = $6, tags = $7, due_date = $8,
-                closed_at = $9, updated_at = clock_timestamp()
-          WHERE id = $1 RETURNING updated_at
-       ), timeline AS (
-         ${TIMELINE_INSERT('$1', '$10', '$11', '$12', '$13')}
-       )
-       SELECT updated_at FROM updated`,
-      [id, next.title, next.description, next.status, next.severity, next.assigneeId, next.tags, next.dueDate, next.closedAt,
-        entries.map((e) => e[0]), entries.map((e) => e[1]), origin.actorId, origin.ruleId ?? null]);
-    next.updatedAt = updatedAt;
+    // The change's time is taken here, not by the database, so the events can carry the case as it will be.
+    next.updatedAt = new Date();
     const after = toSnapshot(next);
     const changedFields = (Object.keys(after) as Array<keyof CaseSnapshot>)
       .filter((k) => k !== 'updatedAt' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
     const previous = Object.fromEntries(changedFields.map((k) => [k, before[k]])) as Partial<CaseSnapshot>;
-
     const events: EventDraft[] = [];
     if (statusChanged) events.push({ name: 'case.status_changed', payload: { case: after, fromStatus: current.status, toStatus: next.status } });
     if (assigneeChanged) events.push({ name: 'case.assigned', payload: { case: after, fromAssigneeId: current.assigneeId, toAssigneeId: next.assigneeId } });
     if (addedTags.length) events.push({ name: 'case.tagged', payload: { case: after, addedTags } });
     events.push({ name: 'case.updated', payload: { case: after, previous, changedFields } });
-    await this.bus.recordMany(uow, id, origin, events);
+
+    // The row, its timeline entries and its events in one statement: one round trip for the whole change.
+    const outbox = this.bus.stage(uow, id, origin, events, 15);
+    await uow.manager.query(
+      `WITH updated AS (
+         UPDATE cases SET title = $2, description = $3, status = $4, severity = $5, assignee_id = $6, tags = $7, due_date = $8,
+                closed_at = $9, updated_at = $14
+          WHERE id = $1
+       ), timeline AS (
+         ${TIMELINE_INSERT('$1', '$10', '$11', '$12', '$13')}
+       )
+       ${outbox.sql}`,
+      [id, next.title, next.description, next.status, next.severity, next.assigneeId, next.tags, next.dueDate, next.closedAt,
+        entries.map((e) => e[0]), entries.map((e) => e[1]), origin.actorId, origin.ruleId ?? null, next.updatedAt, ...outbox.params]);
     return { case: after, changed: true };
   }
 
