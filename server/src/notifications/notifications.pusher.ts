@@ -112,6 +112,12 @@ export class NotificationsPusher {
 
   private emit(to: string[], event: string, payload: object): void {
     if (!this.server) return;
+    // Single process: nobody in those rooms, nothing to serialise (the engine reports every run to the
+    // admins' room, usually empty). With the PostgreSQL adapter another process may have listeners.
+    if (this.config.socketAdapter !== 'postgres') {
+      const socketRooms = this.server.of('/').adapter.rooms;
+      if (!to.some((room) => socketRooms.get(room)?.size)) return;
+    }
     this.stats.emitted++;
     this.server.to(to).emit(event, payload);
   }

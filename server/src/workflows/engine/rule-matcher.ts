@@ -43,6 +43,24 @@ function listCheck(label: string, actual: string | undefined, allowed: string[] 
 }
 
 /**
+ * A cheap, reason-free pre-check with the same answer as matchRule for every rule it rejects: the rule
+ * is enabled, listens to this kind of event and covers the case's scope and type. The engine asks it of
+ * every rule for every event (200 rules × every case.updated), so matchRule, which explains itself in
+ * strings, only runs for the few rules left.
+ */
+export function mayFire(rule: Rule, event: MatchableEvent): boolean {
+  if (!rule.isEnabled) return false;
+  switch (rule.triggerType) {
+    case 'TIME_BASED': return false;
+    case 'STATUS_CHANGE': if (event.name !== 'case.status_changed') return false; break;
+    case 'EVENT': if ((rule.triggerConfig as unknown as EventTrigger).event !== event.name) return false; break;
+    case 'CONDITION': if (!CHANGE_EVENTS.includes(event.name)) return false; break;
+  }
+  return (!rule.scopeCodes.length || rule.scopeCodes.includes(event.case.scopeCode))
+    && (!rule.caseTypes.length || rule.caseTypes.includes(event.case.caseType));
+}
+
+/**
  * Decides whether `rule` fires for `event`, with a reason for every check
  * (shown by dry runs and "why did it not fire" traces).
  */

@@ -6,7 +6,7 @@ import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 import { RuleRunner, type RunRequest } from './rule-runner';
-import { matchRule, toMatchable } from './rule-matcher';
+import { matchRule, mayFire, toMatchable } from './rule-matcher';
 
 /**
  * Runs the rules for each committed domain event. Called by the outbox
@@ -67,7 +67,7 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
     const matchable = toMatchable(event);
     const matched: Rule[] = [];
     for (const rule of rules) {
-      if (!rule.isEnabled || rule.triggerType === 'TIME_BASED') continue;
+      if (!mayFire(rule, matchable)) continue;
       if (matchRule(rule, matchable).matched) {
         matched.push(rule);
         if (rule.stopProcessing && event.depth <= MAX_DEPTH) break;
