@@ -88,14 +88,19 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   /** Before the connections close (TypeORM closes them in onApplicationShutdown): let the batch in hand finish. */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake();
+    for (const waiter of [...this.waiters]) waiter();
     await Promise.allSettled(this.loops);
   }
 
+  /**
+   * New work: one idle worker looks for it (or the next one to finish a batch, when none is idle).
+   * Waking every worker for every committed event sent seven empty claims after each one at low load.
+   */
   @OnEvent(OUTBOX_COMMITTED)
   wake(): void {
-    this.pendingWake = true;
-    for (const waiter of [...this.waiters]) waiter();
+    const [idle] = this.waiters;
+    if (idle) idle();
+    else this.pendingWake = true;
   }
 
   private async loop(): Promise<void> {
@@ -197,7 +202,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       if (ok) this.stats.processed++; else this.stats.failed++;
       for (const listener of this.listeners) listener(event, ok);
     }
-    // Events this batch unblocked may be waiting for a sibling worker.
+    // Events this batch unblocked (a case's next event, claimed by a sibling that could not run it yet)
+    // or left over (the batch was full, or stopped at its deadline) need another worker.
     if (outcomes.length) this.wake();
     return outcomes.length;
   }
