@@ -33,6 +33,15 @@ export class UnitMustBeRedone extends Error {
   }
 }
 
+/** A run (or skip) whose history row is still to be written. */
+export interface PendingHistory {
+  req: RunRequest;
+  outcomes: ActionOutcome[];
+  skippedReason: 'COOLDOWN' | 'MAX_DEPTH' | null;
+  durationMs: number;
+  finalCase: CaseSnapshot | null;
+}
+
 export interface RunRequest {
   ctx: RunContext;
   caseNumber: string;
@@ -64,6 +73,18 @@ export class RuleRunner {
    * a duplicate can never take effect.
    */
   async run(uow: UnitOfWork, req: RunRequest, snapshot?: CaseSnapshot | null): Promise<{ view: HistoryView; snapshot: CaseSnapshot | null }> {
+    const pending: PendingHistory[] = [];
+    const after = await this.runInto(pending, uow, req, snapshot);
+    const [view] = await this.record(uow, pending);
+    return { view, snapshot: after };
+  }
+
+  /**
+   * As run(), but the history row is added to `pending` for the caller to record() with others in one
+   * statement (the engine: every rule an event triggered). Until then the run is not protected against
+   * a duplicate: the caller must record() in the same unit before it commits.
+   */
+  async runInto(pending: PendingHistory[], uow: UnitOfWork, req: RunRequest, snapshot?: CaseSnapshot | null): Promise<CaseSnapshot | null> {
     const started = performance.now();
     const { ctx } = req;
     const outcomes: ActionOutcome[] = [];
@@ -99,36 +120,57 @@ export class RuleRunner {
       }
       this.metrics.observeAction(action.actionType, outcomes[outcomes.length - 1].success, performance.now() - t0);
     }
-    const failed = outcomes.filter((o) => !o.success);
-    const [row]: HistoryRow[] = await uow.manager.query(
-      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
-         actions_executed, success, error_message, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${HISTORY_COLUMNS}`,
-      [ctx.rule.id, ctx.rule.name, ctx.caseId, req.caseNumber, ctx.eventId, ctx.eventName, JSON.stringify(req.triggerData), ctx.depth,
-        req.retryOf ?? null, JSON.stringify(outcomes), failed.length === 0,
-        failed.length ? failed.map((f) => `${f.actionType}: ${f.detail}`).join('; ') : null, Math.round(performance.now() - started)]);
-    const view = toHistoryView(row);
-    this.metrics.observeRun(view.success ? 'RAN' : 'FAILED');
-    const wroteTimeline = outcomes.some((o) => o.success && o.actionType === 'CREATE_TIMELINE');
-    const finalCase = current;
-    uow.afterCommit(() => {
-      this.pusher.workflowHistory(view);
-      // A timeline entry changes no case field, so no case event announces it: tell open case pages.
-      if (wroteTimeline && finalCase) this.pusher.caseUpdated(finalCase.scopeCode, toCaseView(finalCase));
-    });
-    return { view, snapshot: current };
+    pending.push({ req, outcomes, skippedReason: null, durationMs: Math.round(performance.now() - started), finalCase: current });
+    return current;
   }
 
   /** A COOLDOWN or MAX_DEPTH row: the rule matched but did not run. */
   async skip(uow: UnitOfWork, req: RunRequest, reason: 'COOLDOWN' | 'MAX_DEPTH'): Promise<HistoryView> {
-    const { ctx } = req;
-    const [row]: HistoryRow[] = await uow.manager.query(
-      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, success, skipped_reason, depth)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9) RETURNING ${HISTORY_COLUMNS}`,
-      [ctx.rule.id, ctx.rule.name, ctx.caseId, req.caseNumber, ctx.eventId, ctx.eventName, JSON.stringify(req.triggerData), reason, ctx.depth]);
-    const view = toHistoryView(row);
-    this.metrics.observeRun(reason);
-    uow.afterCommit(() => this.pusher.workflowHistory(view));
-    return view;
+    const pending: PendingHistory[] = [];
+    this.skipInto(pending, req, reason);
+    return (await this.record(uow, pending))[0];
+  }
+
+  skipInto(pending: PendingHistory[], req: RunRequest, reason: 'COOLDOWN' | 'MAX_DEPTH'): void {
+    pending.push({ req, outcomes: [], skippedReason: reason, durationMs: 0, finalCase: null });
+  }
+
+  /** Writes the pending history rows in one statement, in order; pushes them (and timeline news) after commit. */
+  async record(uow: UnitOfWork, pending: PendingHistory[]): Promise<HistoryView[]> {
+    if (!pending.length) return [];
+    const failedOf = (p: PendingHistory) => p.outcomes.filter((o) => !o.success);
+    const column = <T>(pick: (p: PendingHistory) => T) => pending.map(pick);
+    const rows: HistoryRow[] = await uow.manager.query(
+      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+         actions_executed, success, error_message, duration_ms, skipped_reason)
+       SELECT rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+              actions_executed, success, error_message, duration_ms, skipped_reason
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::int[], $9::uuid[],
+                     $10::jsonb[], $11::boolean[], $12::text[], $13::int[], $14::text[])
+              WITH ORDINALITY AS r(rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+                                   actions_executed, success, error_message, duration_ms, skipped_reason, n)
+        ORDER BY n
+       RETURNING ${HISTORY_COLUMNS}`,
+      [column((p) => p.req.ctx.rule.id), column((p) => p.req.ctx.rule.name), column((p) => p.req.ctx.caseId), column((p) => p.req.caseNumber),
+        column((p) => p.req.ctx.eventId), column((p) => p.req.ctx.eventName), column((p) => JSON.stringify(p.req.triggerData)),
+        column((p) => p.req.ctx.depth), column((p) => p.req.retryOf ?? null), column((p) => JSON.stringify(p.outcomes)),
+        column((p) => failedOf(p).length === 0),
+        column((p) => (failedOf(p).length ? failedOf(p).map((f) => `${f.actionType}: ${f.detail}`).join('; ') : null)),
+        column((p) => p.durationMs), column((p) => p.skippedReason)]);
+    // Matched by key rather than trusting the order RETURNING happens to keep.
+    const key = (ruleId: string, caseId: string, eventId: string) => `${ruleId}|${caseId}|${eventId}`;
+    const byKey = new Map(rows.map((r) => [key(r.rule_id, r.case_id, r.event_id), r]));
+    return pending.map((p) => {
+      const view = toHistoryView(byKey.get(key(p.req.ctx.rule.id, p.req.ctx.caseId, p.req.ctx.eventId))!);
+      this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'));
+      const wroteTimeline = p.outcomes.some((o) => o.success && o.actionType === 'CREATE_TIMELINE');
+      const finalCase = p.finalCase;
+      uow.afterCommit(() => {
+        this.pusher.workflowHistory(view);
+        // A timeline entry changes no case field, so no case event announces it: tell open case pages.
+        if (wroteTimeline && finalCase) this.pusher.caseUpdated(finalCase.scopeCode, toCaseView(finalCase));
+      });
+      return view;
+    });
   }
 }

@@ -5,7 +5,7 @@ import { OutboxDispatcher, type DurableEventConsumer } from '../../events/outbox
 import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
-import { RuleRunner, type RunRequest } from './rule-runner';
+import { RuleRunner, type PendingHistory, type RunRequest } from './rule-runner';
 import { matchRule, mayFire, toMatchable } from './rule-matcher';
 
 /**
@@ -46,6 +46,8 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
     const cooling = event.depth > MAX_DEPTH ? new Set<string>() : await this.rulesInCooldown(uow, matched, event.caseId);
     // Loaded once, then carried from run to run: each rule sees the case as the previous one left it.
     let current: CaseSnapshot | null | undefined;
+    // Every rule's history row in one statement at the end, still inside the event's unit.
+    const pending: PendingHistory[] = [];
     for (const rule of matched) {
       const req: RunRequest = {
         ctx: {
@@ -55,10 +57,11 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
         caseNumber,
         triggerData: triggerDataOf(event),
       };
-      if (event.depth > MAX_DEPTH) await this.runner.skip(uow, req, 'MAX_DEPTH');
-      else if (cooling.has(rule.id)) await this.runner.skip(uow, req, 'COOLDOWN');
-      else current = (await this.runner.run(uow, req, current)).snapshot;
+      if (event.depth > MAX_DEPTH) this.runner.skipInto(pending, req, 'MAX_DEPTH');
+      else if (cooling.has(rule.id)) this.runner.skipInto(pending, req, 'COOLDOWN');
+      else current = await this.runner.runInto(pending, uow, req, current);
     }
+    await this.runner.record(uow, pending);
   }
 
   private async matchedRules(event: DomainEvent, uow: UnitOfWork): Promise<Rule[]> {
