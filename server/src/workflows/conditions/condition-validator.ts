@@ -91,7 +91,8 @@ export function validateConditions(input: unknown, path: string, { required }: {
  */
 export function normaliseConditions(conditions: Condition[]): Condition[] {
   return conditions.map((c) => {
-    if (c.value === undefined) return { field: c.field, op: c.op };
+    // null is how a client says "no value" (isEmpty, isNotEmpty): stored as absent, never as the text "null".
+    if (c.value === undefined || c.value === null) return { field: c.field, op: c.op };
     const kind = FIELD_SPECS[c.field].kind;
     const dated = c.op === 'gt' || c.op === 'lt';
     const norm = (v: unknown): unknown => {

@@ -37,6 +37,17 @@ describe('workflow rules API', () => {
     await t.http().post('/api/v1/workflows/rules').set(...bearer(admin)).send({ name: 'defaults', ...base }).expect(409);
   });
 
+  it('stores "isEmpty" with value null as a condition without a value, and the stored rule is accepted back as it is', async () => {
+    const res = await t.http().post('/api/v1/workflows/rules').set(...bearer(admin)).send({
+      name: 'No tags yet', triggerType: 'EVENT',
+      triggerConfig: { event: 'case.assigned', conditions: [{ field: 'tags', op: 'isEmpty', value: null }] },
+      actions: [{ actionType: 'CREATE_TIMELINE', actionConfig: { message: 'untagged' } }],
+    }).expect(201);
+    expect(res.body.triggerConfig.conditions).toEqual([{ field: 'tags', op: 'isEmpty' }]);
+    await t.http().patch(`/api/v1/workflows/rules/${res.body.id}`).set(...bearer(admin))
+      .send({ triggerConfig: res.body.triggerConfig }).expect(200);
+  });
+
   const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
     ['unknown top-level field', { ...base, bogus: 1 }, /bogus should not exist/],
     ['bad trigger type', { triggerType: 'SOMETIMES', triggerConfig: {} }, /triggerType/],
