@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CASE_STATUSES, CASE_TYPES } from '../../common/enums';
 import { EVENT_NAMES, type CaseSnapshot } from '../../events/event-map';
 import { TRIGGER_TYPES, type Rule } from '../rules/rule.types';
-import { matchRule, mayFire, type MatchableEvent } from './rule-matcher';
+import { listenedEvents, matchRule, mayFire, type MatchableEvent } from './rule-matcher';
 
 const SCOPES = ['FIN', 'HR', 'IT'];
 
@@ -36,6 +36,12 @@ describe('mayFire (the engine pre-check)', () => {
   it('never rejects a rule that matchRule would fire', () => {
     fc.assert(fc.property(ruleArb, eventArb, (rule, event) => {
       if (matchRule(rule, event).matched) expect(mayFire(rule, event)).toBe(true);
+    }), { numRuns: 5000 });
+  });
+
+  it('agrees with listenedEvents: a rule may only fire on an event it listens to', () => {
+    fc.assert(fc.property(ruleArb, eventArb, (rule, event) => {
+      if (mayFire(rule, event)) expect(listenedEvents(rule)).toContain(event.name);
     }), { numRuns: 5000 });
   });
 

@@ -42,6 +42,17 @@ function listCheck(label: string, actual: string | undefined, allowed: string[] 
   return { ok, reason: `${label} ${actual ?? '(none)'} ${ok ? 'is' : 'is not'} in [${allowed.join(', ')}]` };
 }
 
+/** The events a rule can fire on at all (none for TIME_BASED or disabled rules). */
+export function listenedEvents(rule: Rule): readonly EventName[] {
+  if (!rule.isEnabled) return [];
+  switch (rule.triggerType) {
+    case 'STATUS_CHANGE': return ['case.status_changed'];
+    case 'EVENT': return [(rule.triggerConfig as unknown as EventTrigger).event as EventName];
+    case 'CONDITION': return CHANGE_EVENTS;
+    case 'TIME_BASED': return [];
+  }
+}
+
 /**
  * A cheap, reason-free pre-check with the same answer as matchRule for every rule it rejects: the rule
  * is enabled, listens to this kind of event and covers the case's scope and type. The engine asks it of

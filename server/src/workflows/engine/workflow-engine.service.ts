@@ -6,7 +6,7 @@ import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 import { RuleRunner, type PendingHistory, type RunRequest } from './rule-runner';
-import { matchRule, mayFire, toMatchable } from './rule-matcher';
+import { listenedEvents, matchRule, mayFire, toMatchable } from './rule-matcher';
 
 /**
  * Runs the rules for each committed domain event. Called by the outbox
@@ -19,6 +19,7 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   readonly consumerName = 'workflow-engine';
   /** What wants() decided, so consume() does not match the rules twice. */
   private readonly plans = new WeakMap<DomainEvent, Rule[]>();
+  private readonly listened = new WeakMap<Rule[], Set<string>>();
 
   constructor(
     private readonly dispatcher: OutboxDispatcher,
@@ -66,7 +67,8 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
 
   private async matchedRules(event: DomainEvent, uow: UnitOfWork): Promise<Rule[]> {
     const rules = await this.ruleSet.current(uow.manager);
-    if (!rules.length) return [];
+    // Most events (every case.updated, when no rule listens to it) are dismissed here, unread.
+    if (!this.listenedEventsOf(rules).has(event.name)) return [];
     const matchable = toMatchable(event);
     const matched: Rule[] = [];
     for (const rule of rules) {
@@ -77,6 +79,13 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
       }
     }
     return matched;
+  }
+
+  /** Computed once per loaded rule set. */
+  private listenedEventsOf(rules: Rule[]): Set<string> {
+    let names = this.listened.get(rules);
+    if (!names) this.listened.set(rules, (names = new Set(rules.flatMap((r) => listenedEvents(r)))));
+    return names;
   }
 
   /** The matched rules whose last run for this case is younger than their cooldown: one query, from history. */
