@@ -10,13 +10,14 @@ import pg from 'pg';
  * statement instead; `pg` then parses it once per connection and afterwards only binds and executes.
  *
  * Bounded on purpose: a text is only tracked while fewer than MAX_TRACKED texts are, and at most
- * MAX_PREPARED distinct statements are ever named, so queries whose text varies (dynamic filters)
+ * MAX_PREPARED_STATEMENTS distinct statements are ever named, so queries whose text varies (dynamic filters)
  * cannot grow the backends' statement caches without limit. Statements without parameters (BEGIN,
  * SAVEPOINT, DDL in migrations) are never prepared.
  */
 const REPEATS_BEFORE_PREPARING = 3;
 const MAX_TRACKED = 5_000;
-const MAX_PREPARED = 500;
+/** Each backend keeps a plan per prepared statement: bounded so the pools' backends stay small. */
+export const MAX_PREPARED_STATEMENTS = 200;
 
 const seen = new Map<string, number>();
 const names = new Map<string, string>();
@@ -24,7 +25,7 @@ const names = new Map<string, string>();
 function statementName(text: string): string | undefined {
   const name = names.get(text);
   if (name) return name;
-  if (names.size >= MAX_PREPARED) return undefined;
+  if (names.size >= MAX_PREPARED_STATEMENTS) return undefined;
   const count = (seen.get(text) ?? 0) + 1;
   if (count < REPEATS_BEFORE_PREPARING) {
     if (seen.has(text) || seen.size < MAX_TRACKED) seen.set(text, count);

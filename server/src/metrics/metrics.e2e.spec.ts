@@ -24,6 +24,9 @@ describe('metrics and workflow stats', () => {
     expect(res.text).toMatch(/acos_action_duration_ms_count\{action_type="ADD_TAG"\} 1/);
     expect(value('acos_outbox_pending')).toBe(0);
     expect(res.text).toMatch(/^acos_sockets_connected \d+$/m);
+    // The engine's and the API's repeated statements are prepared, within the bound.
+    expect(value('acos_prepared_statements')).toBeGreaterThan(0);
+    expect(value('acos_prepared_statements')).toBeLessThanOrEqual(200);
   });
 
   it('gives admins the dashboard numbers and refuses others', async () => {

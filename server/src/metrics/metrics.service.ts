@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
 import { NotificationsGateway } from '../notifications/notifications.gateway';
 import { WorkflowMetrics } from '../workflows/workflow-metrics';
@@ -44,6 +45,8 @@ export class MetricsService {
     metric('acos_outbox_pending', 'gauge', 'Committed events not yet processed (all processes)', [['', outbox.pending]]);
     metric('acos_outbox_lag_seconds', 'gauge', 'Age of the oldest unprocessed event', [['', outbox.lagSeconds]]);
     metric('acos_sockets_connected', 'gauge', 'Socket.IO connections on this process', [['', this.gateway.connectedCount()]]);
+    metric('acos_prepared_statements', 'gauge', `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
+      [['', preparedStatementCount()]]);
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory of this process', [['', process.memoryUsage().rss]]);
     return lines.join('\n') + '\n';
   }
