@@ -88,6 +88,16 @@ describe('notifications: REST and sockets', () => {
     }
   });
 
+  it('delivers every case changed within one coalescing window, not only the first', async () => {
+    const s = await connectSocket(t.url, alice.token);
+    try {
+      const made = await Promise.all([1, 2, 3, 4, 5].map((i) => t.makeCase(admin, { scopeCode: 'FIN', title: `burst ${i}` })));
+      for (const c of made) await s.next('case:updated', (u) => u.id === c.id, 5000);
+    } finally {
+      s.close();
+    }
+  });
+
   it('closes a socket when its token expires', async () => {
     const shortLived = new JwtService().sign({ sub: alice.id }, { secret: t.server.config.jwtSecret, expiresIn: 2 });
     const s = await connectSocket(t.url, shortLived);

@@ -73,7 +73,9 @@ export class NotificationsPusher {
     try {
       const pending = [...this.pendingCases.values()];
       this.pendingCases.clear();
-      for (const { scopeCode, payload } of pending) {
+      for (const [i, { scopeCode, payload }] of pending.entries()) {
+        // A turn between cases: a socket still writing the previous case would drop this one (volatile).
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
         if (!this.server) return;
         this.stats.emitted++;
         await this.broadcastVolatile([rooms.allScopes, rooms.scope(scopeCode)], 'case:updated', payload);
