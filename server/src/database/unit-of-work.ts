@@ -9,9 +9,9 @@ import { DataSource, EntityManager } from 'typeorm';
 export class UnitOfWork {
   private readonly afterCommitCallbacks: Array<() => void | Promise<void>> = [];
   /**
-   * Set by a caller that will roll the whole unit back and redo it with savepoints when anything in it
-   * fails (the outbox dispatcher, the scheduled scan). Code inside may then skip the savepoints that
-   * would only serve to survive its own failure, and must let any failure of a multi-row write escape.
+   * True in a unit of TransactionRunner.runOptimistically: code inside may skip the savepoints that
+   * would only serve to survive its own failure, and turns any failure it would otherwise isolate into
+   * UnitMustBeRedone.
    */
   optimistic = false;
   /**
@@ -52,6 +52,13 @@ export class UnitOfWork {
   }
 }
 
+/** Something failed in an optimistic unit that only a careful unit can isolate: redo the unit carefully. */
+export class UnitMustBeRedone extends Error {
+  constructor(cause: unknown) {
+    super(`redo carefully: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
@@ -60,9 +67,28 @@ export class TransactionRunner {
   /** Runs `work` inside `existing` when given, else in a new transaction. */
   async run<T>(work: (uow: UnitOfWork) => Promise<T>, existing?: UnitOfWork): Promise<T> {
     if (existing) return work(existing);
+    return this.runNew(work, false);
+  }
+
+  /**
+   * Runs `work` in a new, optimistic unit: code inside skips the savepoints that only serve to survive
+   * its own failure. When `work` throws UnitMustBeRedone, that attempt is rolled back as a whole and
+   * `work` runs once more in an ordinary (careful) unit, where each failure can be isolated and recorded.
+   */
+  async runOptimistically<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    try {
+      return await this.runNew(work, true);
+    } catch (error) {
+      if (!(error instanceof UnitMustBeRedone)) throw error;
+      return this.runNew(work, false);
+    }
+  }
+
+  private async runNew<T>(work: (uow: UnitOfWork) => Promise<T>, optimistic: boolean): Promise<T> {
     let uow!: UnitOfWork;
     const result = await this.dataSource.transaction(async (manager) => {
       uow = new UnitOfWork(manager);
+      uow.optimistic = optimistic;
       return work(uow);
     });
     await uow.flush(this.logger);

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { OnEvent } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { BackgroundTransactionRunner, inSavepoint, type UnitOfWork } from '../database/unit-of-work';
+import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent, EventName } from './event-map';
 
@@ -146,18 +146,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
    * that event alone. Failures are rare, so the rerun costs far less than the savepoints it avoids.
    */
   async processBatch(): Promise<number> {
-    try {
-      return await this.runBatch(false);
-    } catch (error) {
-      if (!(error instanceof OptimisticBatchFailed)) throw error;
-      return this.runBatch(true);
-    }
-  }
-
-  private async runBatch(careful: boolean): Promise<number> {
-    const outcomes: Array<{ event: DomainEvent; ok: boolean }> = [];
-    await this.tx.run(async (uow) => {
-      uow.optimistic = !careful;
+    const outcomes = await this.tx.runOptimistically(async (uow) => {
+      const attempt: Array<{ event: DomainEvent; ok: boolean }> = [];
       // The claim must walk the pending index in order: a plain index scan marks the entries of events
       // processed meanwhile as dead and never reads them again. The planner prefers a bitmap scan plus
       // sort once the table looks small, and a bitmap scan marks nothing, so every claim re-read every
@@ -173,22 +163,22 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
-      if (!claimed.length) return;
+      if (!claimed.length) return attempt;
       const done: string[] = [];
       const deadline = performance.now() + MAX_BATCH_MS;
       cases: for (const events of await this.runnableByCase(uow, claimed)) {
         for (const row of events) {
-          if (outcomes.length && performance.now() > deadline) break cases;
+          if (attempt.length && performance.now() > deadline) break cases;
           const event = toEvent(row);
           try {
-            await this.deliver(event, uow, careful);
+            await this.deliver(event, uow);
             done.push(event.id);
-            outcomes.push({ event, ok: true });
+            attempt.push({ event, ok: true });
             this.stats.lastLagMs = Date.now() - new Date(row.created_at).getTime();
           } catch (error) {
-            if (!careful) throw new OptimisticBatchFailed(error);
+            if (uow.optimistic) throw new UnitMustBeRedone(error);
             await this.recordFailure(uow, row, error);
-            outcomes.push({ event, ok: false });
+            attempt.push({ event, ok: false });
             break; // the case's later events wait for this one
           }
         }
@@ -197,6 +187,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       if (done.length) {
         await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [done]);
       }
+      return attempt;
     });
     for (const { event, ok } of outcomes) {
       if (ok) this.stats.processed++; else this.stats.failed++;
@@ -235,8 +226,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     return runnable;
   }
 
-  /** Hands the event to the consumers that want it; `isolated`: in a savepoint of its own. */
-  private async deliver(event: DomainEvent, uow: UnitOfWork, isolated: boolean): Promise<void> {
+  /** Hands the event to the consumers that want it; in a careful unit, in a savepoint of its own. */
+  private async deliver(event: DomainEvent, uow: UnitOfWork): Promise<void> {
     const interested: DurableEventConsumer[] = [];
     for (const consumer of this.consumers) {
       if (!consumer.wants || (await consumer.wants(event, uow))) interested.push(consumer);
@@ -245,8 +236,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     const consumeAll = async (eventUow: UnitOfWork) => {
       for (const consumer of interested) await consumer.consume(event, eventUow);
     };
-    if (isolated) await inSavepoint(uow, consumeAll);
-    else await consumeAll(uow);
+    if (uow.optimistic) await consumeAll(uow);
+    else await inSavepoint(uow, consumeAll);
   }
 
   private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: unknown): Promise<void> {
@@ -265,13 +256,6 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         WHERE id = $1`,
       [row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
     );
-  }
-}
-
-/** An event failed in an optimistic batch: roll the batch back and run it again with savepoints. */
-class OptimisticBatchFailed extends Error {
-  constructor(cause: unknown) {
-    super(`an event of the batch failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
 

@@ -93,11 +93,11 @@ export class NotificationsPusher {
    */
   private async broadcastVolatile(to: string[], event: string, payload: object): Promise<void> {
     const server = this.server!;
-    if (this.config.socketAdapter === 'postgres') {
+    const socketRooms = this.allRoomsIfLocal();
+    if (!socketRooms) {
       server.to(to).volatile.emit(event, payload);
       return;
     }
-    const socketRooms = server.of('/').adapter.rooms;
     const ids = [...new Set(to.flatMap((room) => [...(socketRooms.get(room) ?? [])]))];
     const stillIn = (id: string) => to.some((room) => socketRooms.get(room)?.has(id));
     for (let i = 0; i < ids.length; i += BROADCAST_CHUNK) {
@@ -114,13 +114,19 @@ export class NotificationsPusher {
 
   private emit(to: string[], event: string, payload: object): void {
     if (!this.server) return;
-    // Single process: nobody in those rooms, nothing to serialise (the engine reports every run to the
-    // admins' room, usually empty). With the PostgreSQL adapter another process may have listeners.
-    if (this.config.socketAdapter !== 'postgres') {
-      const socketRooms = this.server.of('/').adapter.rooms;
-      if (!to.some((room) => socketRooms.get(room)?.size)) return;
-    }
+    // Nobody in those rooms, nothing to serialise (the engine reports every run to the admins' room,
+    // usually empty).
+    const socketRooms = this.allRoomsIfLocal();
+    if (socketRooms && !to.some((room) => socketRooms.get(room)?.size)) return;
     this.stats.emitted++;
     this.server.to(to).emit(event, payload);
+  }
+
+  /**
+   * Room → socket ids, when this process holds every socket there is (in-memory adapter); undefined
+   * with the PostgreSQL adapter, where other processes have sockets this one cannot see.
+   */
+  private allRoomsIfLocal(): Map<string, Set<string>> | undefined {
+    return this.config.socketAdapter === 'postgres' ? undefined : this.server?.of('/').adapter.rooms;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { BackgroundTransactionRunner, inSavepoint, type UnitOfWork } from '../database/unit-of-work';
+import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
 import { compileConditions } from '../workflows/conditions/condition-sql';
 import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
 import { loadRule } from '../workflows/rules/rule-rows';
@@ -154,17 +154,8 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
    * each case in a savepoint of its own, exactly as if it had been careful from the start.
    */
   private async actOn(rule: Rule, tick: TickRow, batch: Array<{ id: string; case_number: string }>): Promise<number> {
-    try {
-      return await this.actOnBatch(rule, tick, batch, false);
-    } catch {
-      return this.actOnBatch(rule, tick, batch, true);
-    }
-  }
-
-  private async actOnBatch(rule: Rule, tick: TickRow, batch: Array<{ id: string; case_number: string }>, careful: boolean): Promise<number> {
-    let acted = 0;
-    await this.tx.run(async (uow) => {
-      uow.optimistic = !careful;
+    return this.tx.runOptimistically(async (uow) => {
+      let acted = 0;
       const cooling = new Set<string>(rule.cooldownSeconds > 0
         ? (await uow.manager.query(
           `SELECT DISTINCT case_id FROM workflow_history WHERE rule_id = $1 AND case_id = ANY($2) AND skipped_reason IS NULL
@@ -188,18 +179,16 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
              ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [rule.id, c.id]);
           acted++;
         };
-        if (!careful) {
-          await actOnCase(uow);
-          continue;
-        }
         try {
-          await inSavepoint(uow, actOnCase);
+          if (uow.optimistic) await actOnCase(uow);
+          else await inSavepoint(uow, actOnCase);
         } catch (error) {
+          if (uow.optimistic) throw error instanceof UnitMustBeRedone ? error : new UnitMustBeRedone(error);
           // Another process already ran this tick for this case (its history row exists): nothing to redo.
           if (!isDuplicateRun(error)) throw error;
         }
       }
+      return acted;
     });
-    return acted;
   }
 }

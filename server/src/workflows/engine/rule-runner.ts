@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CaseSnapshot } from '../../events/event-map';
 import { performance } from 'node:perf_hooks';
-import { inSavepoint, type UnitOfWork } from '../../database/unit-of-work';
+import { inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../../database/unit-of-work';
 import { NotificationsPusher } from '../../notifications/notifications.pusher';
 import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
@@ -24,13 +24,6 @@ export function isDuplicateRun(error: unknown): boolean {
   const code = e.driverError?.code ?? e.code;
   const constraint = e.driverError?.constraint ?? e.constraint ?? '';
   return code === '23505' && constraint.startsWith('workflow_history_');
-}
-
-/** A case-changing action failed in an optimistic unit: its writes cannot be undone alone, so the unit must be redone. */
-export class UnitMustBeRedone extends Error {
-  constructor(cause: unknown) {
-    super(`an action failed in an optimistic unit: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  }
 }
 
 /** A run (or skip) whose history row is still to be written. */
@@ -138,8 +131,8 @@ export class RuleRunner {
   /** Writes the pending history rows in one statement, in order; pushes them (and timeline news) after commit. */
   async record(uow: UnitOfWork, pending: PendingHistory[]): Promise<HistoryView[]> {
     if (!pending.length) return [];
-    const failedOf = (p: PendingHistory) => p.outcomes.filter((o) => !o.success);
-    const column = <T>(pick: (p: PendingHistory) => T) => pending.map(pick);
+    const errors = pending.map((p) => p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`));
+    const column = <T>(pick: (p: PendingHistory, i: number) => T) => pending.map(pick);
     const rows: HistoryRow[] = await uow.manager.query(
       `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
          actions_executed, success, error_message, duration_ms, skipped_reason)
@@ -154,8 +147,8 @@ export class RuleRunner {
       [column((p) => p.req.ctx.rule.id), column((p) => p.req.ctx.rule.name), column((p) => p.req.ctx.caseId), column((p) => p.req.caseNumber),
         column((p) => p.req.ctx.eventId), column((p) => p.req.ctx.eventName), column((p) => JSON.stringify(p.req.triggerData)),
         column((p) => p.req.ctx.depth), column((p) => p.req.retryOf ?? null), column((p) => JSON.stringify(p.outcomes)),
-        column((p) => failedOf(p).length === 0),
-        column((p) => (failedOf(p).length ? failedOf(p).map((f) => `${f.actionType}: ${f.detail}`).join('; ') : null)),
+        column((_, i) => errors[i].length === 0),
+        column((_, i) => (errors[i].length ? errors[i].join('; ') : null)),
         column((p) => p.durationMs), column((p) => p.skippedReason)]);
     // Matched by key rather than trusting the order RETURNING happens to keep.
     const key = (ruleId: string, caseId: string, eventId: string) => `${ruleId}|${caseId}|${eventId}`;
