@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { RouterLink } from '@angular/router';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { AuthSession } from '../auth/auth-session';
+import { reloadingList } from '../core/reloading-list';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
 import { TimelineEntry, TimelineKind } from './case.models';
@@ -76,24 +77,12 @@ export class CaseTimeline {
   /** Bump to re-read the timeline (e.g. after the case changed). */
   readonly refreshKey = input(0);
 
-  protected readonly entries = signal<TimelineEntry[]>([]);
-  protected readonly loading = signal(false);
-
-  constructor() {
-    effect((onCleanup) => {
-      const id = this.caseId();
-      this.refreshKey();
-      this.loading.set(true);
-      const sub = this.api.timeline(id).subscribe({
-        next: (entries) => {
-          this.entries.set(sortOldestFirst(entries));
-          this.loading.set(false);
-        },
-        error: () => this.loading.set(false),
-      });
-      onCleanup(() => sub.unsubscribe());
-    });
-  }
+  private readonly list = reloadingList(() => {
+    this.refreshKey();
+    return this.api.timeline(this.caseId());
+  }, sortOldestFirst);
+  protected readonly entries = this.list.items;
+  protected readonly loading = this.list.loading;
 
   protected icon(kind: TimelineKind): string {
     return KIND_ICONS[kind] ?? 'circle';

@@ -1,12 +1,12 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
+import { reloadingList } from '../core/reloading-list';
 import { WorkflowsApi } from './workflows-api';
-import { WorkflowEvent } from './workflow.models';
 
 /** Recent automation events of one case (ADMIN), each linking to "why did (not) a rule run". */
 @Component({
@@ -59,22 +59,10 @@ export class CaseAutomationEvents {
   readonly refreshKey = input(0);
 
   protected readonly columns = ['createdAt', 'name', 'depth', 'processed', 'why'];
-  protected readonly events = signal<WorkflowEvent[]>([]);
-  protected readonly loading = signal(false);
-
-  constructor() {
-    effect((onCleanup) => {
-      const id = this.caseId();
-      this.refreshKey();
-      this.loading.set(true);
-      const sub = this.api.events(id).subscribe({
-        next: (events) => {
-          this.events.set(events);
-          this.loading.set(false);
-        },
-        error: () => this.loading.set(false),
-      });
-      onCleanup(() => sub.unsubscribe());
-    });
-  }
+  private readonly list = reloadingList(() => {
+    this.refreshKey();
+    return this.api.events(this.caseId());
+  });
+  protected readonly events = this.list.items;
+  protected readonly loading = this.list.loading;
 }

@@ -108,20 +108,11 @@ export interface ActionRequest {
   sequence: number;
 }
 
-/** Body of POST /workflows/rules (PATCH takes the same without `actions`). */
-export interface RuleRequest {
-  name: string;
+/** Body of POST /workflows/rules (PATCH takes the same without `actions`): a rule as the admin edits it. */
+export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 'createdAt' | 'updatedAt'> & {
   description: string;
-  triggerType: TriggerType;
-  triggerConfig: TriggerConfig;
-  isEnabled: boolean;
-  priority: number;
-  stopProcessing: boolean;
-  cooldownSeconds: number;
-  scopeCodes: string[];
-  caseTypes: CaseType[];
   actions?: ActionRequest[];
-}
+};
 
 export interface ConditionFieldMeta {
   field: string;
