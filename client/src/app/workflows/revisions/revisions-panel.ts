@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, output, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -10,6 +10,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { errorText } from '../../core/api-errors';
+import { reloadingList } from '../../core/reloading-list';
 import { confirmAction } from '../../core/confirm-dialog';
 import { UsersDirectory } from '../../core/users-directory';
 import { WorkflowsApi } from '../workflows-api';
@@ -44,11 +45,16 @@ export class RevisionsPanel {
   readonly refreshKey = input(0);
   readonly restored = output<WorkflowRule>();
 
-  protected readonly revisions = signal<RuleRevision[]>([]);
-  protected readonly loading = signal(false);
+  private readonly list = reloadingList(() => {
+    this.refreshKey();
+    return this.api.revisions(this.ruleId());
+  }, (revisions) => [...revisions].sort((a, b) => b.revision - a.revision));
+  protected readonly revisions = this.list.items;
+  protected readonly loading = this.list.loading;
   protected readonly restoring = signal(false);
-  protected readonly leftRevision = signal<number | null>(null);
-  protected readonly rightRevision = signal<number | null>(null);
+  /** After each load: the newest against the one before it; the admin may pick others. */
+  protected readonly rightRevision = linkedSignal<number | null>(() => this.revisions()[0]?.revision ?? null);
+  protected readonly leftRevision = linkedSignal<number | null>(() => (this.revisions()[1] ?? this.revisions()[0])?.revision ?? null);
   protected readonly onlyChanges = signal(false);
 
   private readonly byNumber = computed(() => new Map(this.revisions().map((r) => [r.revision, r])));
@@ -66,25 +72,6 @@ export class RevisionsPanel {
     if (!diff) return [];
     return this.onlyChanges() ? diff.rows.filter((row) => row.kind !== 'same') : diff.rows;
   });
-
-  constructor() {
-    effect((onCleanup) => {
-      const id = this.ruleId();
-      this.refreshKey();
-      this.loading.set(true);
-      const sub = this.api.revisions(id).subscribe({
-        next: (revisions) => {
-          const newestFirst = [...revisions].sort((a, b) => b.revision - a.revision);
-          this.revisions.set(newestFirst);
-          this.loading.set(false);
-          this.rightRevision.set(newestFirst[0]?.revision ?? null);
-          this.leftRevision.set(newestFirst[1]?.revision ?? newestFirst[0]?.revision ?? null);
-        },
-        error: () => this.loading.set(false),
-      });
-      onCleanup(() => sub.unsubscribe());
-    });
-  }
 
   protected restore(revision: RuleRevision): void {
     confirmAction(this.dialog, {
