@@ -117,7 +117,12 @@ describe('notifications: REST and sockets', () => {
 
   it('pages with a stable cursor, filters unread, counts, marks read and mark-all-read', async () => {
     const dave = await t.makeUser({ role: 'VIEWER' });
-    for (let i = 0; i < 7; i++) await notify(dave.id, `n${i}`);
+    // Notifications are stamped to the millisecond; the order asserted below is creation order only
+    // if no two share a millisecond (within one, the id decides).
+    for (let i = 0; i < 7; i++) {
+      await notify(dave.id, `n${i}`);
+      await sleep(2);
+    }
     const first = await t.http().get('/api/v1/notifications?limit=3').set(...bearer(dave)).expect(200);
     expect(first.body.items.map((n: { title: string }) => n.title)).toEqual(['n6', 'n5', 'n4']);
     // Inserts between pages must not shift the next page.
