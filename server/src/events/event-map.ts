@@ -1,3 +1,4 @@
+import type { EventName } from '../../../contracts/enums';
 import type { CaseStatus, CaseType, Severity } from '../common/enums';
 
 /** What every event carries about the case, as it was right after the change. */
@@ -32,10 +33,12 @@ export interface CaseEventMap {
   'evidence.uploaded': { case: CaseSnapshot; evidence: EvidenceSummary };
 }
 
-export type EventName = keyof CaseEventMap;
-export const EVENT_NAMES = [
-  'case.created', 'case.updated', 'case.status_changed', 'case.assigned', 'case.tagged', 'evidence.uploaded',
-] as const satisfies readonly EventName[];
+export { EVENT_NAMES } from '../../../contracts/enums';
+export type { EventName };
+// Fails to compile unless every contract event name has a payload type here and no payload type lacks a name.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventNamesHavePayloads: Exactly<keyof CaseEventMap, EventName> = true;
+void eventNamesHavePayloads;
 
 /** The envelope every event travels in, in the outbox and on the in-process bus. */
 export interface DomainEvent<N extends EventName = EventName> {

@@ -2,30 +2,11 @@
 
 export const API_BASE = '/api/v1';
 
-export const ROLES = ['ADMIN', 'INVESTIGATOR', 'VIEWER'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const CASE_STATUSES = ['OPEN', 'IN_PROGRESS', 'UNDER_REVIEW', 'CLOSED', 'ARCHIVED'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const CASE_TYPES = ['AUDIT', 'INVESTIGATION', 'COMPLIANCE', 'INCIDENT'] as const;
-export type CaseType = (typeof CASE_TYPES)[number];
-
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const NOTIFICATION_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
-export type NotificationPriority = (typeof NOTIFICATION_PRIORITIES)[number];
-
-export const EVENT_NAMES = [
-  'case.created',
-  'case.updated',
-  'case.status_changed',
-  'case.assigned',
-  'case.tagged',
-  'evidence.uploaded',
-] as const;
-export type EventName = (typeof EVENT_NAMES)[number];
+export {
+  CASE_STATUSES, CASE_TYPES, EVENT_NAMES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES,
+  type CaseStatus, type CaseType, type EventName, type NotificationPriority, type Role, type Severity,
+} from '../../../../contracts/enums';
+import type { Role } from '../../../../contracts/enums';
 
 export interface User {
   id: string;

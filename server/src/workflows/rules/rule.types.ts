@@ -2,11 +2,8 @@ import type { CaseStatus, CaseType, NotificationPriority, Role } from '../../com
 import type { EventName } from '../../events/event-map';
 import type { Condition } from '../conditions/condition-schema';
 
-export const TRIGGER_TYPES = ['STATUS_CHANGE', 'TIME_BASED', 'EVENT', 'CONDITION'] as const;
-export type TriggerType = (typeof TRIGGER_TYPES)[number];
-
-export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE'] as const;
-export type ActionType = (typeof ACTION_TYPES)[number];
+export { ACTION_TYPES, TRIGGER_TYPES, type ActionType, type TriggerType } from '../../../../contracts/enums';
+import type { ActionType, TriggerType } from '../../../../contracts/enums';
 
 export const RECIPIENT_KINDS = ['ASSIGNEE', 'OWNER', 'ADMINS'] as const;
 export const ASSIGN_STRATEGIES = ['ROUND_ROBIN', 'LEAST_LOADED'] as const;
