@@ -1,0 +1,62 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { findFirstReleaseCluster } from '../database/first-release';
+import { isRoot, postgresCanReach } from '../database/postgres-os';
+
+/** Where DATA_DIR goes when run as root with the embedded database and ./data out of the postgres user's reach. */
+export const SYSTEM_DATA_DIR = '/var/lib/auditcaseos';
+
+/** The system location; ACOS_SYSTEM_DATA_DIR moves it for tests, so they never touch the real one. */
+export function systemDataDir(env: Record<string, string | undefined>): string {
+  return resolve(env.ACOS_SYSTEM_DATA_DIR?.trim() || SYSTEM_DATA_DIR);
+}
+
+export interface DataDirPlacement {
+  dataDir: string;
+  /** DATA_DIRs whose first-release data belongs here: this one, and ./data when the root default moved. */
+  formerDataDirs: string[];
+  /** Set when the embedded database cannot run there: the refusal, one sentence. */
+  problem?: string;
+  /** Which folder was chosen and why, when that is not the plain default. */
+  note?: string;
+}
+
+/**
+ * Where the data lives (README "Where the data lives"). The embedded cluster is
+ * always DATA_DIR/pg, run by the `postgres` user when we are root, so as root
+ * DATA_DIR must be reachable by that user: unset, ./data if it is, else the
+ * system folder; set, it is used as given or refused, never moved elsewhere.
+ */
+export function placeDataDir(env: Record<string, string | undefined>, embedded: boolean): DataDirPlacement {
+  const explicit = env.DATA_DIR?.trim();
+  const wanted = resolve(explicit || './data');
+  if (!embedded || !isRoot() || postgresCanReach(wanted)) return { dataDir: wanted, formerDataDirs: [wanted] };
+  if (explicit) return { dataDir: wanted, formerDataDirs: [wanted], problem: refusal('DATA_DIR', wanted) };
+  const system = systemDataDir(env);
+  if (!postgresCanReach(system)) return { dataDir: system, formerDataDirs: [system], problem: refusal('the system data folder', system) };
+  return {
+    dataDir: system,
+    formerDataDirs: [system, wanted],
+    note: `DATA_DIR is unset and the postgres user that runs the embedded database cannot reach ${wanted}: the data lives in ${system}`,
+  };
+}
+
+function refusal(what: string, dir: string): string {
+  const legacy = findFirstReleaseCluster([join(dir, 'pg')]);
+  return `${what} ${dir} is inside a folder the postgres user (which runs the embedded database as root) cannot enter, `
+    + `so either set DATA_DIR to a folder it can reach (for example ${SYSTEM_DATA_DIR}, or leave DATA_DIR unset) `
+    + `or set DATABASE_URL to use your own PostgreSQL`
+    + (legacy
+      ? `; the first release's database for this DATA_DIR, ${legacy}/pg, is moved into ${dir}/pg by the first start where the postgres user can reach ${dir} (for example after "chmod o+x" on its closed parent folders), so keep it until then`
+      : '');
+}
+
+/** As root, folders we create on the way to DATA_DIR are 0755 whatever the umask, so the postgres user can pass. */
+export function createDataDir(dataDir: string): void {
+  const missing: string[] = [];
+  for (let p = dataDir; !existsSync(p); p = dirname(p)) missing.unshift(p);
+  for (const p of missing) {
+    mkdirSync(p, { mode: 0o755 });
+    chmodSync(p, 0o755);
+  }
+}
