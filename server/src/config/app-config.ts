@@ -3,8 +3,8 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, r
 import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { importFirstReleaseFiles } from '../database/first-release';
-import { isRoot } from '../database/postgres-os';
-import { createDataDir, placeDataDir } from './data-dir';
+import { createReachableFolder, isRoot } from '../database/postgres-os';
+import { placeDataDir } from './data-dir';
 
 /** The process configuration, validated once at boot. */
 export interface AppConfig {
@@ -132,7 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (!jwtSecret && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);
-  if (!databaseUrl && isRoot()) createDataDir(dataDir);
+  if (!databaseUrl && isRoot()) createReachableFolder(dataDir);
   if (placement.note) {
     const logger = new Logger('DataDir');
     logger.log(placement.note);

@@ -1,5 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findFirstReleaseCluster } from '../database/first-release';
 import { isRoot, postgresCanReach } from '../database/postgres-os';
 
@@ -49,14 +48,4 @@ function refusal(what: string, dir: string): string {
     + (legacy
       ? `; the first release's database for this DATA_DIR, ${legacy}/pg, is moved into ${dir}/pg by the first start where the postgres user can reach ${dir} (for example after "chmod o+x" on its closed parent folders), so keep it until then`
       : '');
-}
-
-/** As root, folders we create on the way to DATA_DIR are 0755 whatever the umask, so the postgres user can pass. */
-export function createDataDir(dataDir: string): void {
-  const missing: string[] = [];
-  for (let p = dataDir; !existsSync(p); p = dirname(p)) missing.unshift(p);
-  for (const p of missing) {
-    mkdirSync(p, { mode: 0o755 });
-    chmodSync(p, 0o755);
-  }
 }

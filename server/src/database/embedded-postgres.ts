@@ -8,7 +8,7 @@ import { systemDataDir } from '../config/data-dir';
 import { moveFirstReleaseCluster } from './first-release';
 import { packagedNativeDir, trustedBinaries } from './postgres-binaries';
 import {
-  canAccess, isAlive, isPostgresProcess, postgresEnvironment, postgresIdentity, postmasterOf, stopByPid, waitUntil, type Identity,
+  canAccess, createReachableFolder, isAlive, isPostgresProcess, postgresEnvironment, postgresIdentity, postmasterOf, stopByPid, waitUntil, type Identity,
 } from './postgres-os';
 
 /**
@@ -50,6 +50,7 @@ const SUPERUSER = 'postgres';
 
 /** The cluster folder, owned by the postgres user; never anywhere but where the caller said. */
 function clusterFolder(dataDir: string, who: Identity | undefined): void {
+  if (who) createReachableFolder(dirname(dataDir));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!who) return;
   chownSync(dataDir, who.uid, who.gid);

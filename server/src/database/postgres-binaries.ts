@@ -93,7 +93,8 @@ function rootOwnedCopy(nativeDir: string, binariesRoot: string, log: (m: string)
   const expected = expectedCopy(nativeDir);
   const digest = createHash('sha256');
   for (const [rel, e] of expected) digest.update(`${rel}\0${e.type}\0${e.mode}\0${e.sha256 ?? ''}\0${e.target ?? ''}\n`);
-  const version = readFileSync(join(nativeDir, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? 'unknown';
+  const pkg = join(nativeDir, '..', 'package.json');
+  const version = (existsSync(pkg) && readFileSync(pkg, 'utf8').match(/"version":\s*"([^"]+)"/)?.[1]) || 'postgres';
   const dir = join(binariesRoot, `${version.replace(/[^\w.-]/g, '_')}-${digest.digest('hex').slice(0, 16)}`);
 
   if (!existsSync(dir)) {
@@ -112,6 +113,7 @@ function rootOwnedCopy(nativeDir: string, binariesRoot: string, log: (m: string)
       try {
         renameSync(incoming, dir);
         log(`the postgres user cannot safely run the binaries in ${nativeDir}; using a root-owned copy in ${dir}`);
+        return dir;
       } catch (error) {
         // Another process made the same copy first: theirs is verified below like any existing folder.
         if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -59,6 +59,16 @@ export function postgresCanReach(path: string): boolean {
   for (let p = base; ; p = dirname(p)) {
     if ((statSync(p).mode & 0o001) === 0) return false;
     if (dirname(p) === p) return true;
+  }
+}
+
+/** Creates `path` and its missing parents 0755 whatever the umask, so that the postgres user can pass through them. */
+export function createReachableFolder(path: string): void {
+  const missing: string[] = [];
+  for (let p = path; !existsSync(p); p = dirname(p)) missing.unshift(p);
+  for (const p of missing) {
+    mkdirSync(p, { mode: 0o755 });
+    chmodSync(p, 0o755);
   }
 }
 
