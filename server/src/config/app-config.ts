@@ -3,8 +3,8 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, r
 import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { importFirstReleaseFiles } from '../database/first-release';
-import { createReachableFolder, isRoot } from '../database/postgres-os';
-import { placeDataDir } from './data-dir';
+import { isRoot } from '../database/postgres-os';
+import { placeDataDir, prepareDataDir } from './data-dir';
 
 /** The process configuration, validated once at boot. */
 export interface AppConfig {
@@ -132,9 +132,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (!jwtSecret && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);
-  if (!databaseUrl && isRoot()) createReachableFolder(dataDir);
+  const logger = new Logger('DataDir');
+  if (!databaseUrl && isRoot()) prepareDataDir(dataDir, (m) => logger.log(m));
   if (placement.note) {
-    const logger = new Logger('DataDir');
     logger.log(placement.note);
     // Before a new secret is generated here: the first release's one must win.
     for (const former of formerDataDirs) if (former !== dataDir) importFirstReleaseFiles(former, dataDir, (m) => logger.log(m));

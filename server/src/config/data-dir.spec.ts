@@ -69,6 +69,13 @@ function refusalOf(env: Record<string, string>): string {
     }
   });
 
+  it('lets the postgres user through a closed DATA_DIR of its own (search bit only), whose parents are open', () => {
+    const dataDir = join(system, '..', 'data');
+    mkdirSync(dataDir, { mode: 0o700 });
+    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }).dataDir).toBe(dataDir);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o701);
+  });
+
   it('keeps ./data when the postgres user can reach it', () => {
     const open = mkdtempSync('/var/tmp/acos-open-');
     chmodSync(open, 0o755);

@@ -1,6 +1,7 @@
-import { join, resolve } from 'node:path';
+import { chmodSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { findFirstReleaseCluster } from '../database/first-release';
-import { isRoot, postgresCanReach } from '../database/postgres-os';
+import { createReachableFolder, existingPostgresUser, canAccess, isRoot, postgresCanReach } from '../database/postgres-os';
 
 /** Where DATA_DIR goes when run as root with the embedded database and ./data out of the postgres user's reach. */
 export const SYSTEM_DATA_DIR = '/var/lib/auditcaseos';
@@ -23,16 +24,17 @@ export interface DataDirPlacement {
 /**
  * Where the data lives (README "Where the data lives"). The embedded cluster is
  * always DATA_DIR/pg, run by the `postgres` user when we are root, so as root
- * DATA_DIR must be reachable by that user: unset, ./data if it is, else the
- * system folder; set, it is used as given or refused, never moved elsewhere.
+ * the folders above DATA_DIR must let that user through: DATA_DIR unset, ./data
+ * if they do, else the system folder; set, it is used as given or refused,
+ * never moved elsewhere. DATA_DIR itself is ours and is opened as needed (below).
  */
 export function placeDataDir(env: Record<string, string | undefined>, embedded: boolean): DataDirPlacement {
   const explicit = env.DATA_DIR?.trim();
   const wanted = resolve(explicit || './data');
-  if (!embedded || !isRoot() || postgresCanReach(wanted)) return { dataDir: wanted, formerDataDirs: [wanted] };
+  if (!embedded || !isRoot() || postgresCanReach(dirname(wanted))) return { dataDir: wanted, formerDataDirs: [wanted] };
   if (explicit) return { dataDir: wanted, formerDataDirs: [wanted], problem: refusal('DATA_DIR', wanted) };
   const system = systemDataDir(env);
-  if (!postgresCanReach(system)) return { dataDir: system, formerDataDirs: [system], problem: refusal('the system data folder', system) };
+  if (!postgresCanReach(dirname(system))) return { dataDir: system, formerDataDirs: [system], problem: refusal('the system data folder', system) };
   return {
     dataDir: system,
     formerDataDirs: [system, wanted],
@@ -48,4 +50,18 @@ function refusal(what: string, dir: string): string {
     + (legacy
       ? `; the first release's database for this DATA_DIR, ${legacy}/pg, is moved into ${dir}/pg by the first start where the postgres user can reach ${dir} (for example after "chmod o+x" on its closed parent folders), so keep it until then`
       : '');
+}
+
+/**
+ * As root with the embedded database: DATA_DIR exists and the postgres user can
+ * pass through it to DATA_DIR/pg. Only the search bit for others is added to a
+ * closed DATA_DIR (the first release could create it 0700): its listing,
+ * evidence (0700) and secrets (0600) stay root's.
+ */
+export function prepareDataDir(dataDir: string, log: (m: string) => void): void {
+  createReachableFolder(dataDir);
+  const who = existingPostgresUser();
+  if (who ? canAccess(who, '-x', dataDir) : (statSync(dataDir).mode & 0o001) !== 0) return;
+  chmodSync(dataDir, (statSync(dataDir).mode & 0o7777) | 0o001);
+  log(`made ${dataDir} passable (o+x, not readable) for the postgres user that runs the embedded database in ${dataDir}/pg`);
 }
