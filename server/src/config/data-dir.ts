@@ -31,7 +31,11 @@ export interface DataDirPlacement {
 export function placeDataDir(env: Record<string, string | undefined>, embedded: boolean): DataDirPlacement {
   const explicit = env.DATA_DIR?.trim();
   const wanted = resolve(explicit || './data');
-  if (!embedded || !isRoot() || postgresCanReach(dirname(wanted))) return { dataDir: wanted, formerDataDirs: [wanted] };
+  if (!embedded || !isRoot()) return { dataDir: wanted, formerDataDirs: [wanted] };
+  if (postgresCanReach(dirname(wanted))) {
+    const note = explicit ? undefined : `DATA_DIR is unset: the data lives in ${wanted}, which the postgres user that runs the embedded database can reach`;
+    return { dataDir: wanted, formerDataDirs: [wanted], note };
+  }
   if (explicit) return { dataDir: wanted, formerDataDirs: [wanted], problem: refusal('DATA_DIR', wanted) };
   const system = systemDataDir(env);
   if (!postgresCanReach(dirname(system))) return { dataDir: system, formerDataDirs: [system], problem: refusal('the system data folder', system) };

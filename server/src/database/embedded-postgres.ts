@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { systemDataDir } from '../config/data-dir';
-import { moveFirstReleaseCluster } from './first-release';
+import { moveFirstReleaseCluster, removeFirstReleaseBinaries } from './first-release';
 import { packagedNativeDir, trustedBinaries } from './postgres-binaries';
 import {
   canAccess, createReachableFolder, isAlive, isPostgresProcess, postgresEnvironment, postgresIdentity, postmasterOf, stopByPid, waitUntil, type Identity,
@@ -94,10 +94,12 @@ function run(cmd: string, args: string[], who: Identity | undefined): void {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? ((m: string) => console.log(`[embedded-postgres] ${m}`));
   const who = postgresIdentity(log);
+  const nativeDir = await packagedNativeDir();
   const bins = trustedBinaries({
-    nativeDir: await packagedNativeDir(), who, log, forceCopy: options.forceBinariesCopy,
+    nativeDir, who, log, forceCopy: options.forceBinariesCopy,
     binariesRoot: options.binariesRoot ?? join(systemDataDir(process.env), 'pgbin'),
   });
+  if (who) removeFirstReleaseBinaries(nativeDir, log);
   const dataDir = resolve(options.dataDir);
   const finishMove = await moveFirstReleaseCluster({ clusterDir: dataDir, formerClusterDirs: options.formerClusterDirs ?? [dataDir], who, log });
   clusterFolder(dataDir, who);

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startServer } from '../bootstrap';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { firstReleaseFolder } from './first-release';
+import { packagedNativeDir } from './postgres-binaries';
 import { existingPostgresUser, isAlive, isRoot, postmasterOf } from './postgres-os';
 
 const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
@@ -63,6 +65,11 @@ const contentOf = (url: string) => query<{ count: string; digest: string }>(url,
     // The first release's process was killed: its PostgreSQL still runs. And an earlier attempt crashed mid-copy.
     const oldPid = postmasterOf(join(legacy, 'pg'))!.pid;
     mkdirSync(join(dataDir, '.first-release-import', 'copy', 'pg'), { recursive: true });
+    // The first release's copy of the binaries, which must go too.
+    const oldBinaries = `/var/tmp/auditcaseos-pgbin-${createHash('sha1').update(await packagedNativeDir()).digest('hex').slice(0, 10)}`;
+    mkdirSync(join(oldBinaries, 'native', 'bin'), { recursive: true });
+    writeFileSync(join(oldBinaries, 'native', 'bin', 'postgres'), '#!/bin/sh\n', { mode: 0o755 });
+    cleanup.push(oldBinaries);
     writeFileSync(join(dataDir, '.first-release-import', 'copy', 'pg', 'half-copied'), 'x');
 
     const log: string[] = [];
@@ -72,6 +79,7 @@ const contentOf = (url: string) => query<{ count: string; digest: string }>(url,
       expect(before[0].count).toBe('5000');
       expect(isAlive(oldPid)).toBe(false);
       expect(existsSync(legacy)).toBe(false);
+      expect(existsSync(oldBinaries)).toBe(false);
       expect(log).toContainEqual(expect.stringContaining(`moved the first release's database from ${legacy}/pg to ${clusterDir}`));
       expect(readdirSync(dataDir).sort()).toEqual(['pg', 'pg-password', 'postgres.log']);
       expect(statSync(join(dataDir, 'pg-password')).mode & 0o077).toBe(0);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { copyExactly, differences, manifestOf, type TreeEntry } from './file-tree';
@@ -13,6 +13,22 @@ import { isAlive, isPostgresProcess, postmasterOf, stopByPid, type Identity } fr
  */
 export function firstReleaseFolder(clusterDir: string): string {
   return `/var/tmp/auditcaseos-${createHash('sha1').update(resolve(clusterDir)).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The first release's copy of the binaries, /var/tmp/auditcaseos-pgbin-<hash of
+ * the package folder>: never run again, removed so that nothing of ours is left
+ * in /var/tmp (lstat-based removal: a symlink planted there is unlinked, not followed).
+ */
+export function removeFirstReleaseBinaries(nativeDir: string, log: (m: string) => void): void {
+  const old = `/var/tmp/auditcaseos-pgbin-${createHash('sha1').update(nativeDir).digest('hex').slice(0, 10)}`;
+  if (!existsSync(old) && !isLink(old)) return;
+  rmSync(old, { recursive: true, force: true });
+  log(`removed the first release's copy of the PostgreSQL binaries, ${old}`);
+}
+
+function isLink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink(); } catch { return false; }
 }
 
 /** The first-release folder holding a cluster for one of these cluster paths, if any. */
@@ -47,7 +63,10 @@ export async function moveFirstReleaseCluster(options: {
     log(`removed the first release's database folder ${old}`);
   };
   if (existsSync(join(clusterDir, 'PG_VERSION'))) {
-    return existsSync(note) ? finish(readFileSync(note, 'utf8').trim()) : undefined;
+    if (!existsSync(note)) return undefined;
+    // Whatever the note says, only a first-release folder is ever removed.
+    const old = readFileSync(note, 'utf8').trim();
+    return /^\/var\/tmp\/auditcaseos-[0-9a-f]{12}$/.test(old) ? finish(old) : () => rmSync(staging, { recursive: true, force: true });
   }
   const old = findFirstReleaseCluster(options.formerClusterDirs);
   if (!old) return undefined;
