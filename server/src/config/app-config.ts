@@ -1,6 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { importFirstReleaseFiles } from '../database/first-release';
 import { isRoot } from '../database/postgres-os';
