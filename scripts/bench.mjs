@@ -172,9 +172,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 await startServer();
-// The embedded cluster: DATA_DIR/pg, unless the server had to move it (it logs where).
-const moved = /the embedded database lives in (\S+) instead/.exec(serverLog)?.[1];
-const pgDir = moved ?? join(dataDir, 'pg');
+// The embedded cluster always lives in DATA_DIR/pg, its password beside it.
+const pgDir = join(dataDir, 'pg');
 const pgPassword = readFileSync(join(dirname(pgDir), 'pg-password'), 'utf8').trim();
 const pgUrl = () => {
   const pgPort = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[3].trim();

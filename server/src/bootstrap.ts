@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { loadConfig, type AppConfig } from './config/app-config';
+import { systemDataDir } from './config/data-dir';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { PostgresIoAdapter } from './notifications/postgres-io.adapter';
@@ -41,12 +42,18 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /** Database, migrations, Nest app, HTTP: the one way the server starts (main.ts, tests, bench). */
 export async function startServer(options: StartOptions = {}): Promise<StartedServer> {
-  const config = loadConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
   const logger = new Logger('Bootstrap');
   let embedded: RunningPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pg'), log: (m) => logger.log(`[embedded-postgres] ${m}`) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(config.dataDir, 'pg'),
+      formerClusterDirs: config.formerDataDirs.map((dir) => join(dir, 'pg')),
+      binariesRoot: join(systemDataDir(env), 'pgbin'),
+      log: (m) => logger.log(`[embedded-postgres] ${m}`),
+    });
     databaseUrl = embedded.url;
   }
   try {

@@ -31,7 +31,8 @@ describe('loadConfig', () => {
       clientDir: resolve('dist/client/browser'),
     });
     expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, CLIENT_DIR: '/srv/console' }).clientDir).toBe('/srv/console');
-    expect(loadConfig({ JWT_SECRET: SECRET }).dataDir).toBe(resolve('./data'));
+    // With your own PostgreSQL, ./data wherever the checkout is (the root rules for the embedded one: data-dir.spec.ts).
+    expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://u:p@db/acos' }).dataDir).toBe(resolve('./data'));
   });
 
   it('reads PORT, HOST, DATABASE_URL, EVIDENCE_MAX_BYTES and the admin credentials', () => {

@@ -1,6 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { importFirstReleaseFiles } from '../database/first-release';
+import { isRoot } from '../database/postgres-os';
+import { placeDataDir, prepareDataDir } from './data-dir';
 
 /** The process configuration, validated once at boot. */
 export interface AppConfig {
@@ -9,7 +13,10 @@ export interface AppConfig {
   host: string;
   /** Unset: an embedded PostgreSQL is started under `dataDir/pg`. */
   databaseUrl: string | undefined;
+  /** Where the data lives: DATA_DIR, or the root default (README "Where the data lives"). */
   dataDir: string;
+  /** DATA_DIRs whose first-release database belongs in this one (itself, and ./data when the root default moved). */
+  formerDataDirs: string[];
   jwtSecret: string;
   jwtExpiresInSeconds: number;
   adminEmail: string | undefined;
@@ -101,7 +108,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  const placement = placeDataDir(env, !databaseUrl);
+  if (placement.problem) problems.push(placement.problem);
+  const { dataDir, formerDataDirs } = placement;
   const adminEmail = env.ADMIN_EMAIL?.trim() || undefined;
   const adminPassword = env.ADMIN_PASSWORD || undefined;
   if (!!adminEmail !== !!adminPassword) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -123,10 +132,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (!jwtSecret && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);
+  const logger = new Logger('DataDir');
+  if (!databaseUrl && isRoot()) prepareDataDir(dataDir, (m) => logger.log(m));
+  if (placement.note) {
+    logger.log(placement.note);
+    // Before a new secret is generated here: the first release's one must win.
+    for (const former of formerDataDirs) if (former !== dataDir) importFirstReleaseFiles(former, dataDir, (m) => logger.log(m));
+  }
   if (!jwtSecret) jwtSecret = persistedSecret(dataDir);
 
   return {
-    nodeEnv, port, host, databaseUrl, dataDir, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
+    nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
     outboxDispatcher, clientDir,
   };

