@@ -21,8 +21,8 @@ export interface DurableEventConsumer {
 const BATCH_SIZE = 50;
 /**
  * Concurrent batches. A worker spends nearly all its time waiting for its next round trip, and under
- * heavy HTTP traffic each of those waits behind the requests in the event loop: with few workers the
- * engine fell to a twelfth of its idle rate while PATCHes arrived (bench scenario 2).
+ * heavy HTTP traffic each of those waits behind the requests in the event loop: more workers keep the
+ * engine moving while the API is busy (bench/README.md has the figures).
  */
 const WORKERS = 8;
 const POLL_MS = 1000;
