@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
@@ -9,7 +9,6 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { TokenService } from './token.service';
 
-@Global()
 @Module({
   imports: [
     // The key as a KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a PEM public key on

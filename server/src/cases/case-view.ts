@@ -4,6 +4,7 @@ import type { CaseView } from './dto/case.dto';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The case as events carry it; the repository maps rows to CaseEntity, everything else derives from this. */
 export function toSnapshot(c: CaseEntity): CaseSnapshot {
   return {
     id: c.id, caseNumber: c.caseNumber, title: c.title, description: c.description, status: c.status,
@@ -13,9 +14,9 @@ export function toSnapshot(c: CaseEntity): CaseSnapshot {
   };
 }
 
-/** The contract's `case` shape (CONTRACT §5). */
+/** The contract's `case` shape (CONTRACT §5): the snapshot without its internal counter. */
 export function toCaseView(c: CaseEntity | CaseSnapshot): CaseView {
-  const s = 'evidenceCount' in c && typeof c.createdAt === 'string' ? (c as CaseSnapshot) : toSnapshot(c as CaseEntity);
+  const s = typeof c.createdAt === 'string' ? (c as CaseSnapshot) : toSnapshot(c as CaseEntity);
   return {
     id: s.id, caseNumber: s.caseNumber, title: s.title, description: s.description, status: s.status,
     caseType: s.caseType, scopeCode: s.scopeCode, severity: s.severity, assigneeId: s.assigneeId,

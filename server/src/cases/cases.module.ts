@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
 import { UsersModule } from '../users/users.module';
-import { CaseEntity } from './case.entity';
+import { CaseRepository } from './case.repository';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
-import { TimelineEntryEntity } from './timeline-entry.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CaseEntity, TimelineEntryEntity]), UsersModule],
+  imports: [UsersModule, EventsModule],
   controllers: [CasesController],
-  providers: [CasesService],
+  providers: [CasesService, CaseRepository],
   exports: [CasesService],
 })
 export class CasesModule {}

@@ -2,10 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { isUniqueViolation } from '../database/sql-errors';
 import { requestIdOf } from './request-id.middleware';
 
 const PG_INVALID_TEXT = '22P02';
-const PG_UNIQUE = '23505';
 const PG_FOREIGN_KEY = '23503';
 const PG_CHECK = '23514';
 const PG_VALUE_TOO_LONG = '22001';
@@ -62,6 +62,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const err = exception as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; driverError?: { code?: string; detail?: string } };
     if (exception instanceof QueryFailedError) {
+      if (isUniqueViolation(exception)) return { status: 409, message: 'already exists' };
       const code = err.driverError?.code ?? err.code;
       switch (code) {
         case PG_INVALID_TEXT:
@@ -73,8 +74,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
         case PG_BAD_CHARACTER:
         case PG_UNTRANSLATABLE:
           return { status: 400, message: 'invalid value: text must not contain NUL (\\u0000) characters' };
-        case PG_UNIQUE:
-          return { status: 409, message: 'already exists' };
         case PG_FOREIGN_KEY:
           return { status: 400, message: 'refers to something that does not exist' };
       }

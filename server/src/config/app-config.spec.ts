@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: join(dir, 'defaults'), demoData: true,
       evidenceMaxBytes: 26214400, adminEmail: undefined, adminPassword: undefined, nodeEnv: 'development', outboxDispatcher: true,
-      clientDir: resolve('dist/client/browser'),
+      scheduler: true, clientDir: resolve('dist/client/browser'),
     });
     expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, CLIENT_DIR: '/srv/console' }).clientDir).toBe('/srv/console');
     // With your own PostgreSQL, ./data wherever the checkout is (the root rules for the embedded one: data-dir.spec.ts).
@@ -39,10 +39,12 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/acos', JWT_SECRET: SECRET, DATA_DIR: dir,
       EVIDENCE_MAX_BYTES: '1024', ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'long-enough', OUTBOX_DISPATCHER: 'off',
+      SCHEDULER: 'off',
     });
     expect(config).toMatchObject({
       port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/acos', evidenceMaxBytes: 1024,
       adminEmail: 'root@example.com', adminPassword: 'long-enough', outboxDispatcher: false,
+      scheduler: false,
     });
   });
 

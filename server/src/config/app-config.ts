@@ -32,6 +32,8 @@ export interface AppConfig {
   socketAdapter: 'postgres' | 'memory';
   /** OUTBOX_DISPATCHER=off: this process records events but leaves their processing to others (tests, maintenance). */
   outboxDispatcher: boolean;
+  /** SCHEDULER=off: this process runs no time-based rules and no housekeeping (tests, API-only processes). */
+  scheduler: boolean;
   /** CLIENT_DIR: the built Angular console served at `/` (default dist/client/browser). */
   clientDir: string;
 }
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const socketAdapter = (env.SOCKET_ADAPTER?.trim() || (databaseUrl ? 'postgres' : 'memory')) as AppConfig['socketAdapter'];
   if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
   const outboxDispatcher = parseBoolean(env, 'OUTBOX_DISPATCHER', true, problems);
+  const scheduler = parseBoolean(env, 'SCHEDULER', true, problems);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   const clientDir = resolve(env.CLIENT_DIR?.trim() || 'dist/client/browser');
 
@@ -144,7 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
-    outboxDispatcher, clientDir,
+    outboxDispatcher, scheduler, clientDir,
   };
 }
 

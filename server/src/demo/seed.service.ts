@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import type { AuthUser } from '../common/auth-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { withAdvisoryLock } from '../database/advisory-lock';
 import { UsersService } from '../users/users.service';
 import { RulesService } from '../workflows/rules/rules.service';
 import { DEMO_CASES, DEMO_RULES, DEMO_USERS } from './demo-data';
@@ -23,21 +24,15 @@ export class SeedService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      // Two processes starting together must not both seed.
-      await runner.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    // Two processes starting together must not both seed.
+    await withAdvisoryLock(this.dataSource, SEED_LOCK, true, async () => {
       if ((await this.users.count()) > 0) return;
       if (this.config.adminEmail && this.config.adminPassword) {
         await this.users.create({ email: this.config.adminEmail, name: 'Administrator', role: 'ADMIN', password: this.config.adminPassword });
         this.logger.log(`created the initial admin ${this.config.adminEmail}`);
       }
       if (this.config.demoData) await this.seedDemo();
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
-      await runner.release();
-    }
+    });
   }
 
   private async seedDemo(): Promise<void> {

@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EventBus } from './event-bus.service';
+import { EventsService } from './events.service';
 import { OutboxDispatcher } from './outbox-dispatcher.service';
+import { OutboxRepository } from './outbox.repository';
 
-@Global()
 @Module({
-  providers: [EventBus, OutboxDispatcher],
-  exports: [EventBus, OutboxDispatcher],
+  providers: [EventBus, OutboxDispatcher, OutboxRepository, EventsService],
+  exports: [EventBus, OutboxDispatcher, EventsService],
 })
 export class EventsModule {}

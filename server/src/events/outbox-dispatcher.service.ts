@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
 import { OUTBOX_COMMITTED } from './event-bus.service';
-import type { DomainEvent, EventName } from './event-map';
+import type { DomainEvent } from './event-map';
+import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 /** Durable work done exactly once per event, inside the transaction that marks it processed. */
 export interface DurableEventConsumer {
@@ -17,16 +18,11 @@ export interface DurableEventConsumer {
   consume(event: DomainEvent, uow: UnitOfWork): Promise<void>;
 }
 
-interface OutboxRow {
-  id: string; seq: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
-  depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number;
-}
-
 const BATCH_SIZE = 50;
 /**
  * Concurrent batches. A worker spends nearly all its time waiting for its next round trip, and under
- * heavy HTTP traffic each of those waits behind the requests in the event loop: with few workers the
- * engine fell to a twelfth of its idle rate while PATCHes arrived (bench scenario 2).
+ * heavy HTTP traffic each of those waits behind the requests in the event loop: more workers keep the
+ * engine moving while the API is busy (bench/README.md has the figures).
  */
 const WORKERS = 8;
 const POLL_MS = 1000;
@@ -61,6 +57,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly tx: BackgroundTransactionRunner,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -148,21 +145,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   async processBatch(): Promise<number> {
     const outcomes = await this.tx.runOptimistically(async (uow) => {
       const attempt: Array<{ event: DomainEvent; ok: boolean }> = [];
-      // The claim must walk the pending index in order: a plain index scan marks the entries of events
-      // processed meanwhile as dead and never reads them again. The planner prefers a bitmap scan plus
-      // sort once the table looks small, and a bitmap scan marks nothing, so every claim re-read every
-      // event processed since the last vacuum (thousands under load: 3 ms a claim, the engine's most
-      // expensive statement). Off for this transaction only.
-      await uow.manager.query('SET LOCAL enable_bitmapscan = off');
-      const claimed: OutboxRow[] = await uow.manager.query(
-        `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts
-           FROM domain_events
-          WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-          ORDER BY seq
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [BATCH_SIZE],
-      );
+      const claimed = await this.outbox.claim(uow, BATCH_SIZE);
       if (!claimed.length) return attempt;
       const done: string[] = [];
       const deadline = performance.now() + MAX_BATCH_MS;
@@ -185,7 +168,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       }
       // One statement marks the whole batch: the work and the marks commit together.
       if (done.length) {
-        await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [done]);
+        await this.outbox.markProcessed(uow, done);
       }
       return attempt;
     });
@@ -207,8 +190,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
    */
   private async runnableByCase(uow: UnitOfWork, claimed: OutboxRow[]): Promise<OutboxRow[][]> {
     const caseIds = [...new Set(claimed.map((r) => r.case_id))];
-    const pending: Array<{ case_id: string; seq: string }> = await uow.manager.query(
-      `SELECT case_id, seq FROM domain_events WHERE processed_at IS NULL AND case_id = ANY($1::uuid[]) ORDER BY case_id, seq`, [caseIds]);
+    const pending = await this.outbox.pendingSeqs(uow, caseIds);
     const pendingByCase = new Map<string, string[]>();
     for (const p of pending) pendingByCase.set(p.case_id, [...(pendingByCase.get(p.case_id) ?? []), String(p.seq)]);
     const mine = new Map<string, OutboxRow[]>();
@@ -248,14 +230,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     if (giveUp) this.logger.error(`event ${row.name} ${row.id} failed ${attempts} times and is set aside: ${message}`);
     else this.logger.warn(`event ${row.name} ${row.id} failed (attempt ${attempts}, retrying): ${message}`);
     // Back off exponentially: 1 s, 2 s, 4 s, ...
-    await uow.manager.query(
-      `UPDATE domain_events
-          SET attempts = $2, last_error = $3,
-              next_attempt_at = clock_timestamp() + make_interval(secs => $4),
-              processed_at = CASE WHEN $5 THEN now() ELSE NULL END
-        WHERE id = $1`,
-      [row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp],
-    );
+    await this.outbox.markFailed(uow, row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp);
   }
 }
 

@@ -6,6 +6,7 @@ import { CasesModule } from '../cases/cases.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceEntity } from './evidence.entity';
+import { EvidenceRepository } from './evidence.repository';
 import { EvidenceService } from './evidence.service';
 import { HashingDiskStorage } from './evidence-storage';
 
@@ -30,6 +31,6 @@ const storageProvider = {
     }),
   ],
   controllers: [EvidenceController],
-  providers: [EvidenceService, storageProvider],
+  providers: [EvidenceService, EvidenceRepository, storageProvider],
 })
 export class EvidenceModule {}

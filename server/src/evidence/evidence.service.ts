@@ -1,13 +1,12 @@
 import { BadRequestException, Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { ReadStream } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { Repository } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import type { AuthUser } from '../common/auth-user';
 import type { ListResult, PageQuery } from '../common/list';
 import { TransactionRunner } from '../database/unit-of-work';
-import { EvidenceEntity } from './evidence.entity';
+import type { EvidenceEntity } from './evidence.entity';
+import { EvidenceRepository } from './evidence.repository';
 import { HashingDiskStorage, safeFilename, type StoredFile } from './evidence-storage';
 import { sniffMimeType } from './mime-sniff';
 
@@ -26,7 +25,7 @@ function toView(e: EvidenceEntity): EvidenceView {
 @Injectable()
 export class EvidenceService {
   constructor(
-    @InjectRepository(EvidenceEntity) private readonly evidence: Repository<EvidenceEntity>,
+    private readonly evidence: EvidenceRepository,
     private readonly cases: CasesService,
     private readonly tx: TransactionRunner,
     private readonly storage: HashingDiskStorage,
@@ -45,11 +44,10 @@ export class EvidenceService {
       const mimeType = await sniffMimeType(this.storage.pathOf(file.storageKey), file.mimetype, filename);
       const saved = await this.tx.run(async (uow) => {
         await this.cases.requireVisible(user, caseId, uow, true);
-        const repo = uow.manager.getRepository(EvidenceEntity);
-        const row = await repo.save(repo.create({
+        const row = await this.evidence.insert(uow, {
           caseId, filename, mimeType, sizeBytes: String(file.size), sha256: file.sha256, storageKey: file.storageKey,
           uploadedBy: user.id, description: (description as string | undefined) ?? null,
-        }));
+        });
         await this.cases.recordEvidence(uow, caseId, { id: row.id, filename, mimeType, sizeBytes: file.size }, { actorId: user.id });
         return row;
       });
@@ -63,14 +61,12 @@ export class EvidenceService {
 
   async list(user: AuthUser, caseId: string, page: PageQuery): Promise<ListResult<EvidenceView>> {
     await this.cases.requireVisible(user, caseId);
-    const [rows, total] = await this.evidence.findAndCount({
-      where: { caseId }, order: { createdAt: 'DESC', id: 'DESC' }, take: page.limit, skip: page.offset,
-    });
+    const [rows, total] = await this.evidence.pageOfCase(caseId, page.limit, page.offset);
     return { items: rows.map(toView), total };
   }
 
   async open(user: AuthUser, id: string): Promise<{ view: EvidenceView; stream: ReadStream }> {
-    const row = await this.evidence.findOne({ where: { id } });
+    const row = await this.evidence.find(id);
     if (!row) throw new NotFoundException('evidence not found');
     try {
       await this.cases.requireVisible(user, row.caseId);

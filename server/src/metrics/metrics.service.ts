@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
+import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
 import { NotificationsGateway } from '../notifications/notifications.gateway';
 import { WorkflowMetrics } from '../workflows/workflow-metrics';
@@ -11,17 +11,14 @@ export interface OutboxState { pending: number; lagSeconds: number }
 @Injectable()
 export class MetricsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: EventsService,
     private readonly dispatcher: OutboxDispatcher,
     private readonly gateway: NotificationsGateway,
     private readonly workflow: WorkflowMetrics,
   ) {}
 
-  async outbox(): Promise<OutboxState> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS lag
-         FROM domain_events WHERE processed_at IS NULL`);
-    return { pending: row.pending, lagSeconds: Number(row.lag) };
+  outbox(): Promise<OutboxState> {
+    return this.events.backlog();
   }
 
   async render(): Promise<string> {

@@ -1,13 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { NotificationRepository } from './notification.repository';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsGateway } from './notifications.gateway';
 import { NotificationsPusher } from './notifications.pusher';
 import { NotificationsService } from './notifications.service';
 
-@Global()
 @Module({
+  imports: [AuthModule],
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsPusher, NotificationsGateway],
+  providers: [NotificationsService, NotificationRepository, NotificationsPusher, NotificationsGateway],
   exports: [NotificationsService, NotificationsPusher, NotificationsGateway],
 })
 export class NotificationsModule {}

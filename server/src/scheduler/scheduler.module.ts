@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { EventsModule } from '../events/events.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MaintenanceService } from './maintenance.service';
 import { TickProcessor } from './tick-processor.service';
+import { TickRetentionRepository } from './tick-retention.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
-  imports: [WorkflowsModule],
-  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService],
+  imports: [WorkflowsModule, CasesModule, EventsModule],
+  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRetentionRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })
 export class SchedulerModule {}

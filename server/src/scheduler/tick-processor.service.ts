@@ -1,6 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
 import { compileConditions } from '../workflows/conditions/condition-sql';
 import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
@@ -34,12 +36,17 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
 
   private readonly dataSource: DataSource;
 
-  constructor(private readonly tx: BackgroundTransactionRunner, private readonly runner: RuleRunner) {
+  constructor(
+    private readonly tx: BackgroundTransactionRunner,
+    private readonly runner: RuleRunner,
+    private readonly cases: CasesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     this.dataSource = tx.dataSource;
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.SCHEDULER === 'off') return;
+    if (!this.config.scheduler) return;
     this.running = true;
     this.loop = this.work();
   }
@@ -111,12 +118,10 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
       const { sql, params } = this.predicate(rule, now, 2);
       let afterId = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const page: Array<{ id: string; case_number: string }> = await this.dataSource.query(
-          `SELECT c.id, c.case_number FROM cases c
-            WHERE ${sql} AND c.id > $1
-              AND NOT EXISTS (SELECT 1 FROM workflow_rule_case_state s WHERE s.rule_id = $2 AND s.case_id = c.id AND s.time_matched)
-            ORDER BY c.id LIMIT ${BATCH * PARALLEL_BATCHES}`,
-          [afterId, rule.id, ...params]);
+        const page = await this.cases.pageMatching({
+          sql: `${sql} AND NOT EXISTS (SELECT 1 FROM workflow_rule_case_state s WHERE s.rule_id = $2 AND s.case_id = c.id AND s.time_matched)`,
+          params: [rule.id, ...params],
+        }, afterId, BATCH * PARALLEL_BATCHES, this.dataSource.manager);
         if (!page.length) break;
         // Batches of one page run side by side on their own connections: different cases, and each case's
         // history key keeps its run single even so.

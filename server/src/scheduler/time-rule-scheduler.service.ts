@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, CronTime } from 'cron';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RULES_CHANGED } from '../workflows/rules/rule-set.cache';
 import { TICK_ENQUEUED } from './tick-processor.service';
 
@@ -29,10 +30,11 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly dataSource: DataSource,
     private readonly registry: SchedulerRegistry,
     private readonly emitter: EventEmitter2,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.SCHEDULER === 'off') return;
+    if (!this.config.scheduler) return;
     await this.sync(true);
     this.poller = setInterval(() => void this.resyncIfChanged(), RESYNC_MS);
     this.poller.unref();
@@ -45,7 +47,7 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
 
   @OnEvent(RULES_CHANGED)
   onRulesChanged(): void {
-    if (process.env.SCHEDULER === 'off') return;
+    if (!this.config.scheduler) return;
     void this.resyncIfChanged(true);
   }
 

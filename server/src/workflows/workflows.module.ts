@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
+import { EventsModule } from '../events/events.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { ActionExecutor } from './actions/action-executor';
 import { DryRunService } from './engine/dry-run.service';
@@ -16,7 +18,7 @@ import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
 
 @Module({
-  imports: [CasesModule, UsersModule],
+  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,

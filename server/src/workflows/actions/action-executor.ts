@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CasesService } from '../../cases/cases.service';
-import { canSeeScope } from '../../common/auth-user';
 import type { CaseStatus, NotificationPriority, Role } from '../../common/enums';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import type { CaseSnapshot, ChangeOrigin } from '../../events/event-map';
 import { NotificationsService } from '../../notifications/notifications.service';
+import { scopeAccessProblem } from '../../users/scope-access';
 import type { UserEntity } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import type { RuleAction } from '../rules/rule.types';
@@ -101,11 +101,11 @@ export class ActionExecutor {
 
   private async chooseAssignee(cfg: Config, c: CaseSnapshot, ctx: RunContext, uow: UnitOfWork, commit: boolean): Promise<UserEntity> {
     if (cfg.userId) {
-      const [user] = await this.users.findManyByIds([cfg.userId as string], uow);
-      if (!user) throw new ActionFailure(`user ${cfg.userId} no longer exists`);
-      if (!user.isActive) throw new ActionFailure(`user ${user.name} is deactivated and cannot be assigned`);
-      if (!canSeeScope(user, c.scopeCode)) throw new ActionFailure(`user ${user.name} may not see scope ${c.scopeCode} and cannot be assigned`);
-      return user;
+      const { user, problem } = (await this.users.scopeAccess([cfg.userId as string], c.scopeCode, uow)).get(cfg.userId as string)!;
+      if (problem === 'NO_SUCH_USER') throw new ActionFailure(`user ${cfg.userId} no longer exists`);
+      if (problem === 'DEACTIVATED') throw new ActionFailure(`user ${user!.name} is deactivated and cannot be assigned`);
+      if (problem === 'OUT_OF_SCOPE') throw new ActionFailure(`user ${user!.name} may not see scope ${c.scopeCode} and cannot be assigned`);
+      return user!;
     }
     const candidates = await this.users.findAssignable(c.scopeCode, cfg.role as Role | undefined, uow);
     if (!candidates.length) {
@@ -151,15 +151,17 @@ export class ActionExecutor {
     const users = loaded.filter((u) => ids.has(u.id) || named.includes(u.id));
     for (const id of named) {
       const u = byId.get(id);
-      if (!u) throw new ActionFailure(`recipient ${id} no longer exists`);
-      if (!u.isActive) throw new ActionFailure(`recipient ${u.name} is deactivated`);
-      if (!canSeeScope(u, c.scopeCode)) throw new ActionFailure(`recipient ${u.name} may not see scope ${c.scopeCode}`);
+      const problem = scopeAccessProblem(u, c.scopeCode);
+      if (problem === 'NO_SUCH_USER') throw new ActionFailure(`recipient ${id} no longer exists`);
+      if (problem === 'DEACTIVATED') throw new ActionFailure(`recipient ${u!.name} is deactivated`);
+      if (problem === 'OUT_OF_SCOPE') throw new ActionFailure(`recipient ${u!.name} may not see scope ${c.scopeCode}`);
     }
     const recipients: UserEntity[] = [];
     for (const u of users) {
-      if (!u.isActive) { skipped.push(`${u.name} is deactivated`); continue; }
+      const problem = scopeAccessProblem(u, c.scopeCode);
+      if (problem === 'DEACTIVATED') { skipped.push(`${u.name} is deactivated`); continue; }
       // Need-to-know: nobody hears about a case they may not see.
-      if (!canSeeScope(u, c.scopeCode)) { skipped.push(`${u.name} may not see scope ${c.scopeCode}`); continue; }
+      if (problem === 'OUT_OF_SCOPE') { skipped.push(`${u.name} may not see scope ${c.scopeCode}`); continue; }
       recipients.push(u);
     }
     return { recipients, skipped, people };

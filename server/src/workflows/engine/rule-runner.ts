@@ -7,6 +7,7 @@ import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
 import { CasesService } from '../../cases/cases.service';
 import { toCaseView } from '../../cases/case-view';
+import { isUniqueViolation } from '../../database/sql-errors';
 import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, type HistoryView } from '../history/history.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 
@@ -20,10 +21,7 @@ function isActionError(error: unknown): boolean {
 
 /** The unique key of history said "this already ran". */
 export function isDuplicateRun(error: unknown): boolean {
-  const e = error as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
-  const code = e.driverError?.code ?? e.code;
-  const constraint = e.driverError?.constraint ?? e.constraint ?? '';
-  return code === '23505' && constraint.startsWith('workflow_history_');
+  return isUniqueViolation(error, 'workflow_history_');
 }
 
 /** A run (or skip) whose history row is still to be written. */

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CasesService } from '../../cases/cases.service';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import type { ListResult } from '../../common/list';
 import type { ListHistoryQuery } from '../dto/history.dto';
@@ -9,7 +10,10 @@ import { HISTORY_COLUMNS, toHistoryView, type HistoryRow, type HistoryView } fro
 
 @Injectable()
 export class HistoryService {
-  constructor(private readonly dataSource: DataSource, private readonly tx: TransactionRunner, private readonly runner: RuleRunner) {}
+  constructor(
+    private readonly dataSource: DataSource, private readonly tx: TransactionRunner, private readonly runner: RuleRunner,
+    private readonly cases: CasesService,
+  ) {}
 
   async list(q: ListHistoryQuery): Promise<ListResult<HistoryView>> {
     const where: string[] = [];
@@ -59,8 +63,7 @@ export class HistoryService {
     if (done.length) return toHistoryView(done[0]);
     const rule = await loadRule(uow.manager, original.rule_id);
     if (!rule) throw new ConflictException('the rule no longer exists');
-    const [caseRow] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE', [original.case_id]);
-    if (!caseRow) throw new ConflictException('the case no longer exists');
+    if (!(await this.cases.lockForUpdate(uow, original.case_id))) throw new ConflictException('the case no longer exists');
     const trigger = original.trigger_data as { actorId?: string | null; fromStatus?: string; previous?: { status?: string }; evidence?: { filename?: string } };
     const { view } = await this.runner.run(uow, {
       ctx: {

@@ -5,6 +5,7 @@ import type { AuthUser } from '../../common/auth-user';
 import type { ListResult } from '../../common/list';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
+import { isUniqueViolation } from '../../database/sql-errors';
 import type { ActionDto, CreateRuleDto, ListRulesQuery, UpdateActionDto, UpdateRuleDto } from '../dto/rule.dto';
 import { RevisionsService } from './revisions.service';
 import { loadAction, loadRule, loadRules } from './rule-rows';
@@ -14,11 +15,6 @@ import type { Rule, RuleAction, TriggerType } from './rule.types';
 
 /** The largest `sequence` an action may have (ActionDto's @Max). */
 const MAX_SEQUENCE = 10000;
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { driverError?: { code?: string }; code?: string }).driverError?.code === '23505'
-    || (error as { code?: string }).code === '23505';
-}
 
 /** Rules and their actions: validation, storage, revisions and cache invalidation. */
 @Injectable()

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Executor } from '../database/executor';
+import type { ListResult } from '../common/list';
+import { OutboxRepository, type StoredEventRow } from './outbox.repository';
+import type { EventName } from './event-map';
+
+/** An event as the API lists it (GET /workflows/events). */
+export interface EventView { id: string; name: EventName; caseId: string; depth: number; createdAt: string; processedAt: string | null }
+
+/** A stored event with what a trace needs: its payload (the case as it was) and its processing state. */
+export type StoredEvent = StoredEventRow;
+
+/** What other modules may ask about the events in the outbox; they never read `domain_events` themselves. */
+@Injectable()
+export class EventsService {
+  constructor(private readonly outbox: OutboxRepository) {}
+
+  /** Newest first, of one case when `caseId` is given. */
+  async list(query: { caseId?: string; limit: number; offset: number }): Promise<ListResult<EventView>> {
+    const { rows, total } = await this.outbox.list(query.caseId, query.limit, query.offset);
+    return {
+      items: rows.map((r) => ({
+        id: r.id, name: r.name, caseId: r.case_id, depth: r.depth, createdAt: new Date(r.created_at).toISOString(),
+        processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
+      })),
+      total,
+    };
+  }
+
+  /** The event behind a trace, or null once it is past retention. */
+  findForTrace(id: string): Promise<StoredEvent | null> {
+    return this.outbox.find(id);
+  }
+
+  backlog(): Promise<{ pending: number; lagSeconds: number }> {
+    return this.outbox.backlog();
+  }
+
+  /** Deletes processed events older than `days`, in batches so each statement stays short; returns how many. */
+  async pruneProcessed(days: number, executor?: Executor): Promise<number> {
+    const BATCH = 5000;
+    let deleted = 0;
+    for (;;) {
+      const n = await this.outbox.deleteProcessedBefore(days, BATCH, executor);
+      deleted += n;
+      if (n < BATCH) return deleted;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { managerOf, type Executor, type SqlFragment } from '../database/executor';
+import type { UnitOfWork } from '../database/unit-of-work';
+import type { DomainEvent, EventName } from './event-map';
+
+/** An outbox row as the dispatcher claims it. */
+export interface OutboxRow {
+  id: string; seq: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
+  depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number;
+}
+
+/** An outbox row as traces and the event list read it. */
+export interface StoredEventRow {
+  id: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null; depth: number;
+  payload: DomainEvent['payload']; created_at: Date; processed_at: Date | null; last_error: string | null;
+}
+
+export type StoredEventSummaryRow = Pick<StoredEventRow, 'id' | 'name' | 'case_id' | 'depth' | 'created_at' | 'processed_at'>;
+
+/** Every statement on `domain_events` (the outbox). */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The INSERT of `events` (all of one case and origin) as SQL whose parameters start at `$first`, for a caller
+   * to run as its own statement or inside a data-modifying WITH clause of a bigger one.
+   */
+  insertSql(events: DomainEvent[], caseId: string, first: number): SqlFragment {
+    const $ = (n: number) => `$${first + n - 1}`;
+    const [head] = events;
+    // WITH ORDINALITY keeps the drafts' order in `seq`, which is the order the dispatcher follows.
+    const sql = `INSERT INTO domain_events (id, name, case_id, actor_id, rule_id, depth, payload, created_at)
+       SELECT e.id, e.name, ${$(3)}::uuid, ${$(4)}::uuid, ${$(5)}::uuid, ${$(6)}::int, e.payload, ${$(7)}::timestamptz
+         FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(8)}::jsonb[]) WITH ORDINALITY AS e(id, name, payload, n)
+        ORDER BY e.n`;
+    const params = [events.map((e) => e.id), events.map((e) => e.name), caseId, head.actorId, head.ruleId, head.depth, head.occurredAt,
+      events.map((e) => JSON.stringify(e.payload))];
+    return { sql, params };
+  }
+
+  async run(uow: UnitOfWork, statement: SqlFragment): Promise<void> {
+    await uow.manager.query(statement.sql, statement.params);
+  }
+
+  /**
+   * Claims up to `limit` due events in outbox order, locked for this transaction (SKIP LOCKED: concurrent
+   * workers take different rows, and a crash releases them at once).
+   */
+  async claim(uow: UnitOfWork, limit: number): Promise<OutboxRow[]> {
+    // The claim must walk the pending index in order: a plain index scan marks the entries of events
+    // processed meanwhile as dead and never reads them again. The planner prefers a bitmap scan plus
+    // sort once the table looks small, and a bitmap scan marks nothing, so every claim would re-read
+    // every event processed since the last vacuum. Off for this transaction only.
+    await uow.manager.query('SET LOCAL enable_bitmapscan = off');
+    return uow.manager.query(
+      `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts
+         FROM domain_events
+        WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+        ORDER BY seq
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  /** The unprocessed events' sequence numbers of these cases, in order (claimed by anyone or not). */
+  pendingSeqs(uow: UnitOfWork, caseIds: string[]): Promise<Array<{ case_id: string; seq: string }>> {
+    return uow.manager.query(
+      `SELECT case_id, seq FROM domain_events WHERE processed_at IS NULL AND case_id = ANY($1::uuid[]) ORDER BY case_id, seq`, [caseIds]);
+  }
+
+  /** One statement marks the whole batch: the work and the marks commit together. */
+  async markProcessed(uow: UnitOfWork, ids: string[]): Promise<void> {
+    await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [ids]);
+  }
+
+  /** Records a failed attempt; the event is retried after `retryInSeconds`, or set aside (processed) when `giveUp`. */
+  async markFailed(uow: UnitOfWork, id: string, attempts: number, message: string, retryInSeconds: number, giveUp: boolean): Promise<void> {
+    await uow.manager.query(
+      `UPDATE domain_events
+          SET attempts = $2, last_error = $3,
+              next_attempt_at = clock_timestamp() + make_interval(secs => $4),
+              processed_at = CASE WHEN $5 THEN now() ELSE NULL END
+        WHERE id = $1`,
+      [id, attempts, message, retryInSeconds, giveUp],
+    );
+  }
+
+  /** Deletes up to `limit` processed events older than `days`; returns how many. */
+  async deleteProcessedBefore(days: number, limit: number, executor?: Executor): Promise<number> {
+    const [, n] = await this.db(executor).query(
+      `DELETE FROM domain_events WHERE id IN (
+         SELECT id FROM domain_events
+          WHERE created_at < now() - make_interval(days => $1) AND processed_at IS NOT NULL LIMIT ${limit})`, [days]);
+    return Number(n);
+  }
+
+  /** How many events wait, and the age of the oldest, in seconds. */
+  async backlog(): Promise<{ pending: number; lagSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS lag
+         FROM domain_events WHERE processed_at IS NULL`);
+    return { pending: row.pending, lagSeconds: Number(row.lag) };
+  }
+
+  /** Newest first; of one case when `caseId` is given. */
+  async list(caseId: string | undefined, limit: number, offset: number): Promise<{ rows: StoredEventSummaryRow[]; total: number }> {
+    const params: unknown[] = [];
+    let where = '';
+    if (caseId) { params.push(caseId); where = 'WHERE case_id = $1'; }
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(`SELECT id, name, case_id, depth, created_at, processed_at FROM domain_events ${where}
+        ORDER BY seq DESC LIMIT ${Number(limit)} OFFSET ${Number(offset)}`, params),
+      this.dataSource.query(`SELECT count(*) AS n FROM domain_events ${where}`, params),
+    ]);
+    return { rows, total: Number(n) };
+  }
+
+  async find(id: string): Promise<StoredEventRow | null> {
+    const rows: StoredEventRow[] = await this.dataSource.query(
+      `SELECT id, name, case_id, actor_id, rule_id, depth, payload, created_at, processed_at, last_error FROM domain_events WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  private db(executor?: Executor): EntityManager {
+    return managerOf(executor, this.dataSource.manager);
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { NotificationPriority } from '../common/enums';
+import type { UnitOfWork } from '../database/unit-of-work';
+import type { Preferences } from './quiet-hours';
+
+/** A notification to insert (defaults already applied). */
+export interface NotificationDraft {
+  userId: string; title: string; message: string; priority: NotificationPriority; entityType: string | null;
+  entityId: string | null; linkUrl: string | null; ruleId: string | null;
+}
+
+export interface NotificationRow {
+  id: string; user_id: string; title: string; message: string; priority: NotificationPriority; entity_type: string | null;
+  entity_id: string | null; link_url: string | null; rule_id: string | null; is_read: boolean; created_at: Date | string; read_at: Date | string | null;
+}
+
+/** The counter shard a connection writes to (see the notifications migration). */
+const SHARD = '(pg_backend_pid() % 64)';
+
+const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
+/** Timestamps as the API's ISO strings, formatted by PostgreSQL (created_at is stored to the millisecond). */
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+/** For the list, the busiest read: parsing every timestamp into a Date only to print it again costs more than the query. */
+const LIST_COLUMNS = `id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, ${ISO('created_at')}, ${ISO('read_at')}`;
+
+/** Every statement on `notifications`, `notification_counters` and `notification_preferences`. */
+@Injectable()
+export class NotificationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One statement: the rows and every recipient's unread counter, atomically. */
+  async insertMany(uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
+    const [result]: Array<{ rows: NotificationRow[] }> = await uow.manager.query(
+      `WITH inserted AS (
+         INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
+         RETURNING ${COLUMNS}
+       ), counted AS (
+         INSERT INTO notification_counters (user_id, shard, unread_count)
+         SELECT user_id, ${SHARD}, count(*) FROM inserted GROUP BY user_id
+         ON CONFLICT (user_id, shard) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
+       )
+       SELECT coalesce(json_agg(inserted), '[]') AS rows FROM inserted`,
+      [
+        items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message), items.map((i) => i.priority),
+        items.map((i) => i.entityType), items.map((i) => i.entityId), items.map((i) => i.linkUrl), items.map((i) => i.ruleId),
+      ],
+    );
+    return result.rows;
+  }
+
+  /**
+   * A page of a user's notifications, newest first: `limit` rows created before `before` (a keyset cursor)
+   * when given. Timestamps come back as ISO strings.
+   */
+  list(userId: string, limit: number, unreadOnly: boolean, before?: { createdAt: string; id: string }): Promise<NotificationRow[]> {
+    const params: unknown[] = [userId, limit];
+    let where = 'user_id = $1';
+    if (unreadOnly) where += ' AND NOT is_read';
+    if (before) {
+      params.push(before.createdAt, before.id);
+      where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
+    }
+    return this.dataSource.query(
+      `SELECT ${LIST_COLUMNS} FROM notifications WHERE ${where} ORDER BY notifications.created_at DESC, id DESC LIMIT $2`, params);
+  }
+
+  /** Committed unread counts: the sum of each user's counter shards (users without any are absent). */
+  async unreadCounts(userIds: string[]): Promise<Array<{ user_id: string; n: number }>> {
+    return this.dataSource.query(
+      'SELECT user_id, sum(unread_count)::int AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id', [userIds]);
+  }
+
+  /** Marks one unread notification read; the row when it changed, else undefined (already read, or not the user's). */
+  async markRead(uow: UnitOfWork, userId: string, id: string): Promise<NotificationRow | undefined> {
+    const [rows]: [NotificationRow[], number] = await uow.manager.query(
+      `UPDATE notifications SET is_read = true, read_at = now() WHERE id = $1 AND user_id = $2 AND NOT is_read RETURNING ${COLUMNS}`,
+      [id, userId]);
+    return rows[0];
+  }
+
+  async find(uow: UnitOfWork, userId: string, id: string): Promise<NotificationRow | undefined> {
+    const rows: NotificationRow[] = await uow.manager.query(`SELECT ${COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [id, userId]);
+    return rows[0];
+  }
+
+  /** Marks every unread notification of the user read; returns how many. */
+  async markAllRead(uow: UnitOfWork, userId: string): Promise<number> {
+    const [, n] = await uow.manager.query(
+      `UPDATE notifications SET is_read = true, read_at = now() WHERE user_id = $1 AND NOT is_read`, [userId]);
+    return Number(n);
+  }
+
+  /** Adds `delta` to the user's unread counter, on this connection's shard. */
+  async adjustCounter(uow: UnitOfWork, userId: string, delta: number): Promise<void> {
+    await uow.manager.query(
+      `INSERT INTO notification_counters (user_id, shard, unread_count) VALUES ($1, ${SHARD}, $2)
+       ON CONFLICT (user_id, shard) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count`,
+      [userId, delta]);
+  }
+
+  async savePreferences(userId: string, prefs: Preferences): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_preferences (user_id, min_toast_priority, muted_rule_ids, quiet_hours, updated_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (user_id) DO UPDATE SET min_toast_priority = EXCLUDED.min_toast_priority,
+         muted_rule_ids = EXCLUDED.muted_rule_ids, quiet_hours = EXCLUDED.quiet_hours, updated_at = now()`,
+      [userId, prefs.minToastPriority, prefs.mutedRuleIds, prefs.quietHours ? JSON.stringify(prefs.quietHours) : null]);
+  }
+
+  /** Saved preferences of these users (users who never saved any are absent). */
+  async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
+    const rows: Array<{ user_id: string; min_toast_priority: NotificationPriority; muted_rule_ids: string[]; quiet_hours: Preferences['quietHours'] }> =
+      await this.dataSource.query(
+        `SELECT user_id, min_toast_priority, muted_rule_ids, quiet_hours FROM notification_preferences WHERE user_id = ANY($1)`, [userIds]);
+    return new Map(rows.map((r) => [r.user_id, { minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours }]));
+  }
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadRequestException, Logger, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork, type TransactionRunner } from '../database/unit-of-work';
+import type { NotificationDraft, NotificationRepository, NotificationRow } from './notification.repository';
+import type { NotificationsPusher } from './notifications.pusher';
+import { NotificationsService } from './notifications.service';
+import type { Preferences } from './quiet-hours';
+
+/**
+ * The notification rules against an in-memory repository (no database): what counts as unread, what is
+ * pushed when, which toasts a user's preferences let through. notifications.e2e.spec.ts covers the SQL.
+ */
+class InMemoryNotifications implements Pick<NotificationRepository,
+  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf'> {
+  readonly rows: NotificationRow[] = [];
+  readonly counters = new Map<string, number>();
+  readonly prefs = new Map<string, Preferences>();
+  private clock = Date.parse('2026-02-01T09:00:00.000Z');
+
+  async insertMany(_uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
+    const rows = items.map((i): NotificationRow => ({
+      id: randomUUID(), user_id: i.userId, title: i.title, message: i.message, priority: i.priority, entity_type: i.entityType,
+      entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
+    }));
+    this.rows.push(...rows);
+    for (const r of rows) await this.adjustCounter(_uow, r.user_id, 1);
+    return rows;
+  }
+  async list(userId: string, limit: number, unreadOnly: boolean, before?: { createdAt: string; id: string }): Promise<NotificationRow[]> {
+    return this.rows.filter((r) => r.user_id === userId && (!unreadOnly || !r.is_read)
+      && (!before || new Date(r.created_at).getTime() < Date.parse(before.createdAt)))
+      .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime()).slice(0, limit);
+  }
+  async unreadCounts(userIds: string[]): Promise<Array<{ user_id: string; n: number }>> {
+    return userIds.filter((id) => this.counters.has(id)).map((id) => ({ user_id: id, n: this.counters.get(id)! }));
+  }
+  async markRead(_uow: UnitOfWork, userId: string, id: string): Promise<NotificationRow | undefined> {
+    const row = this.rows.find((r) => r.id === id && r.user_id === userId && !r.is_read);
+    if (row) Object.assign(row, { is_read: true, read_at: new Date() });
+    return row;
+  }
+  async find(_uow: UnitOfWork, userId: string, id: string): Promise<NotificationRow | undefined> {
+    return this.rows.find((r) => r.id === id && r.user_id === userId);
+  }
+  async markAllRead(_uow: UnitOfWork, userId: string): Promise<number> {
+    const unread = this.rows.filter((r) => r.user_id === userId && !r.is_read);
+    for (const r of unread) Object.assign(r, { is_read: true, read_at: new Date() });
+    return unread.length;
+  }
+  async adjustCounter(_uow: UnitOfWork, userId: string, delta: number): Promise<void> {
+    this.counters.set(userId, (this.counters.get(userId) ?? 0) + delta);
+  }
+  async savePreferences(userId: string, prefs: Preferences): Promise<void> {
+    this.prefs.set(userId, prefs);
+  }
+  async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
+    return new Map(userIds.filter((id) => this.prefs.has(id)).map((id) => [id, this.prefs.get(id)!]));
+  }
+}
+
+function setup() {
+  const repo = new InMemoryNotifications();
+  const pushed: Array<{ kind: 'notification' | 'count'; userId: string; payload: unknown }> = [];
+  const pusher = {
+    notification: (userId: string, payload: unknown) => pushed.push({ kind: 'notification', userId, payload }),
+    unreadCount: (userId: string, count: number) => pushed.push({ kind: 'count', userId, payload: count }),
+  } as unknown as NotificationsPusher;
+  const tx = {
+    async run<T>(work: (uow: UnitOfWork) => Promise<T>, existing?: UnitOfWork): Promise<T> {
+      if (existing) return work(existing);
+      const uow = new UnitOfWork({} as EntityManager);
+      const result = await work(uow);
+      await uow.flush(new Logger('test'));
+      return result;
+    },
+  } as unknown as TransactionRunner;
+  const service = new NotificationsService(repo as unknown as NotificationRepository, tx, pusher);
+  /** Lets the delivery queue (which waits one setImmediate for the rest of a burst) push. */
+  const delivered = () => new Promise((resolve) => setTimeout(resolve, 5));
+  return { repo, pushed, service, delivered };
+}
+
+const ann = 'a0000000-0000-4000-8000-00000000000a';
+const bob = 'b0000000-0000-4000-8000-00000000000b';
+
+describe('NotificationsService (in memory)', () => {
+  it('created notifications count as unread and reach the socket after commit, with toast decided by preferences', async () => {
+    const { service, pushed, repo, delivered } = setup();
+    const mutedRule = 'c0000000-0000-4000-8000-00000000000c';
+    repo.prefs.set(bob, { minToastPriority: 'HIGH', mutedRuleIds: [mutedRule], quietHours: null });
+    const views = await service.createMany([
+      { userId: ann, title: 'A', message: 'a' },
+      { userId: bob, title: 'B low', message: 'b', priority: 'NORMAL' },
+      { userId: bob, title: 'B muted', message: 'b', priority: 'URGENT', ruleId: mutedRule },
+      { userId: bob, title: 'B urgent', message: 'b', priority: 'URGENT' },
+    ]);
+    expect(views[0]).toMatchObject({ priority: 'NORMAL', entityType: null, linkUrl: null, isRead: false, readAt: null });
+    await delivered();
+    const toasts = pushed.filter((p) => p.kind === 'notification').map((p) => [(p.payload as { title: string }).title, (p.payload as { toast: boolean }).toast]);
+    expect(toasts).toEqual([['A', true], ['B low', false], ['B muted', false], ['B urgent', true]]);
+    expect(pushed.filter((p) => p.kind === 'count').map((p) => [p.userId, p.payload])).toEqual([[ann, 1], [bob, 3]]);
+    expect(await service.unreadCount(bob)).toBe(3);
+  });
+
+  it('marking read counts down once; marking it again changes nothing and pushes nothing', async () => {
+    const { service, pushed, delivered } = setup();
+    const [n] = await service.createMany([{ userId: ann, title: 'A', message: 'a' }, { userId: ann, title: 'A2', message: 'a' }]);
+    await delivered();
+    pushed.length = 0;
+    expect(await service.markRead(ann, n.id)).toMatchObject({ id: n.id, isRead: true });
+    expect(pushed).toEqual([{ kind: 'count', userId: ann, payload: 1 }]);
+    expect((await service.markRead(ann, n.id)).isRead).toBe(true);
+    expect(await service.unreadCount(ann)).toBe(1);
+    expect(pushed).toHaveLength(1);
+  });
+
+  it("another user's notification, or one that does not exist, is a 404", async () => {
+    const { service } = setup();
+    const [n] = await service.createMany([{ userId: ann, title: 'A', message: 'a' }]);
+    await expect(service.markRead(bob, n.id)).rejects.toThrow(NotFoundException);
+    await expect(service.markRead(ann, randomUUID())).rejects.toThrow(NotFoundException);
+  });
+
+  it('mark-all-read subtracts exactly what it marked, so a count never goes below what is unread', async () => {
+    const { service, repo } = setup();
+    await service.createMany([{ userId: ann, title: '1', message: 'a' }, { userId: ann, title: '2', message: 'a' }, { userId: bob, title: 'b', message: 'b' }]);
+    expect(await service.markAllRead(ann)).toEqual({ updated: 2 });
+    expect(await service.markAllRead(ann)).toEqual({ updated: 0 });
+    expect(repo.counters.get(ann)).toBe(0);
+    expect(await service.unreadCount(bob)).toBe(1);
+  });
+
+  it('pages newest first and gives a cursor only when there is more', async () => {
+    const { service } = setup();
+    await service.createMany(['1', '2', '3'].map((title) => ({ userId: ann, title, message: 'm' })));
+    const first = await service.list(ann, { limit: 2 } as never);
+    expect(first.items.map((i) => i.title)).toEqual(['3', '2']);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await service.list(ann, { limit: 2, cursor: first.nextCursor! } as never);
+    expect(second.items.map((i) => i.title)).toEqual(['1']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('preferences: defaults until saved; muted rules stored once; an unknown time zone is a 400 naming it', async () => {
+    const { service } = setup();
+    expect(await service.preferences(ann)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null });
+    const rule = 'c0000000-0000-4000-8000-00000000000c';
+    await service.savePreferences(ann, { minToastPriority: 'HIGH', mutedRuleIds: [rule, rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
+    expect(await service.preferences(ann)).toEqual({ minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
+    const error = await service.savePreferences(ann, { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestException);
+    expect((error as BadRequestException).getResponse()).toMatchObject({ message: ['quietHours.timeZone: unknown time zone "Mars/Olympus"'] });
+    expect((await service.preferences(ann)).minToastPriority).toBe('HIGH');
+  });
+});
