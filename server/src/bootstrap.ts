@@ -13,7 +13,7 @@ import { RequestIdMiddleware } from './common/request-id.middleware';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
-import { PostgresIoAdapter } from './notifications/postgres-io.adapter';
+import { PostgresIoAdapter } from './realtime/postgres-io.adapter';
 import { Pool } from 'pg';
 
 export interface StartedServer {

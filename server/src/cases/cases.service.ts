@@ -29,9 +29,8 @@ export interface CaseChanges {
   dueDate?: string | null;
 }
 
-export interface TimelineView {
-  id: string; caseId: string; kind: TimelineKind; message: string; actorId: string | null; ruleId: string | null; createdAt: string;
-}
+import type { TimelineView } from '../../../contracts/api';
+export type { TimelineView };
 
 interface CaseRow {
   id: string; case_number: string; title: string; description: string; status: CaseStatus; case_type: CaseEntity['caseType'];

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../test/harness';
 import { connectError, connectSocket, sleep } from '../../test/sockets';
-import { NotificationsPusher } from './notifications.pusher';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../realtime/committed-events';
 import { NotificationsService } from './notifications.service';
 
 describe('notifications: REST and sockets', () => {
@@ -62,7 +63,15 @@ describe('notifications: REST and sockets', () => {
   it('sends workflow:history to admins only', async () => {
     const [adm, inv] = await Promise.all([connectSocket(t.url, admin.token), connectSocket(t.url, alice.token)]);
     try {
-      t.get(NotificationsPusher).workflowHistory({ id: 'h1', ruleName: 'r' });
+      const recorded: WorkflowRunRecorded = {
+        history: {
+          id: 'h1', ruleId: 'r1', ruleName: 'r', caseId: 'c1', caseNumber: 'FIN-2026-0001', eventId: 'e1', eventName: 'case.created',
+          triggerData: {}, actionsExecuted: [], success: true, errorMessage: null, skippedReason: null, depth: 0, durationMs: 1,
+          retryOf: null, createdAt: new Date().toISOString(),
+        },
+        timelineWrittenOn: null,
+      };
+      t.get(EventEmitter2).emit(WORKFLOW_RUN_RECORDED, recorded);
       await adm.next('workflow:history', (h) => h.id === 'h1');
       await sleep(200);
       expect(inv.of('workflow:history')).toEqual([]);

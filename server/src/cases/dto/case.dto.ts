@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import type { CaseSnapshot } from '../../events/event-map';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf,
@@ -7,12 +6,13 @@ import {
 import {
   CASE_STATUSES, CASE_TYPES, SCOPE_CODE_PATTERN, SEVERITIES, type CaseStatus, type CaseType, type Severity,
 } from '../../common/enums';
+import type { CreateCaseRequest } from '../../../../contracts/api';
 import { PageQuery } from '../../common/list';
 import { IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class CreateCaseDto {
+export class CreateCaseDto implements CreateCaseRequest {
   @ApiProperty({ example: 'Duplicate vendor payments Q3' })
   @Transform(trim) @IsString() @Length(1, 300)
   title: string;
@@ -90,5 +90,5 @@ export class ListCasesQuery extends PageQuery {
   sort?: (typeof CASE_SORTS)[number];
 }
 
-/** The contract's `case` (CONTRACT §5): the event snapshot without its internal counter. */
-export type CaseView = Omit<CaseSnapshot, 'evidenceCount'>;
+/** The contract's `case` (CONTRACT §5). */
+export type { CaseView } from '../../../../contracts/api';
