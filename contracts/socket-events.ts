@@ -3,6 +3,7 @@
  * emits nothing else, and the console's LiveSocket listens through the same map.
  */
 import type { CaseView, NotificationView, UnreadCount } from './api';
+import type { ActionType } from './enums';
 
 /** The `notification` event: the notification plus the server's decision whether it pops up as a toast. */
 export interface LiveNotification extends NotificationView {
@@ -11,8 +12,8 @@ export interface LiveNotification extends NotificationView {
 }
 
 /**
- * Placeholder for the `history` row of CONTRACT §6 until the workflows contract provides it; kept
- * import-free so that it can be replaced by that type without touching anything else here.
+ * Placeholder for the `history` row of CONTRACT §6 until the workflows contract provides it; it depends
+ * on nothing but the enums so that it can be replaced by that type without touching anything else here.
  */
 export interface WorkflowHistoryEventPayload {
   id: string;
@@ -23,7 +24,7 @@ export interface WorkflowHistoryEventPayload {
   eventId: string;
   eventName: string;
   triggerData: Record<string, unknown>;
-  actionsExecuted: Array<{ actionType: string; success: boolean; detail: string; durationMs?: number }>;
+  actionsExecuted: Array<{ actionType: ActionType; success: boolean; detail: string; durationMs?: number }>;
   success: boolean;
   errorMessage: string | null;
   skippedReason: 'COOLDOWN' | 'MAX_DEPTH' | null;
