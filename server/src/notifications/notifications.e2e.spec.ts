@@ -192,6 +192,36 @@ describe('notifications: REST and sockets', () => {
       s.close();
     }
   });
+
+  it('decides the toast once, on the server: a muted rule\'s notification and one in quiet hours come with toast false', async () => {
+    const frank = await t.makeUser({ role: 'INVESTIGATOR' });
+    const mutedRule = '11111111-1111-4111-8111-111111111111';
+    const otherRule = '22222222-2222-4222-8222-222222222222';
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const send = (title: string, ruleId: string | null) =>
+      t.get(NotificationsService).createMany([{ userId: frank.id, title, message: title, priority: 'URGENT', ruleId }]);
+    const s = await connectSocket(t.url, frank.token);
+    try {
+      await t.http().put('/api/v1/notifications/preferences').set(...bearer(frank))
+        .send({ minToastPriority: 'LOW', mutedRuleIds: [mutedRule], quietHours: null }).expect(200);
+      await send('from the muted rule', mutedRule);
+      await send('from another rule', otherRule);
+      expect((await s.next('notification', (n) => n.title === 'from the muted rule')).toast).toBe(false);
+      expect((await s.next('notification', (n) => n.title === 'from another rule')).toast).toBe(true);
+
+      // Quiet from an hour ago to an hour from now, in UTC.
+      const now = Date.now();
+      await t.http().put('/api/v1/notifications/preferences').set(...bearer(frank))
+        .send({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: hhmm(new Date(now - 3600_000)), end: hhmm(new Date(now + 3600_000)), timeZone: 'UTC' } })
+        .expect(200);
+      await send('during quiet hours', otherRule);
+      expect((await s.next('notification', (n) => n.title === 'during quiet hours')).toast).toBe(false);
+      // Every one of them is stored and counted all the same.
+      await s.next('notifications:unread-count', (c) => c.count === 3);
+    } finally {
+      s.close();
+    }
+  });
 });
 
 describe('notifications across two server processes on one database', () => {
