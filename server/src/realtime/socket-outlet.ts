@@ -29,7 +29,7 @@ export class SocketOutlet {
   private readonly pendingCases = new Map<string, CaseView>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing = false;
-  /** Counters for /metrics. */
+  /** Socket events this process has sent (room broadcasts count once). */
   readonly stats = { emitted: 0 };
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

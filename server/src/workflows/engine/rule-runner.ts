@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { CaseSnapshot } from '../../events/event-map';
 import { performance } from 'node:perf_hooks';
 import { inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../../database/unit-of-work';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../../realtime/committed-events';
 import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
