@@ -76,10 +76,10 @@ export interface CreateCaseRequest {
   dueDate?: string | null;
 }
 
-/** `PATCH /cases/:id` body: any of these; null clears a nullable field. */
+/** `PATCH /cases/:id` body: any of these; null clears assigneeId or dueDate (elsewhere it is a 400). */
 export interface UpdateCaseRequest {
   title?: string;
-  description?: string | null;
+  description?: string;
   status?: CaseStatus;
   severity?: Severity;
   assigneeId?: string | null;

@@ -6,7 +6,7 @@ import {
 import {
   CASE_STATUSES, CASE_TYPES, SCOPE_CODE_PATTERN, SEVERITIES, type CaseStatus, type CaseType, type Severity,
 } from '../../common/enums';
-import type { CreateCaseRequest } from '../../../../contracts/api';
+import type { CreateCaseRequest, UpdateCaseRequest } from '../../../../contracts/api';
 import { PageQuery } from '../../common/list';
 import { IsOmittable } from '../../common/validation';
 
@@ -50,7 +50,8 @@ export class CreateCaseDto implements CreateCaseRequest {
  * Any editable field of a case; scope and type are fixed at creation. Null
  * clears only what may be empty (assigneeId, dueDate); elsewhere it is a 400.
  */
-export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const), { skipNullProperties: false }) {
+export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const), { skipNullProperties: false })
+  implements UpdateCaseRequest {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOmittable() @IsIn(CASE_STATUSES)
   status?: CaseStatus;
