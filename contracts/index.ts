@@ -1,2 +1,4 @@
 /** The shared contract: types and enums compiled by both the server and the console (no runtime code beyond constants). */
 export * from './enums';
+export type * from './api';
+export type * from './socket-events';

@@ -11,6 +11,7 @@ import { EventsModule } from './events/events.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthController } from './health/health.controller';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -31,6 +32,7 @@ export class AppModule {
         UsersModule,
         CasesModule,
         EvidenceModule,
+        RealtimeModule,
         NotificationsModule,
         WorkflowsModule,
         SchedulerModule,

@@ -14,7 +14,7 @@ import { loadConfig, type AppConfig } from './config/app-config';
 import { systemDataDir } from './config/data-dir';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
-import { PostgresIoAdapter } from './notifications/postgres-io.adapter';
+import { PostgresIoAdapter } from './realtime/postgres-io.adapter';
 import { Pool } from 'pg';
 
 export interface StartedServer {

@@ -28,9 +28,8 @@ export interface CaseChanges {
   dueDate?: string | null;
 }
 
-export interface TimelineView {
-  id: string; caseId: string; kind: TimelineKind; message: string; actorId: string | null; ruleId: string | null; createdAt: string;
-}
+import type { TimelineView } from '../../../contracts/api';
+export type { TimelineView };
 
 @Injectable()
 export class CasesService {

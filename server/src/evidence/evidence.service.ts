@@ -10,10 +10,8 @@ import { EvidenceRepository } from './evidence.repository';
 import { HashingDiskStorage, safeFilename, type StoredFile } from './evidence-storage';
 import { sniffMimeType } from './mime-sniff';
 
-export interface EvidenceView {
-  id: string; caseId: string; filename: string; mimeType: string; sizeBytes: number; sha256: string;
-  uploadedBy: string; description: string | null; createdAt: string;
-}
+import type { EvidenceView } from '../../../contracts/api';
+export type { EvidenceView };
 
 function toView(e: EvidenceEntity): EvidenceView {
   return {

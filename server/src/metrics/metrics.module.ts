@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { WorkflowStatsController } from './workflow-stats.controller';
 
 @Module({
-  imports: [WorkflowsModule, EventsModule, NotificationsModule, AuthModule],
+  imports: [WorkflowsModule, EventsModule, RealtimeModule, AuthModule],
   controllers: [MetricsController, WorkflowStatsController],
   providers: [MetricsService],
   exports: [MetricsService],

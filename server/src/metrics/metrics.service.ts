@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
 import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
-import { NotificationsGateway } from '../notifications/notifications.gateway';
+import { SocketOutlet } from '../realtime/socket-outlet';
 import { WorkflowMetrics } from '../workflows/workflow-metrics';
 
 export interface OutboxState { pending: number; lagSeconds: number }
@@ -13,7 +13,7 @@ export class MetricsService {
   constructor(
     private readonly events: EventsService,
     private readonly dispatcher: OutboxDispatcher,
-    private readonly gateway: NotificationsGateway,
+    private readonly sockets: SocketOutlet,
     private readonly workflow: WorkflowMetrics,
   ) {}
 
@@ -41,7 +41,7 @@ export class MetricsService {
     const outbox = await this.outbox().catch(() => ({ pending: NaN, lagSeconds: NaN }));
     metric('acos_outbox_pending', 'gauge', 'Committed events not yet processed (all processes)', [['', outbox.pending]]);
     metric('acos_outbox_lag_seconds', 'gauge', 'Age of the oldest unprocessed event', [['', outbox.lagSeconds]]);
-    metric('acos_sockets_connected', 'gauge', 'Socket.IO connections on this process', [['', this.gateway.connectedCount()]]);
+    metric('acos_sockets_connected', 'gauge', 'Socket.IO connections on this process', [['', this.sockets.connectedCount()]]);
     metric('acos_prepared_statements', 'gauge', `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
       [['', preparedStatementCount()]]);
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory of this process', [['', process.memoryUsage().rss]]);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../test/harness';
 import { connectError, connectSocket, sleep } from '../../test/sockets';
-import { NotificationsPusher } from './notifications.pusher';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../realtime/committed-events';
 import { NotificationsService } from './notifications.service';
 
 describe('notifications: REST and sockets', () => {
@@ -62,7 +63,15 @@ describe('notifications: REST and sockets', () => {
   it('sends workflow:history to admins only', async () => {
     const [adm, inv] = await Promise.all([connectSocket(t.url, admin.token), connectSocket(t.url, alice.token)]);
     try {
-      t.get(NotificationsPusher).workflowHistory({ id: 'h1', ruleName: 'r' });
+      const recorded: WorkflowRunRecorded = {
+        history: {
+          id: 'h1', ruleId: 'r1', ruleName: 'r', caseId: 'c1', caseNumber: 'FIN-2026-0001', eventId: 'e1', eventName: 'case.created',
+          triggerData: {}, actionsExecuted: [], success: true, errorMessage: null, skippedReason: null, depth: 0, durationMs: 1,
+          retryOf: null, createdAt: new Date().toISOString(),
+        },
+        timelineWrittenOn: null,
+      };
+      t.get(EventEmitter2).emit(WORKFLOW_RUN_RECORDED, recorded);
       await adm.next('workflow:history', (h) => h.id === 'h1');
       await sleep(200);
       expect(inv.of('workflow:history')).toEqual([]);
@@ -179,6 +188,36 @@ describe('notifications: REST and sockets', () => {
       expect(low.toast).toBe(false);
       expect(urgent.toast).toBe(true);
       await eventually(async () => (await t.http().get('/api/v1/notifications/unread-count').set(...bearer(erin))).body.count === 2);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('decides the toast once, on the server: a muted rule\'s notification and one in quiet hours come with toast false', async () => {
+    const frank = await t.makeUser({ role: 'INVESTIGATOR' });
+    const mutedRule = '11111111-1111-4111-8111-111111111111';
+    const otherRule = '22222222-2222-4222-8222-222222222222';
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const send = (title: string, ruleId: string | null) =>
+      t.get(NotificationsService).createMany([{ userId: frank.id, title, message: title, priority: 'URGENT', ruleId }]);
+    const s = await connectSocket(t.url, frank.token);
+    try {
+      await t.http().put('/api/v1/notifications/preferences').set(...bearer(frank))
+        .send({ minToastPriority: 'LOW', mutedRuleIds: [mutedRule], quietHours: null }).expect(200);
+      await send('from the muted rule', mutedRule);
+      await send('from another rule', otherRule);
+      expect((await s.next('notification', (n) => n.title === 'from the muted rule')).toast).toBe(false);
+      expect((await s.next('notification', (n) => n.title === 'from another rule')).toast).toBe(true);
+
+      // Quiet from an hour ago to an hour from now, in UTC.
+      const now = Date.now();
+      await t.http().put('/api/v1/notifications/preferences').set(...bearer(frank))
+        .send({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: hhmm(new Date(now - 3600_000)), end: hhmm(new Date(now + 3600_000)), timeZone: 'UTC' } })
+        .expect(200);
+      await send('during quiet hours', otherRule);
+      expect((await s.next('notification', (n) => n.title === 'during quiet hours')).toast).toBe(false);
+      // Every one of them is stored and counted all the same.
+      await s.next('notifications:unread-count', (c) => c.count === 3);
     } finally {
       s.close();
     }

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { NotificationRepository } from './notification.repository';
 import { NotificationsController } from './notifications.controller';
-import { NotificationsGateway } from './notifications.gateway';
-import { NotificationsPusher } from './notifications.pusher';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, RealtimeModule],
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationRepository, NotificationsPusher, NotificationsGateway],
-  exports: [NotificationsService, NotificationsPusher, NotificationsGateway],
+  providers: [NotificationsService, NotificationRepository],
+  exports: [NotificationsService],
 })
 export class NotificationsModule {}

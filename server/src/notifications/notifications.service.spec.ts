@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { UnitOfWork, type TransactionRunner } from '../database/unit-of-work';
 import type { NotificationDraft, NotificationRepository, NotificationRow } from './notification.repository';
-import type { NotificationsPusher } from './notifications.pusher';
+import type { SocketOutlet } from '../realtime/socket-outlet';
 import { NotificationsService } from './notifications.service';
 import type { Preferences } from './quiet-hours';
 
@@ -63,10 +63,16 @@ class InMemoryNotifications implements Pick<NotificationRepository,
 function setup() {
   const repo = new InMemoryNotifications();
   const pushed: Array<{ kind: 'notification' | 'count'; userId: string; payload: unknown }> = [];
-  const pusher = {
-    notification: (userId: string, payload: unknown) => pushed.push({ kind: 'notification', userId, payload }),
-    unreadCount: (userId: string, count: number) => pushed.push({ kind: 'count', userId, payload: count }),
-  } as unknown as NotificationsPusher;
+  // The outlet's only job here is to say who got what: the room names a user, the event says what it carries.
+  const outlet = {
+    emit: (to: string[], event: string, payload: unknown) => {
+      for (const room of to) {
+        const userId = room.replace(/^user:/, '');
+        if (event === 'notification') pushed.push({ kind: 'notification', userId, payload });
+        else pushed.push({ kind: 'count', userId, payload: (payload as { count: number }).count });
+      }
+    },
+  } as unknown as SocketOutlet;
   const tx = {
     async run<T>(work: (uow: UnitOfWork) => Promise<T>, existing?: UnitOfWork): Promise<T> {
       if (existing) return work(existing);
@@ -76,7 +82,7 @@ function setup() {
       return result;
     },
   } as unknown as TransactionRunner;
-  const service = new NotificationsService(repo as unknown as NotificationRepository, tx, pusher);
+  const service = new NotificationsService(repo as unknown as NotificationRepository, tx, outlet);
   /** Lets the delivery queue (which waits one setImmediate for the rest of a burst) push. */
   const delivered = () => new Promise((resolve) => setTimeout(resolve, 5));
   return { repo, pushed, service, delivered };

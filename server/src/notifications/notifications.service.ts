@@ -4,8 +4,9 @@ import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { decodeCursor, encodeCursor } from './cursor';
 import { NotificationRepository, type NotificationRow } from './notification.repository';
 import type { ListNotificationsQuery, NotificationPreferencesDto, NotificationView } from './dto/notification.dto';
-import { NotificationsPusher } from './notifications.pusher';
-import { NotificationDeliveryQueue } from './notification-delivery';
+import { NotificationDeliveryQueue } from '../realtime/notification-delivery';
+import { rooms } from '../realtime/rooms';
+import { SocketOutlet } from '../realtime/socket-outlet';
 import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-hours';
 
 export interface NewNotification {
@@ -42,10 +43,10 @@ export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly tx: TransactionRunner,
-    private readonly pusher: NotificationsPusher,
+    private readonly outlet: SocketOutlet,
   ) {
     this.delivery = new NotificationDeliveryQueue(
-      { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: (ids) => this.unreadCounts(ids) }, pusher);
+      { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: (ids) => this.unreadCounts(ids) }, outlet);
   }
 
   private readonly delivery: NotificationDeliveryQueue;
@@ -95,7 +96,7 @@ export class NotificationsService {
       if (!existing) throw new NotFoundException('notification not found');
       return { view: toView(existing), changed: false };
     });
-    if (changed) this.pusher.unreadCount(userId, await this.unreadCount(userId));
+    if (changed) this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(userId) });
     return view;
   }
 
@@ -106,7 +107,7 @@ export class NotificationsService {
       if (n) await this.notifications.adjustCounter(u, userId, -n);
       return n;
     });
-    this.pusher.unreadCount(userId, await this.unreadCount(userId));
+    this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(userId) });
     return { updated };
   }
 

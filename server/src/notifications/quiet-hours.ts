@@ -1,12 +1,9 @@
+import type { NotificationPreferences } from '../../../contracts/api';
 import type { NotificationPriority } from '../common/enums';
 
 const RANK: Record<NotificationPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
 
-export interface Preferences {
-  minToastPriority: NotificationPriority;
-  mutedRuleIds: string[];
-  quietHours: { start: string; end: string; timeZone: string } | null;
-}
+export type Preferences = NotificationPreferences;
 
 export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null };
 

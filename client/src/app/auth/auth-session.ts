@@ -1,9 +1,10 @@
 import { Injectable, computed, signal } from '@angular/core';
-import { Role, User } from '../core/api-models';
+import type { UserView } from '../../../../contracts/api';
+import type { Role } from '../../../../contracts/enums';
 
 interface StoredSession {
   accessToken: string;
-  user: User;
+  user: UserView;
 }
 
 const STORAGE_KEY = 'auditcaseos.session';
@@ -26,11 +27,11 @@ export class AuthSession {
     return role !== null && roles.includes(role);
   }
 
-  start(accessToken: string, user: User): void {
+  start(accessToken: string, user: UserView): void {
     this.write({ accessToken, user });
   }
 
-  updateUser(user: User): void {
+  updateUser(user: UserView): void {
     const current = this.session();
     if (current) this.write({ ...current, user });
   }

@@ -1,6 +1,6 @@
 import { inject } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
-import { Role } from '../core/api-models';
+import type { Role } from '../../../../contracts/enums';
 import { AuthSession } from './auth-session';
 
 /** Lets signed-in users through; everyone else goes to /login and comes back afterwards. */

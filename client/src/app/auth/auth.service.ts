@@ -2,13 +2,9 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Observable, map, tap } from 'rxjs';
-import { API_BASE, User } from '../core/api-models';
+import type { LoginResponse, UserView } from '../../../../contracts/api';
+import { API_BASE } from '../core/api-models';
 import { AuthSession } from './auth-session';
-
-interface LoginResponse {
-  accessToken: string;
-  user: User;
-}
 
 @Injectable({ providedIn: 'root' })
 export class AuthService {
@@ -16,7 +12,7 @@ export class AuthService {
   private readonly session = inject(AuthSession);
   private readonly router = inject(Router);
 
-  login(email: string, password: string): Observable<User> {
+  login(email: string, password: string): Observable<UserView> {
     return this.http.post<LoginResponse>(`${API_BASE}/auth/login`, { email, password }).pipe(
       tap((res) => this.session.start(res.accessToken, res.user)),
       map((res) => res.user),
@@ -24,8 +20,8 @@ export class AuthService {
   }
 
   /** Re-reads the signed-in user (role or name may have changed since login). */
-  refreshCurrentUser(): Observable<User> {
-    return this.http.get<User>(`${API_BASE}/auth/me`).pipe(tap((user) => this.session.updateUser(user)));
+  refreshCurrentUser(): Observable<UserView> {
+    return this.http.get<UserView>(`${API_BASE}/auth/me`).pipe(tap((user) => this.session.updateUser(user)));
   }
 
   logout(): void {

@@ -21,7 +21,7 @@ import { CaseEditForm } from './case-edit-form';
 import { CaseEvidence } from './case-evidence';
 import { CaseTimeline } from './case-timeline';
 import { CasesApi } from './cases-api';
-import { Case } from './case.models';
+import type { CaseView } from '../../../../contracts/api';
 
 @Component({
   selector: 'app-case-detail-page',
@@ -55,7 +55,7 @@ export class CaseDetailPage implements OnInit {
   /** Route parameter :id. */
   readonly id = input.required<string>();
 
-  protected readonly caseItem = signal<Case | null>(null);
+  protected readonly caseItem = signal<CaseView | null>(null);
   protected readonly loading = signal(true);
   protected readonly notFound = signal(false);
   protected readonly timelineVersion = signal(0);
@@ -87,7 +87,7 @@ export class CaseDetailPage implements OnInit {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => this.timelineVersion.update((v) => v + 1));
     this.socket
-      .on<Case>('case:updated')
+      .on('case:updated')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((updated) => {
         if (updated.id === this.id()) {
@@ -97,7 +97,7 @@ export class CaseDetailPage implements OnInit {
       });
   }
 
-  protected onSaved(updated: Case): void {
+  protected onSaved(updated: CaseView): void {
     this.show(updated);
     this.changed.next();
   }
@@ -106,7 +106,7 @@ export class CaseDetailPage implements OnInit {
     this.changed.next();
   }
 
-  private show(found: Case): void {
+  private show(found: CaseView): void {
     this.caseItem.set(found);
     this.title.setTitle(`${found.caseNumber} · ${found.title} · AuditCaseOS Workflows`);
   }

@@ -1,11 +1,11 @@
-import { Case } from './case.models';
+import type { CaseView } from '../../../../contracts/api';
 import { caseChanges } from './case-edit-form';
 
-const original: Case = {
+const original: CaseView = {
   id: 'c',
   caseNumber: 'FIN-2025-0001',
   title: 't',
-  description: null,
+  description: '',
   status: 'OPEN',
   caseType: 'AUDIT',
   scopeCode: 'FIN',

@@ -7,14 +7,14 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { CASE_STATUSES, CaseStatus, SEVERITIES, Severity } from '../core/api-models';
+import { CASE_STATUSES, SEVERITIES, type CaseStatus, type Severity } from '../../../../contracts/enums';
 import { errorMessages } from '../core/api-errors';
 import { ChipListInput } from '../core/chip-list-input';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { applyServerErrors, resolveInside } from '../core/server-validation';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
-import { Case, CaseChanges } from './case.models';
+import type { CaseView, UpdateCaseRequest } from '../../../../contracts/api';
 import { fromIsoDate, toDateOnly } from './case-dates';
 
 export interface CaseEditValue {
@@ -26,8 +26,8 @@ export interface CaseEditValue {
 }
 
 /** Only what differs from the case as loaded, ready for PATCH /cases/:id. */
-export function caseChanges(original: Case, value: CaseEditValue): CaseChanges {
-  const changes: CaseChanges = {};
+export function caseChanges(original: CaseView, value: CaseEditValue): UpdateCaseRequest {
+  const changes: UpdateCaseRequest = {};
   if (value.status !== original.status) changes.status = value.status;
   if (value.severity !== original.severity) changes.severity = value.severity;
   if ((value.assigneeId || null) !== (original.assigneeId ?? null)) changes.assigneeId = value.assigneeId || null;
@@ -64,9 +64,9 @@ export class CaseEditForm implements OnInit {
   private readonly snackBar = inject(MatSnackBar);
   protected readonly users = inject(UsersDirectory);
 
-  readonly case = input.required<Case>();
+  readonly case = input.required<CaseView>();
   readonly readOnly = input(false);
-  readonly saved = output<Case>();
+  readonly saved = output<CaseView>();
 
   protected readonly statuses = CASE_STATUSES;
   protected readonly severities = SEVERITIES;
@@ -126,7 +126,7 @@ export class CaseEditForm implements OnInit {
     });
   }
 
-  private resetTo(current: Case): void {
+  private resetTo(current: CaseView): void {
     this.form.reset({
       status: current.status,
       severity: current.severity,

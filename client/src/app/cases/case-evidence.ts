@@ -15,7 +15,7 @@ import { errorText } from '../core/api-errors';
 import { FileDownload } from '../core/file-download';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
-import { Evidence } from './case.models';
+import type { EvidenceView } from '../../../../contracts/api';
 
 /** Evidence files of a case: list, download (with the bearer token), and upload with progress. */
 @Component({
@@ -44,10 +44,10 @@ export class CaseEvidence {
 
   readonly caseId = input.required<string>();
   readonly canUpload = input(false);
-  readonly uploaded = output<Evidence>();
+  readonly uploaded = output<EvidenceView>();
 
   protected readonly columns = ['filename', 'description', 'size', 'uploadedBy', 'createdAt', 'sha256', 'download'];
-  protected readonly items = signal<Evidence[]>([]);
+  protected readonly items = signal<EvidenceView[]>([]);
   protected readonly loading = signal(false);
   protected readonly selectedFile = signal<File | null>(null);
   protected readonly uploadProgress = signal<number | null>(null);
@@ -101,7 +101,7 @@ export class CaseEvidence {
     this.uploadProgress.set(null);
   }
 
-  protected save(item: Evidence): void {
+  protected save(item: EvidenceView): void {
     this.downloading.set(item.id);
     this.download.save(this.api.evidenceDownloadUrl(item.id), item.filename).subscribe({
       next: () => this.downloading.set(null),

@@ -16,13 +16,14 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Subject, debounceTime } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
-import { CASE_STATUSES, CASE_TYPES } from '../core/api-models';
+import { CASE_STATUSES, CASE_TYPES } from '../../../../contracts/enums';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
 import { LiveSocket } from '../core/live-socket';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
-import { Case, CaseFilters } from './case.models';
+import type { CaseView } from '../../../../contracts/api';
+import { CaseFilters } from './case-filters';
 import { NewCaseDialog, SCOPE_CODE_PATTERN } from './new-case.dialog';
 
 @Component({
@@ -68,7 +69,7 @@ export class CaseListPage implements OnInit {
     q: [''],
   });
 
-  private readonly list = new PagedQuery<Case>();
+  private readonly list = new PagedQuery<CaseView>();
   protected readonly cases = this.list.items;
   protected readonly total = this.list.total;
   protected readonly loading = this.list.loading;
@@ -85,7 +86,7 @@ export class CaseListPage implements OnInit {
       this.load();
     });
     this.socket
-      .on<Case>('case:updated')
+      .on('case:updated')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((updated) => this.applyLiveUpdate(updated));
     this.liveReload.pipe(debounceTime(800), takeUntilDestroyed(this.destroyRef)).subscribe(() => this.load(true));
@@ -116,7 +117,7 @@ export class CaseListPage implements OnInit {
     return Object.values(this.filters.getRawValue()).some((v) => v.trim() !== '');
   }
 
-  protected openCase(row: Case): void {
+  protected openCase(row: CaseView): void {
     void this.router.navigate(['/cases', row.id]);
   }
 
@@ -124,13 +125,13 @@ export class CaseListPage implements OnInit {
     this.dialog
       .open(NewCaseDialog, { width: '640px', maxWidth: '95vw', autoFocus: 'first-tabbable' })
       .afterClosed()
-      .subscribe((created: Case | undefined) => {
+      .subscribe((created: CaseView | undefined) => {
         if (created) void this.router.navigate(['/cases', created.id]);
       });
   }
 
   /** A case changed somewhere: replace it in place, or re-read the first page (it may now belong there). */
-  private applyLiveUpdate(updated: Case): void {
+  private applyLiveUpdate(updated: CaseView): void {
     const rows = this.cases();
     if (rows.some((row) => row.id === updated.id)) {
       this.cases.set(rows.map((row) => (row.id === updated.id ? updated : row)));

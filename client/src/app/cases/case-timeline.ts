@@ -7,7 +7,8 @@ import { AuthSession } from '../auth/auth-session';
 import { reloadingList } from '../core/reloading-list';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
-import { TimelineEntry, TimelineKind } from './case.models';
+import type { TimelineView } from '../../../../contracts/api';
+import type { TimelineKind } from '../../../../contracts/enums';
 
 const KIND_ICONS: Record<TimelineKind, string> = {
   CREATED: 'add_circle_outline',
@@ -89,6 +90,6 @@ export class CaseTimeline {
   }
 }
 
-function sortOldestFirst(entries: TimelineEntry[]): TimelineEntry[] {
+function sortOldestFirst(entries: TimelineView[]): TimelineView[] {
   return [...entries].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }

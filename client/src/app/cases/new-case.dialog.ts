@@ -8,14 +8,14 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { AuthSession } from '../auth/auth-session';
-import { CASE_TYPES, CaseType, SEVERITIES, Severity } from '../core/api-models';
+import { CASE_TYPES, SEVERITIES, type CaseType, type Severity } from '../../../../contracts/enums';
 import { errorMessages } from '../core/api-errors';
 import { ChipListInput } from '../core/chip-list-input';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { applyServerErrors, resolveInside } from '../core/server-validation';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
-import { NewCaseRequest } from './case.models';
+import type { CreateCaseRequest } from '../../../../contracts/api';
 import { toDateOnly } from './case-dates';
 
 export const SCOPE_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;
@@ -73,7 +73,7 @@ export class NewCaseDialog implements OnInit {
       return;
     }
     const value = this.form.getRawValue();
-    const request: NewCaseRequest = {
+    const request: CreateCaseRequest = {
       title: value.title.trim(),
       caseType: value.caseType,
       scopeCode: value.scopeCode.trim().toUpperCase(),

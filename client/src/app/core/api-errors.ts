@@ -1,9 +1,11 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import type { ApiErrorBody } from '../../../../contracts/api';
 
 /** The messages of a failed request, as a list (the server sends a string or a string[]). */
 export function errorMessages(error: unknown): string[] {
   if (error instanceof HttpErrorResponse) {
-    const body = error.error as { message?: unknown } | string | null;
+    // Usually the API's error body; a proxy in between may answer with text or HTML instead.
+    const body = error.error as Partial<ApiErrorBody> | string | null;
     if (body && typeof body === 'object') {
       const message = body.message;
       if (Array.isArray(message)) return message.map(String);

@@ -1,12 +1,13 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { API_BASE, ListResponse, User } from './api-models';
+import type { ListResult, UserView } from '../../../../contracts/api';
+import { API_BASE } from './api-models';
 
 /** The user list (GET /users) for pickers and for showing names instead of ids. Loaded once, on demand. */
 @Injectable({ providedIn: 'root' })
 export class UsersDirectory {
   private readonly http = inject(HttpClient);
-  private readonly loaded = signal<User[] | null>(null);
+  private readonly loaded = signal<UserView[] | null>(null);
   private requested = false;
 
   readonly users = computed(() => this.loaded() ?? []);
@@ -17,7 +18,7 @@ export class UsersDirectory {
   ensureLoaded(): void {
     if (this.requested) return;
     this.requested = true;
-    this.http.get<ListResponse<User> | User[]>(`${API_BASE}/users`, { params: { limit: 200 } }).subscribe({
+    this.http.get<ListResult<UserView> | UserView[]>(`${API_BASE}/users`, { params: { limit: 200 } }).subscribe({
       next: (res) => this.loaded.set(Array.isArray(res) ? res : res.items),
       error: () => (this.requested = false),
     });
@@ -33,7 +34,7 @@ export class UsersDirectory {
     return this.byId().get(id)?.name ?? `${id.slice(0, 8)}…`;
   }
 
-  find(id: string | null | undefined): User | undefined {
+  find(id: string | null | undefined): UserView | undefined {
     return id ? this.byId().get(id) : undefined;
   }
 }

@@ -101,7 +101,7 @@ export class HistoryPage implements OnInit {
       this.load();
     });
     this.socket
-      .on<HistoryEntry>('workflow:history')
+      .on('workflow:history')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((entry) => this.receive(entry));
     this.load();

@@ -10,7 +10,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { NotificationStore } from './notification-store';
 import { openNotificationLink } from './notification-link';
-import { AppNotification, unreadBadgeText } from './notification.models';
+import type { NotificationView } from '../../../../contracts/api';
+import { unreadBadgeText } from './notification-display';
 
 /** The bell in the toolbar: live unread badge and a menu with the newest notifications. */
 @Component({
@@ -43,7 +44,7 @@ export class NotificationCenter {
     return count === 0 ? 'Notifications, none unread' : `Notifications, ${count} unread`;
   }
 
-  protected open(notification: AppNotification): void {
+  protected open(notification: NotificationView): void {
     if (!notification.isRead) {
       this.store.markRead(notification.id).subscribe({ error: () => undefined });
     }

@@ -3,7 +3,8 @@ import { Observable, Subject, filter, map, of, throwError } from 'rxjs';
 import { LiveSocket } from '../core/live-socket';
 import { NotificationStore, NOTIFICATION_CENTER_SIZE } from './notification-store';
 import { NotificationsApi } from './notifications-api';
-import { AppNotification, NotificationPage } from './notification.models';
+import type { NotificationPage } from '../../../../contracts/api';
+import type { LiveNotification } from '../../../../contracts/socket-events';
 
 class FakeSocket {
   readonly events = new Subject<{ event: string; payload: unknown }>();
@@ -19,7 +20,7 @@ class FakeSocket {
   }
 }
 
-function note(id: string, extra: Partial<AppNotification> = {}): AppNotification {
+function note(id: string, extra: Partial<LiveNotification> = {}): LiveNotification {
   return {
     id,
     userId: 'me',
@@ -32,6 +33,7 @@ function note(id: string, extra: Partial<AppNotification> = {}): AppNotification
     isRead: false,
     createdAt: '2025-01-01T00:00:00Z',
     readAt: null,
+    toast: true,
     ...extra,
   };
 }
@@ -43,7 +45,6 @@ describe('NotificationStore', () => {
     unreadCount: ReturnType<typeof vi.fn>;
     markRead: ReturnType<typeof vi.fn>;
     markAllRead: ReturnType<typeof vi.fn>;
-    preferences: ReturnType<typeof vi.fn>;
   };
   let store: NotificationStore;
   let serverCount: number;
@@ -57,7 +58,6 @@ describe('NotificationStore', () => {
       unreadCount: vi.fn(() => of({ count: serverCount })),
       markRead: vi.fn((id: string) => of(note(id, { isRead: true, readAt: '2025-01-02T00:00:00Z' }))),
       markAllRead: vi.fn(() => of({ updated: 1 })),
-      preferences: vi.fn(() => of({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: null })),
     };
     TestBed.configureTestingModule({
       providers: [
@@ -69,11 +69,10 @@ describe('NotificationStore', () => {
     store.start();
   });
 
-  it('loads the newest notifications, the unread count and the preferences on start', () => {
+  it('loads the newest notifications and the unread count on start', () => {
     expect(store.items().map((n) => n.id)).toEqual(['n2', 'n1']);
     expect(store.unreadCount()).toBe(2);
     expect(store.nextCursor()).toBe('cur-1');
-    expect(store.preferences().minToastPriority).toBe('HIGH');
   });
 
   it('takes the unread count from the socket event', () => {
@@ -91,6 +90,15 @@ describe('NotificationStore', () => {
     socket.emit('notification', note('n3', { priority: 'URGENT' }));
     expect(store.items().map((n) => n.id)).toEqual(['n3', 'n2', 'n1']);
     expect(arrived).toEqual(['n3']);
+  });
+
+  it('lists every live notification, also those the server decided not to pop up, and passes that decision on', () => {
+    const decisions: boolean[] = [];
+    store.arrivals$.subscribe((n) => decisions.push(n.toast));
+    socket.emit('notification', note('quiet', { toast: false }));
+    socket.emit('notification', note('loud', { toast: true }));
+    expect(store.items().map((n) => n.id)).toEqual(['loud', 'quiet', 'n2', 'n1']);
+    expect(decisions).toEqual([false, true]);
   });
 
   it('keeps at most NOTIFICATION_CENTER_SIZE items', () => {

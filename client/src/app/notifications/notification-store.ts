@@ -2,48 +2,50 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { Observable, Subject, Subscription, map, tap } from 'rxjs';
 import { LiveSocket } from '../core/live-socket';
 import { NotificationsApi } from './notifications-api';
-import { AppNotification, DEFAULT_PREFERENCES, NotificationPreferences } from './notification.models';
+import type { NotificationView } from '../../../../contracts/api';
+import type { LiveNotification } from '../../../../contracts/socket-events';
 
 /** How many notifications the notification center keeps in memory. */
 export const NOTIFICATION_CENTER_SIZE = 30;
 
 /**
- * The signed-in user's notifications: unread count, the newest items, and their toast preferences.
+ * The signed-in user's notifications: unread count and the newest items.
  * Kept current by the socket (`notification`, `notifications:unread-count`) and by the user's own actions.
  */
 @Injectable({ providedIn: 'root' })
 export class NotificationStore {
   private readonly api = inject(NotificationsApi);
   private readonly socket = inject(LiveSocket);
-  private readonly arrivals = new Subject<AppNotification>();
+  private readonly arrivals = new Subject<LiveNotification>();
   private live: Subscription | null = null;
 
   readonly unreadCount = signal(0);
-  readonly items = signal<AppNotification[]>([]);
+  readonly items = signal<NotificationView[]>([]);
   readonly loading = signal(false);
   readonly nextCursor = signal<string | null>(null);
-  readonly preferences = signal<NotificationPreferences>(DEFAULT_PREFERENCES);
   readonly hasUnread = computed(() => this.unreadCount() > 0);
 
-  /** Each notification that arrives live, after it has been added to the list (the toaster listens here). */
-  readonly arrivals$: Observable<AppNotification> = this.arrivals.asObservable();
+  /**
+   * Each notification that arrives live, after it has been added to the list, with the server's decision
+   * whether it pops up (the toaster listens here).
+   */
+  readonly arrivals$: Observable<LiveNotification> = this.arrivals.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());
   }
 
-  /** Starts listening and loads the first page, the count and the preferences. Safe to call twice. */
+  /** Starts listening and loads the first page and the count. Safe to call twice. */
   start(): void {
     if (this.live) return;
     this.live = new Subscription();
-    this.live.add(this.socket.on<AppNotification>('notification').subscribe((n) => this.receive(n)));
+    this.live.add(this.socket.on('notification').subscribe((n) => this.receive(n)));
     this.live.add(
-      this.socket.on<{ count: number }>('notifications:unread-count').subscribe((c) => this.setUnreadCount(c.count)),
+      this.socket.on('notifications:unread-count').subscribe((c) => this.setUnreadCount(c.count)),
     );
     // After a reconnect we may have missed events: re-read the truth.
     this.live.add(this.socket.connections$.subscribe(() => this.refresh()));
     this.refresh();
-    this.loadPreferences();
   }
 
   /** Forgets everything (sign-out). */
@@ -53,7 +55,6 @@ export class NotificationStore {
     this.items.set([]);
     this.unreadCount.set(0);
     this.nextCursor.set(null);
-    this.preferences.set(DEFAULT_PREFERENCES);
   }
 
   refresh(): void {
@@ -93,7 +94,7 @@ export class NotificationStore {
   }
 
   /** A notification pushed by the server: newest first, no duplicates. The count comes from its own event. */
-  receive(notification: AppNotification): void {
+  receive(notification: LiveNotification): void {
     const isNew = !this.items().some((n) => n.id === notification.id);
     this.items.update((items) =>
       [notification, ...items.filter((n) => n.id !== notification.id)].slice(0, NOTIFICATION_CENTER_SIZE),
@@ -102,7 +103,7 @@ export class NotificationStore {
   }
 
   /** Marks one read on the server, then locally; the count is re-read (the socket also sends it). */
-  markRead(id: string): Observable<AppNotification> {
+  markRead(id: string): Observable<NotificationView> {
     return this.api.markRead(id).pipe(
       tap((updated) => {
         this.items.update((items) =>
@@ -122,13 +123,5 @@ export class NotificationStore {
       }),
       map((res) => res.updated),
     );
-  }
-
-  loadPreferences(): void {
-    this.api.preferences().subscribe({ next: (prefs) => this.preferences.set(prefs), error: () => undefined });
-  }
-
-  setPreferences(preferences: NotificationPreferences): void {
-    this.preferences.set(preferences);
   }
 }

@@ -8,7 +8,8 @@ import {
   MatSnackBarLabel,
   MatSnackBarRef,
 } from '@angular/material/snack-bar';
-import { AppNotification, isStandoutPriority } from './notification.models';
+import type { NotificationView } from '../../../../contracts/api';
+import { isStandoutPriority } from './notification-display';
 
 /** The content of one live toast: title, message, and Open / Dismiss. */
 @Component({
@@ -45,7 +46,7 @@ import { AppNotification, isStandoutPriority } from './notification.models';
   `,
 })
 export class NotificationToast {
-  protected readonly notification = inject<AppNotification>(MAT_SNACK_BAR_DATA);
+  protected readonly notification = inject<NotificationView>(MAT_SNACK_BAR_DATA);
   protected readonly ref = inject<MatSnackBarRef<NotificationToast>>(MatSnackBarRef);
   protected readonly standout = isStandoutPriority(this.notification.priority);
 

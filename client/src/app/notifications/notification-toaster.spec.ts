@@ -1,20 +1,20 @@
-import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Subject, of } from 'rxjs';
 import { NotificationStore } from './notification-store';
 import { NotificationToaster } from './notification-toaster';
-import { AppNotification, DEFAULT_PREFERENCES, NotificationPreferences } from './notification.models';
+import type { NotificationView } from '../../../../contracts/api';
+import type { LiveNotification } from '../../../../contracts/socket-events';
 
 interface OpenedToast {
-  data: AppNotification;
+  data: NotificationView;
   panelClass: string[];
   dismissed: Subject<{ dismissedByAction: boolean }>;
   action: Subject<void>;
 }
 
-function note(id: string, priority: AppNotification['priority'] = 'NORMAL'): AppNotification {
+function note(id: string, priority: LiveNotification['priority'] = 'NORMAL', toast = true): LiveNotification {
   return {
     id,
     userId: 'me',
@@ -27,13 +27,13 @@ function note(id: string, priority: AppNotification['priority'] = 'NORMAL'): App
     isRead: false,
     createdAt: '',
     readAt: null,
+    toast,
   };
 }
 
 describe('NotificationToaster', () => {
   let opened: OpenedToast[];
   let toaster: NotificationToaster;
-  let preferences: ReturnType<typeof signal<NotificationPreferences>>;
   let markRead: ReturnType<typeof vi.fn>;
   let navigateByUrl: ReturnType<typeof vi.fn>;
   let otherSnackBar: () => Subject<{ dismissedByAction: boolean }>;
@@ -41,12 +41,11 @@ describe('NotificationToaster', () => {
 
   beforeEach(() => {
     opened = [];
-    preferences = signal<NotificationPreferences>({ ...DEFAULT_PREFERENCES, minToastPriority: 'NORMAL' });
     markRead = vi.fn(() => of(undefined));
     navigateByUrl = vi.fn(() => Promise.resolve(true));
     const snackBar = {
       _openedSnackBarRef: null as unknown,
-      openFromComponent(_component: unknown, config: { data: AppNotification; panelClass: string[] }) {
+      openFromComponent(_component: unknown, config: { data: NotificationView; panelClass: string[] }) {
         const toast: OpenedToast = { data: config.data, panelClass: config.panelClass, dismissed: new Subject(), action: new Subject() };
         opened.push(toast);
         const ref = { afterDismissed: () => toast.dismissed, onAction: () => toast.action };
@@ -63,7 +62,7 @@ describe('NotificationToaster', () => {
     TestBed.configureTestingModule({
       providers: [
         { provide: MatSnackBar, useValue: snackBar },
-        { provide: NotificationStore, useValue: { preferences, markRead, arrivals$: new Subject() } },
+        { provide: NotificationStore, useValue: { markRead, arrivals$: new Subject() } },
         { provide: Router, useValue: { navigateByUrl } },
       ],
     });
@@ -101,9 +100,12 @@ describe('NotificationToaster', () => {
     expect(opened[1].panelClass).not.toContain('toast-standout');
   });
 
-  it('does not toast below the minimum priority', () => {
-    toaster.enqueue(note('low', 'LOW'));
+  it('shows a toast exactly when the server decided so, whatever the priority', () => {
+    toaster.enqueue(note('urgent-but-quiet', 'URGENT', false));
     expect(opened).toEqual([]);
+    expect(toaster.pending).toBe(0);
+    toaster.enqueue(note('low-but-wanted', 'LOW', true));
+    expect(opened.map((t) => t.data.id)).toEqual(['low-but-wanted']);
   });
 
   it('"Open" marks the notification read and navigates to its link', () => {

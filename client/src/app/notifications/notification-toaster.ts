@@ -5,8 +5,9 @@ import { Subscription } from 'rxjs';
 import { NotificationStore } from './notification-store';
 import { NotificationToast } from './notification-toast';
 import { openNotificationLink } from './notification-link';
-import { AppNotification, isStandoutPriority } from './notification.models';
-import { shouldToast } from './toast-policy';
+import type { NotificationView } from '../../../../contracts/api';
+import type { LiveNotification } from '../../../../contracts/socket-events';
+import { isStandoutPriority } from './notification-display';
 
 const NORMAL_DURATION_MS = 6000;
 const STANDOUT_DURATION_MS = 10000;
@@ -20,7 +21,7 @@ export class NotificationToaster {
   private readonly snackBar = inject(MatSnackBar);
   private readonly store = inject(NotificationStore);
   private readonly router = inject(Router);
-  private readonly queue: AppNotification[] = [];
+  private readonly queue: NotificationView[] = [];
   private showing = false;
   private subscription: Subscription | null = null;
 
@@ -35,9 +36,12 @@ export class NotificationToaster {
     this.queue.length = 0;
   }
 
-  /** Queues the notification if the user's preferences allow a toast for it. */
-  enqueue(notification: AppNotification): void {
-    if (!shouldToast(notification, this.store.preferences())) return;
+  /**
+   * Queues the notification when the server decided it pops up (`toast`, from the user's preferences);
+   * the others only reach the bell and the list.
+   */
+  enqueue(notification: LiveNotification): void {
+    if (!notification.toast) return;
     this.queue.push(notification);
     if (!this.showing) this.showNext();
   }

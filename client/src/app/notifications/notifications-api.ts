@@ -2,7 +2,9 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 import { API_BASE } from '../core/api-models';
-import { AppNotification, NotificationPage, NotificationPreferences } from './notification.models';
+import type {
+  MarkAllReadResult, NotificationPage, NotificationPreferences, NotificationView, UnreadCount,
+} from '../../../../contracts/api';
 
 const BASE = `${API_BASE}/notifications`;
 
@@ -17,16 +19,16 @@ export class NotificationsApi {
     return this.http.get<NotificationPage>(BASE, { params });
   }
 
-  unreadCount(): Observable<{ count: number }> {
-    return this.http.get<{ count: number }>(`${BASE}/unread-count`);
+  unreadCount(): Observable<UnreadCount> {
+    return this.http.get<UnreadCount>(`${BASE}/unread-count`);
   }
 
-  markRead(id: string): Observable<AppNotification> {
-    return this.http.patch<AppNotification>(`${BASE}/${encodeURIComponent(id)}/read`, {});
+  markRead(id: string): Observable<NotificationView> {
+    return this.http.patch<NotificationView>(`${BASE}/${encodeURIComponent(id)}/read`, {});
   }
 
-  markAllRead(): Observable<{ updated: number }> {
-    return this.http.post<{ updated: number }>(`${BASE}/mark-all-read`, {});
+  markAllRead(): Observable<MarkAllReadResult> {
+    return this.http.post<MarkAllReadResult>(`${BASE}/mark-all-read`, {});
   }
 
   preferences(): Observable<NotificationPreferences> {

@@ -13,13 +13,12 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { startWith } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
-import { NOTIFICATION_PRIORITIES, NotificationPriority } from '../core/api-models';
+import type { NotificationPreferences } from '../../../../contracts/api';
+import { NOTIFICATION_PRIORITIES, type NotificationPriority } from '../../../../contracts/enums';
 import { errorMessages } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { applyServerErrors, resolveInside } from '../core/server-validation';
-import { NotificationStore } from '../notifications/notification-store';
 import { NotificationsApi } from '../notifications/notifications-api';
-import { NotificationPreferences } from '../notifications/notification.models';
 import { WorkflowsApi } from '../workflows/workflows-api';
 import { WorkflowRule } from '../workflows/workflow.models';
 import { browserTimeZone, supportedTimeZones } from './time-zones';
@@ -48,7 +47,6 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export class SettingsPage implements OnInit {
   private readonly api = inject(NotificationsApi);
   private readonly workflows = inject(WorkflowsApi);
-  private readonly store = inject(NotificationStore);
   private readonly snackBar = inject(MatSnackBar);
   protected readonly session = inject(AuthSession);
 
@@ -121,7 +119,6 @@ export class SettingsPage implements OnInit {
     this.api.savePreferences(preferences).subscribe({
       next: (saved) => {
         this.saving.set(false);
-        this.store.setPreferences(saved);
         this.show(saved);
         this.snackBar.open('Notification settings saved', undefined, { duration: 3000 });
       },

@@ -78,7 +78,7 @@ export class RuleListPage implements OnInit {
     this.load();
     // A new run changes "last run" / "failures" of its rule.
     this.socket
-      .on<HistoryEntry>('workflow:history')
+      .on('workflow:history')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((entry) => this.applyRun(entry));
   }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import type { CaseSnapshot } from '../../events/event-map';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf,
@@ -7,12 +6,13 @@ import {
 import {
   CASE_STATUSES, CASE_TYPES, SCOPE_CODE_PATTERN, SEVERITIES, type CaseStatus, type CaseType, type Severity,
 } from '../../common/enums';
+import type { CreateCaseRequest, UpdateCaseRequest } from '../../../../contracts/api';
 import { PageQuery } from '../../common/list';
 import { IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class CreateCaseDto {
+export class CreateCaseDto implements CreateCaseRequest {
   @ApiProperty({ example: 'Duplicate vendor payments Q3' })
   @Transform(trim) @IsString() @Length(1, 300)
   title: string;
@@ -50,7 +50,8 @@ export class CreateCaseDto {
  * Any editable field of a case; scope and type are fixed at creation. Null
  * clears only what may be empty (assigneeId, dueDate); elsewhere it is a 400.
  */
-export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const), { skipNullProperties: false }) {
+export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['caseType', 'scopeCode'] as const), { skipNullProperties: false })
+  implements UpdateCaseRequest {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOmittable() @IsIn(CASE_STATUSES)
   status?: CaseStatus;
@@ -90,5 +91,5 @@ export class ListCasesQuery extends PageQuery {
   sort?: (typeof CASE_SORTS)[number];
 }
 
-/** The contract's `case` (CONTRACT §5): the event snapshot without its internal counter. */
-export type CaseView = Omit<CaseSnapshot, 'evidenceCount'>;
+/** The contract's `case` (CONTRACT §5). */
+export type { CaseView } from '../../../../contracts/api';

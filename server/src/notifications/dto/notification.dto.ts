@@ -21,23 +21,12 @@ export class ListNotificationsQuery {
   cursor?: string;
 }
 
-export interface NotificationView {
-  id: string;
-  userId: string;
-  title: string;
-  message: string;
-  priority: NotificationPriority;
-  entityType: string | null;
-  entityId: string | null;
-  linkUrl: string | null;
-  isRead: boolean;
-  createdAt: string;
-  readAt: string | null;
-}
+import type { NotificationPreferences, QuietHours } from '../../../../contracts/api';
+export type { NotificationView } from '../../../../contracts/api';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export class QuietHoursDto {
+export class QuietHoursDto implements QuietHours {
   @Matches(HHMM, { message: 'quietHours.start must be HH:MM' })
   start: string;
 
@@ -48,7 +37,7 @@ export class QuietHoursDto {
   timeZone: string;
 }
 
-export class NotificationPreferencesDto {
+export class NotificationPreferencesDto implements NotificationPreferences {
   @ApiPropertyOptional({ enum: NOTIFICATION_PRIORITIES })
   @IsIn(NOTIFICATION_PRIORITIES)
   minToastPriority: NotificationPriority;

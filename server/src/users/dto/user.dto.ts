@@ -46,12 +46,4 @@ export class UpdateUserDto {
   scopeCodes?: string[];
 }
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  isActive: boolean;
-  scopeCodes: string[];
-  createdAt: string;
-}
+export type { UserView } from '../../../../contracts/api';

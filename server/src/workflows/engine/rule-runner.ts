@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { CaseSnapshot } from '../../events/event-map';
 import { performance } from 'node:perf_hooks';
 import { inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../../database/unit-of-work';
-import { NotificationsPusher } from '../../notifications/notifications.pusher';
+import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../../realtime/committed-events';
 import { ActionFailure, type RunContext } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
 import { CasesService } from '../../cases/cases.service';
-import { toCaseView } from '../../cases/case-view';
 import { isUniqueViolation } from '../../database/sql-errors';
 import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, type HistoryView } from '../history/history.types';
 import { WorkflowMetrics } from '../workflow-metrics';
@@ -52,7 +52,7 @@ export class RuleRunner {
   constructor(
     private readonly executor: ActionExecutor,
     private readonly cases: CasesService,
-    private readonly pusher: NotificationsPusher,
+    private readonly emitter: EventEmitter2,
     private readonly metrics: WorkflowMetrics,
   ) {}
 
@@ -156,11 +156,8 @@ export class RuleRunner {
       this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'));
       const wroteTimeline = p.outcomes.some((o) => o.success && o.actionType === 'CREATE_TIMELINE');
       const finalCase = p.finalCase;
-      uow.afterCommit(() => {
-        this.pusher.workflowHistory(view);
-        // A timeline entry changes no case field, so no case event announces it: tell open case pages.
-        if (wroteTimeline && finalCase) this.pusher.caseUpdated(finalCase.scopeCode, toCaseView(finalCase));
-      });
+      const recorded: WorkflowRunRecorded = { history: view, timelineWrittenOn: wroteTimeline ? finalCase : null };
+      uow.afterCommit(() => void this.emitter.emit(WORKFLOW_RUN_RECORDED, recorded));
       return view;
     });
   }

@@ -11,7 +11,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { catchError, debounceTime, distinctUntilChanged, filter, of, switchMap } from 'rxjs';
 import { CasesApi } from '../../cases/cases-api';
-import { Case } from '../../cases/case.models';
+import type { CaseView as Case } from '../../../../../contracts/api';
 import { CaseStatus, EventName } from '../../core/api-models';
 import { errorText } from '../../core/api-errors';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';

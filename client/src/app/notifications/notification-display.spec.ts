@@ -1,6 +1,6 @@
-import { isStandoutPriority, priorityRank, unreadBadgeText } from './notification.models';
+import { isStandoutPriority, priorityRank, unreadBadgeText } from './notification-display';
 
-describe('notification models', () => {
+describe('notification display', () => {
   it('shows the unread count on the bell, capped at 99+', () => {
     expect(unreadBadgeText(0)).toBe('');
     expect(unreadBadgeText(-3)).toBe('');

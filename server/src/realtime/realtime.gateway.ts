@@ -1,31 +1,31 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
-import { toCaseView } from '../cases/case-view';
 import type { AuthUser } from '../common/auth-user';
-import type { DomainEvent } from '../events/event-map';
-import { OnDomainEvent } from '../events/on-domain-event.decorator';
-import { USER_ACCESS_CHANGED } from '../users/users.service';
-import { NotificationsPusher, rooms } from './notifications.pusher';
+import { roomsOf } from './rooms';
+import { SocketOutlet, type RealtimeServer } from './socket-outlet';
 
 /** Socket buffers beyond this many queued packets belong to a client that stopped reading. */
 const MAX_QUEUED_PACKETS = 2000;
 const SWEEP_MS = 5000;
 
+/**
+ * Admits sockets (JWT in the handshake), puts each in the rooms its user may hear, and ends it with its
+ * token. Sends nothing itself: everything goes out through the SocketOutlet.
+ */
 @WebSocketGateway({ path: '/socket.io', cors: false, serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 20000, pingTimeout: 20000 })
-export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('Sockets');
   private sweeper: NodeJS.Timeout | undefined;
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
-  @WebSocketServer() server: Server;
+  @WebSocketServer() server: RealtimeServer;
 
-  constructor(private readonly tokens: TokenService, private readonly pusher: NotificationsPusher) {}
+  constructor(private readonly tokens: TokenService, private readonly outlet: SocketOutlet) {}
 
-  afterInit(server: Server): void {
-    this.pusher.attach(server);
+  afterInit(server: RealtimeServer): void {
+    this.outlet.attach(server);
     // Refuse the connection in the handshake itself: the client sees `connect_error`.
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token;
@@ -46,11 +46,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   handleConnection(socket: Socket): void {
     const user = socket.data.user as AuthUser | undefined;
     if (!user) return void socket.disconnect(true);
-    const joined = [rooms.user(user.id)];
-    if (user.role === 'ADMIN') joined.push(rooms.admins);
-    if (user.role === 'ADMIN' || user.scopeCodes.length === 0) joined.push(rooms.allScopes);
-    else joined.push(...user.scopeCodes.map(rooms.scope));
-    void socket.join(joined);
+    void socket.join(roomsOf(user));
     // The socket lives no longer than its token.
     const ttl = Math.max(0, (socket.data.expiresAt as number) - Date.now());
     const timer = setTimeout(() => socket.disconnect(true), Math.min(ttl, 2 ** 31 - 1));
@@ -66,22 +62,6 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
-  }
-
-  connectedCount(): number {
-    return this.server?.sockets?.sockets?.size ?? 0;
-  }
-
-  @OnEvent(USER_ACCESS_CHANGED, { suppressErrors: true })
-  onAccessChanged({ userId }: { userId: string }): void {
-    // Deactivated, or role/scopes changed: its sockets go now; a still-active user reconnects with fresh rooms.
-    this.pusher.disconnectUser(userId);
-  }
-
-  @OnDomainEvent('case.created', 'case.updated', 'evidence.uploaded')
-  onCaseChanged(event: DomainEvent): void {
-    const snapshot = (event.payload as { case: Parameters<typeof toCaseView>[0] & { scopeCode: string } }).case;
-    this.pusher.caseUpdated(snapshot.scopeCode, toCaseView(snapshot));
   }
 
   /** A client that never reads would make its queue grow without bound: cut it off instead. */

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { NotificationView } from './dto/notification.dto';
-import type { NotificationsPusher } from './notifications.pusher';
-import { DEFAULT_PREFERENCES, shouldToast, type Preferences } from './quiet-hours';
+import type { NotificationView } from '../../../contracts/api';
+import { DEFAULT_PREFERENCES, shouldToast, type Preferences } from '../notifications/quiet-hours';
+import { rooms } from './rooms';
+import type { SocketOutlet } from './socket-outlet';
 
 export interface CommittedNotification {
   view: NotificationView;
@@ -14,7 +15,8 @@ interface DeliveryReads {
 }
 
 /**
- * Pushes committed notifications to their users' sockets, in commit order.
+ * Pushes committed notifications to their users' sockets, in commit order, each with the one toast
+ * decision there is: the console pops up exactly the notifications whose `toast` is true.
  *
  * A burst (one engine batch commits dozens of notifications at once) is delivered with one read
  * of the recipients' preferences and one read of their unread counts, instead of two reads per
@@ -26,7 +28,7 @@ export class NotificationDeliveryQueue {
   private pending: CommittedNotification[] = [];
   private draining = false;
 
-  constructor(private readonly reads: DeliveryReads, private readonly pusher: NotificationsPusher) {}
+  constructor(private readonly reads: DeliveryReads, private readonly outlet: SocketOutlet) {}
 
   enqueue(items: CommittedNotification[]): void {
     this.pending.push(...items);
@@ -55,8 +57,10 @@ export class NotificationDeliveryQueue {
     const prefs = await this.reads.preferencesOf(users);
     for (const { view, ruleId } of burst) {
       const toast = shouldToast(prefs.get(view.userId) ?? DEFAULT_PREFERENCES, view.priority, ruleId);
-      this.pusher.notification(view.userId, { ...view, toast });
+      this.outlet.emit([rooms.user(view.userId)], 'notification', { ...view, toast });
     }
-    for (const [userId, count] of await this.reads.unreadCounts(users)) this.pusher.unreadCount(userId, count);
+    for (const [userId, count] of await this.reads.unreadCounts(users)) {
+      this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count });
+    }
   }
 }

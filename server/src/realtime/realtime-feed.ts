@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { ServerToClientEvents } from '../../../contracts/socket-events';
+import { toCaseView } from '../cases/case-view';
+import type { DomainEvent } from '../events/event-map';
+import { OnDomainEvent } from '../events/on-domain-event.decorator';
+import { USER_ACCESS_CHANGED } from '../users/users.service';
+import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from './committed-events';
+import { rooms } from './rooms';
+import { SocketOutlet } from './socket-outlet';
+
+/**
+ * Turns committed in-process events into socket events: the only source of `case:updated` and
+ * `workflow:history`, and of closing a user's sockets when their access changes.
+ */
+@Injectable()
+export class RealtimeFeed {
+  constructor(private readonly outlet: SocketOutlet) {}
+
+  @OnEvent(USER_ACCESS_CHANGED, { suppressErrors: true })
+  onAccessChanged({ userId }: { userId: string }): void {
+    // Deactivated, or role/scopes changed: its sockets go now; a still-active user reconnects with fresh rooms.
+    this.outlet.disconnectUser(userId);
+  }
+
+  @OnDomainEvent('case.created', 'case.updated', 'evidence.uploaded')
+  onCaseChanged(event: DomainEvent): void {
+    this.outlet.caseUpdated(toCaseView(event.payload.case));
+  }
+
+  @OnEvent(WORKFLOW_RUN_RECORDED, { suppressErrors: true })
+  onRunRecorded({ history, timelineWrittenOn }: WorkflowRunRecorded): void {
+    // The server's history rows keep action types as read from the database (string); the contract names them.
+    this.outlet.emit([rooms.admins], 'workflow:history', history as ServerToClientEvents['workflow:history']);
+    // A timeline entry changes no case field, so no case event announces it: tell open case pages.
+    if (timelineWrittenOn) this.outlet.caseUpdated(toCaseView(timelineWrittenOn));
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import type { CaseView } from '../../../contracts/api';
+import type { ServerToClientEvent, ServerToClientEvents, ServerToClientListeners } from '../../../contracts/socket-events';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { caseRooms, rooms } from './rooms';
+
+/** The Socket.IO server as this application types it: it only ever sends the contract's events. */
+export type RealtimeServer = Server<Record<string, never>, ServerToClientListeners>;
+
+const COALESCE_MS = 150;
+/**
+ * Sockets written per event-loop turn when a case update goes to everyone. Writing to thousands of
+ * sockets in one go held the loop for tens of milliseconds, and every notification committed
+ * meanwhile waited behind it; between chunks, pending I/O runs first.
+ */
+const BROADCAST_CHUNK = 50;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The one place that writes to sockets, typed by the contract's ServerToClientEvents. Callers hand it
+ * what has committed (after-commit callbacks, the in-process bus); it never sees a transaction.
+ * With the PostgreSQL adapter, a room emit reaches sockets on every process sharing the database.
+ */
+@Injectable()
+export class SocketOutlet {
+  private server: RealtimeServer | undefined;
+  private readonly pendingCases = new Map<string, CaseView>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing = false;
+  /** Socket events this process has sent (room broadcasts count once). */
+  readonly stats = { emitted: 0 };
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  attach(server: RealtimeServer): void {
+    this.server = server;
+  }
+
+  /** Sends `event` to every socket in any of `to` (reliable, in order per socket). */
+  emit<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E]): void {
+    if (!this.server) return;
+    // Nobody in those rooms, nothing to serialise (the engine reports every run to the admins' room,
+    // usually empty).
+    const socketRooms = this.allRoomsIfLocal();
+    if (socketRooms && !to.some((room) => socketRooms.get(room)?.size)) return;
+    this.stats.emitted++;
+    this.send(to, event, payload, false);
+  }
+
+  /**
+   * `case:updated` to everyone who may see the case's scope, coalesced: a case changed several times
+   * within COALESCE_MS goes out once, as it was last, and as a volatile message — a client that cannot
+   * keep up loses a list refresh, never has its notifications queued behind them.
+   */
+  caseUpdated(view: CaseView): void {
+    this.pendingCases.set(view.id, view);
+    this.scheduleFlush();
+  }
+
+  /** Closes the user's sockets on every process: their access changed or ended. */
+  disconnectUser(userId: string): void {
+    this.server?.in(rooms.user(userId)).disconnectSockets(true);
+  }
+
+  /** Sockets connected to this process. */
+  connectedCount(): number {
+    return this.server?.sockets?.sockets?.size ?? 0;
+  }
+
+  private scheduleFlush(): void {
+    // One flush at a time: a later version of a case never overtakes an earlier one still being sent.
+    if (this.flushTimer || this.flushing || !this.pendingCases.size) return;
+    this.flushTimer = setTimeout(() => void this.flushCaseUpdates(), COALESCE_MS);
+    this.flushTimer.unref();
+  }
+
+  private async flushCaseUpdates(): Promise<void> {
+    this.flushTimer = undefined;
+    this.flushing = true;
+    try {
+      const pending = [...this.pendingCases.values()];
+      this.pendingCases.clear();
+      for (const [i, view] of pending.entries()) {
+        // A turn between cases: a socket still writing the previous case would drop this one (volatile).
+        if (i > 0) await nextTurn();
+        if (!this.server) return;
+        this.stats.emitted++;
+        await this.broadcastVolatile(caseRooms(view.scopeCode), 'case:updated', view);
+      }
+    } finally {
+      this.flushing = false;
+      this.scheduleFlush();
+    }
+  }
+
+  /**
+   * To everyone in `to`, in chunks of sockets with a turn of the event loop between them. Only with the
+   * in-memory adapter: with the PostgreSQL adapter the emit must also reach the other processes, which
+   * only a room broadcast does.
+   */
+  private async broadcastVolatile<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E]): Promise<void> {
+    const socketRooms = this.allRoomsIfLocal();
+    if (!socketRooms) return this.send(to, event, payload, true);
+    const ids = [...new Set(to.flatMap((room) => [...(socketRooms.get(room) ?? [])]))];
+    const stillIn = (id: string) => to.some((room) => socketRooms.get(room)?.has(id));
+    for (let i = 0; i < ids.length; i += BROADCAST_CHUNK) {
+      if (i > 0) await nextTurn();
+      // Membership is checked again at sending time: a user whose access was revoked meanwhile gets nothing.
+      const chunk = ids.slice(i, i + BROADCAST_CHUNK).filter(stillIn);
+      if (chunk.length) this.send(chunk, event, payload, true, true);
+    }
+  }
+
+  /** The only Socket.IO emit call of the application. */
+  private send<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E], volatile: boolean, localOnly = false): void {
+    const server = this.server;
+    if (!server) return;
+    const target = localOnly ? server.local.to(to) : server.to(to);
+    const operator = volatile ? target.volatile : target;
+    // Socket.IO's emit() cannot relate a generic event name to its parameter list; the signature above does.
+    (operator.emit as (event: E, payload: ServerToClientEvents[E]) => boolean).call(operator, event, payload);
+  }
+
+  /**
+   * Room → socket ids, when this process holds every socket there is (in-memory adapter); undefined
+   * with the PostgreSQL adapter, where other processes have sockets this one cannot see.
+   */
+  private allRoomsIfLocal(): Map<string, Set<string>> | undefined {
+    return this.config.socketAdapter === 'postgres' ? undefined : this.server?.of('/').adapter.rooms;
+  }
+}
