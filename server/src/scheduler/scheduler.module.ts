@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MaintenanceService } from './maintenance.service';
 import { TickProcessor } from './tick-processor.service';
+import { TickRepository } from './tick.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
   imports: [WorkflowsModule],
-  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService],
+  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })
 export class SchedulerModule {}

@@ -1,4 +1,3 @@
-import type { CaseSnapshot } from '../../events/event-map';
 import type { Rule } from '../rules/rule.types';
 
 /** Why a rule is running and for which case: what actions and templates may refer to. */
@@ -17,6 +16,3 @@ export interface RunContext {
 /** An action that cannot do its job, with a message an admin can act on. */
 export class ActionFailure extends Error {}
 
-export interface ActionCase {
-  snapshot: CaseSnapshot;
-}

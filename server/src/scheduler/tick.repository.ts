@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { BackgroundTransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+
+export interface TickRow { id: string; rule_id: string; scheduled_for: Date; catch_up: boolean }
+
+/** Advisory-lock namespace for ticks (the second key is the tick's hash). */
+const TICK_LOCK_SPACE = 7_150_100;
+
+/** The only place with SQL on workflow_ticks and workflow_rule_case_state's "acted on" marks. */
+@Injectable()
+export class TickRepository {
+  constructor(private readonly tx: BackgroundTransactionRunner) {}
+
+  private get db(): EntityManager {
+    return this.tx.dataSource.manager;
+  }
+
+  /** Oldest first. `session`: the connection that will hold the ticks' advisory locks. */
+  async unprocessed(session: EntityManager, limit: number): Promise<TickRow[]> {
+    return session.query(
+      `SELECT id, rule_id, scheduled_for, catch_up FROM workflow_ticks WHERE processed_at IS NULL ORDER BY created_at LIMIT ${Number(limit)}`);
+  }
+
+  /** A session advisory lock: held by `session` until unlock(), or until its connection dies. */
+  async tryLock(session: EntityManager, tickId: string): Promise<boolean> {
+    const [{ locked }] = await session.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [TICK_LOCK_SPACE, tickId]);
+    return locked;
+  }
+
+  async unlock(session: EntityManager, tickId: string): Promise<void> {
+    await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TICK_LOCK_SPACE, tickId]);
+  }
+
+  async isProcessed(session: EntityManager, tickId: string): Promise<boolean> {
+    const [{ done }] = await session.query('SELECT processed_at IS NOT NULL AS done FROM workflow_ticks WHERE id = $1', [tickId]);
+    return done;
+  }
+
+  async markStarted(tickId: string): Promise<void> {
+    await this.db.query('UPDATE workflow_ticks SET started_at = COALESCE(started_at, now()) WHERE id = $1', [tickId]);
+  }
+
+  async markProcessed(tickId: string, casesActed: number): Promise<void> {
+    await this.db.query('UPDATE workflow_ticks SET processed_at = now(), cases_acted = $2 WHERE id = $1', [tickId, casesActed]);
+  }
+
+  /** Unique per rule and scheduled time: several processes firing together enqueue it once. */
+  async enqueue(uow: UnitOfWork, ruleId: string, scheduledFor: Date, catchUp: boolean): Promise<void> {
+    await uow.manager.query(
+      `INSERT INTO workflow_ticks (rule_id, scheduled_for, catch_up) VALUES ($1, $2, $3) ON CONFLICT (rule_id, scheduled_for) DO NOTHING`,
+      [ruleId, scheduledFor.toISOString(), catchUp]);
+  }
+
+  /** The rule acted on the case: not again until the case stops matching. */
+  async markActedOn(uow: UnitOfWork, ruleId: string, caseId: string): Promise<void> {
+    await uow.manager.query(
+      `INSERT INTO workflow_rule_case_state (rule_id, case_id, time_matched) VALUES ($1, $2, true)
+       ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [ruleId, caseId]);
+  }
+}
