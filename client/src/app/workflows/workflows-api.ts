@@ -1,16 +1,14 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import { API_BASE, ListResponse } from '../core/api-models';
 import {
-  ActionRequest,
   DryRunRequest,
   DryRunResult,
   HistoryEntry,
   RuleRequest,
   RuleRevision,
   TraceEntry,
-  WorkflowAction,
   WorkflowEvent,
   WorkflowMeta,
   WorkflowRule,
@@ -25,6 +23,16 @@ export interface EventTrace {
   items: TraceEntry[];
 }
 const id = encodeURIComponent;
+
+/** A rule with the revision it was read or saved at (its ETag, e.g. `"7"`): what a save of an edit started from. */
+export interface RuleAtRevision {
+  rule: WorkflowRule;
+  etag: string | null;
+}
+
+function atRevision(response: HttpResponse<WorkflowRule>): RuleAtRevision {
+  return { rule: response.body!, etag: response.headers.get('ETag') };
+}
 
 export type HistoryOutcome = 'success' | 'failed' | 'skipped' | '';
 
@@ -74,16 +82,24 @@ export class WorkflowsApi {
       .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
   }
 
-  rule(ruleId: string): Observable<WorkflowRule> {
-    return this.http.get<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`);
+  /** The rule and its ETag (the editor saves against it). */
+  rule(ruleId: string): Observable<RuleAtRevision> {
+    return this.http.get<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, { observe: 'response' }).pipe(map(atRevision));
   }
 
-  createRule(request: RuleRequest): Observable<WorkflowRule> {
-    return this.http.post<WorkflowRule>(`${BASE}/rules`, request);
+  createRule(request: RuleRequest): Observable<RuleAtRevision> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules`, request, { observe: 'response' }).pipe(map(atRevision));
   }
 
-  updateRule(ruleId: string, changes: Omit<RuleRequest, 'actions'>): Observable<WorkflowRule> {
-    return this.http.patch<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, changes);
+  /**
+   * Saves an edited rule and all its actions at once (one transaction, one revision). With `etag`, a rule
+   * someone else saved in the meantime is refused with 412 instead of being overwritten.
+   */
+  replaceRule(ruleId: string, request: RuleRequest, etag: string | null): Observable<RuleAtRevision> {
+    const headers: Record<string, string> = etag ? { 'If-Match': etag } : {};
+    return this.http
+      .put<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, request, { headers, observe: 'response' })
+      .pipe(map(atRevision));
   }
 
   deleteRule(ruleId: string): Observable<void> {
@@ -92,18 +108,6 @@ export class WorkflowsApi {
 
   toggleRule(ruleId: string): Observable<WorkflowRule> {
     return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/toggle`, {});
-  }
-
-  addAction(ruleId: string, action: ActionRequest): Observable<WorkflowAction> {
-    return this.http.post<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions`, action);
-  }
-
-  updateAction(ruleId: string, actionId: string, action: Partial<ActionRequest>): Observable<WorkflowAction> {
-    return this.http.patch<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`, action);
-  }
-
-  deleteAction(ruleId: string, actionId: string): Observable<void> {
-    return this.http.delete<void>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`);
   }
 
   dryRun(ruleId: string, request: DryRunRequest): Observable<DryRunResult> {
