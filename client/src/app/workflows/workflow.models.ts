@@ -103,7 +103,8 @@ export interface WorkflowMeta {
 
 export type DryRunRequest = ContractDryRunRequest;
 export type DryRunResult = ContractDryRunResult;
-export type HistoryEntry = HistoryView;
+/** `retryOf` came with retries (§9): older rows in a page may lack it. */
+export type HistoryEntry = Omit<HistoryView, 'retryOf'> & { retryOf?: string | null };
 export type RuleRevision = RevisionView;
 export type TraceOutcome = ContractTraceOutcome;
 export type TraceEntry = ContractTraceEntry;
