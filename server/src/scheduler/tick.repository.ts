@@ -58,4 +58,9 @@ export class TickRepository {
       `INSERT INTO workflow_rule_case_state (rule_id, case_id, time_matched) VALUES ($1, $2, true)
        ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [ruleId, caseId]);
   }
+
+  /** Processed ticks older than the retention (for the maintenance job, which holds the prune lock on `session`). */
+  async pruneProcessed(session: EntityManager, days: number): Promise<void> {
+    await session.query(`DELETE FROM workflow_ticks WHERE processed_at < now() - make_interval(days => $1)`, [days]);
+  }
 }

@@ -38,6 +38,7 @@ describe('PUT /workflows/rules/:id (atomic save)', () => {
     expect(res.headers.etag).toBe('"2"');
     expect(res.body).toMatchObject({ id: rule.id, description: 'edited', triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, cooldownSeconds: 0 });
     expect(res.body.actions.map((a: any) => [a.actionType, a.sequence])).toEqual([['SEND_NOTIFICATION', 0]]);
+    expect(res.body.actions[0].id).toBe(rule.actions[0].id); // the first action keeps its id: revision diffs show the change, not a new id
     expect(res.body.actions[0].actionConfig).toEqual({ recipients: ['OWNER'], title: 'New', message: '{{case.title}}', priority: 'NORMAL' });
     expect(await revisions(rule.id)).toEqual([{ revision: 1, change: 'CREATED' }, { revision: 2, change: 'REPLACED' }]);
     const again = await stored(rule.id);

@@ -107,10 +107,15 @@ export class RulesService {
     const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
     if (problems.length || !parsed.trigger) throw new BadRequestException(problems);
     const trigger = parsed.trigger;
-    return this.change(user, 'REPLACED', id, ifMatch, async (uow) => {
+    return this.change(user, 'REPLACED', id, ifMatch, async (uow, rule) => {
       await this.repository.update(uow, id, recordOf(dto, trigger));
-      await this.repository.deleteActions(uow, id);
-      for (const a of parsed.actions) await this.repository.insertAction(uow, id, a.spec, a.sequence);
+      // The n-th action keeps the n-th saved action's id, so a revision diff shows what changed, not new ids.
+      for (const [i, a] of parsed.actions.entries()) {
+        const kept = rule.actions[i];
+        if (kept) await this.repository.updateAction(uow, id, kept.id, a.spec, a.sequence);
+        else await this.repository.insertAction(uow, id, a.spec, a.sequence);
+      }
+      for (const gone of rule.actions.slice(parsed.actions.length)) await this.repository.deleteAction(uow, id, gone.id);
     });
   }
 
