@@ -10,6 +10,8 @@ import type {
   TraceEntry as ContractTraceEntry,
   TraceOutcome as ContractTraceOutcome,
   WorkflowStats as ContractWorkflowStats,
+  WorkflowMeta as ContractWorkflowMeta,
+  ConditionFieldMeta as ContractConditionFieldMeta,
 } from '../../../../contracts/workflows';
 
 /** The API's shapes come from the shared contract; what stays here is the editor's own (looser) draft types. */
@@ -77,29 +79,9 @@ export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 
   actions: ActionRequest[];
 };
 
-export interface ConditionFieldMeta {
-  field: string;
-  type: 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
-  values?: string[];
-  ops: string[];
-}
-
-export interface WorkflowMeta {
-  triggerTypes: string[];
-  actionTypes: string[];
-  eventNames: string[];
-  caseStatuses: string[];
-  caseTypes: string[];
-  severities: string[];
-  roles: string[];
-  notificationPriorities: string[];
-  recipientKinds: string[];
-  conditionFields: ConditionFieldMeta[];
-  conditionOps: string[];
-  templateVariables: string[];
-  assignStrategies: string[];
-}
-
+/** GET /workflows/meta. */
+export type WorkflowMeta = ContractWorkflowMeta;
+export type ConditionFieldMeta = ContractConditionFieldMeta;
 
 export type DryRunRequest = ContractDryRunRequest;
 export type DryRunResult = ContractDryRunResult;

@@ -1,5 +1,5 @@
 import { FALLBACK_META } from '../workflow-meta';
-import { WorkflowAction, WorkflowRule } from '../workflow.models';
+import { WorkflowMeta, WorkflowRule } from '../workflow.models';
 import { opsForField, valueKindFor, fieldMeta } from './condition-ops';
 import {
   applyActionType,
@@ -196,9 +196,9 @@ describe('ops filtered by field', () => {
   });
 
   it('follows the server meta when it differs', () => {
-    const custom = {
+    const custom: WorkflowMeta = {
       ...meta,
-      conditionFields: [{ field: 'title', type: 'text' as const, ops: ['isEmpty', 'eq'] }],
+      conditionFields: [{ field: 'title', type: 'text', ops: ['isEmpty', 'eq'] }],
     };
     expect(opsForField('title', custom)).toEqual(['eq', 'isEmpty']);
   });
