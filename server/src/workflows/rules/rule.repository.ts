@@ -34,7 +34,8 @@ function enumArray<T extends string>(value: T[] | string): T[] {
 }
 
 function toAction(a: ActionRow): RuleAction {
-  return { id: a.id, ruleId: a.rule_id, sequence: a.sequence, ...storedAction(a.action_type, a.action_config) };
+  // Key order as the API has always shown it (revision diffs compare JSON text).
+  return { id: a.id, ruleId: a.rule_id, ...storedAction(a.action_type, a.action_config), sequence: a.sequence };
 }
 
 function toRule(r: RuleRow, actions: RuleAction[]): Rule {
