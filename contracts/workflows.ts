@@ -178,3 +178,16 @@ export interface RuleExport {
   exportedAt: string;
   rules: RuleBody[];
 }
+
+/** What the rule-set analysis found about a rule (CONTRACT §12); never blocks a save. */
+export type RuleWarningCode = 'LOOP' | 'SHADOWED' | 'NEVER_MATCHES' | 'FAN_OUT';
+export interface RuleWarning {
+  code: RuleWarningCode;
+  /** One sentence naming the rules involved. */
+  message: string;
+  /** The rules involved, this one first. */
+  ruleIds: string[];
+}
+
+/** A rule as the API answers it: the stored rule plus what the analysis of the whole rule set says about it. */
+export type RuleResponse = RuleView & { warnings: RuleWarning[] };

@@ -9,6 +9,7 @@ import { PageQuery } from '../common/list';
 import {
   ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
 } from './dto/rule.dto';
+import { RuleAnalysisService } from './analysis/rule-analysis.service';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
@@ -33,6 +34,7 @@ export class WorkflowsController {
     private readonly dryRun: DryRunService,
     private readonly revisions: RevisionsService,
     private readonly transfer: RuleTransferService,
+    private readonly analysis: RuleAnalysisService,
   ) {}
 
   @Get('meta')
@@ -41,13 +43,13 @@ export class WorkflowsController {
   }
 
   @Get('rules')
-  list(@Query() query: ListRulesQuery) {
-    return this.rules.list(query);
+  async list(@Query() query: ListRulesQuery) {
+    return this.analysis.annotateList(await this.rules.list(query));
   }
 
   @Post('rules')
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: Response) {
-    return withRevision(res, await this.rules.create(user, dto)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.create(user, dto)).rule);
   }
 
   @Get('rules/export')
@@ -56,13 +58,13 @@ export class WorkflowsController {
   }
 
   @Post('rules/import')
-  importRules(@CurrentUser() user: AuthUser, @Body() dto: RuleTransferDto) {
-    return this.transfer.import(user, dto);
+  async importRules(@CurrentUser() user: AuthUser, @Body() dto: RuleTransferDto) {
+    return this.analysis.annotateList(await this.transfer.import(user, dto));
   }
 
   @Get('rules/:id')
   async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) res: Response) {
-    return withRevision(res, await this.rules.getWithRevision(id)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.getWithRevision(id)).rule);
   }
 
   @Put('rules/:id')
@@ -71,7 +73,7 @@ export class WorkflowsController {
     @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: ReplaceRuleDto,
     @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
   ) {
-    return withRevision(res, await this.rules.replace(user, id, dto, ifMatch)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.replace(user, id, dto, ifMatch)).rule);
   }
 
   @Patch('rules/:id')
@@ -79,7 +81,7 @@ export class WorkflowsController {
     @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: UpdateRuleDto,
     @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
   ) {
-    return withRevision(res, await this.rules.update(user, id, dto, ifMatch)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.update(user, id, dto, ifMatch)).rule);
   }
 
   @Delete('rules/:id')
@@ -94,7 +96,7 @@ export class WorkflowsController {
     @CurrentUser() user: AuthUser, @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
   ) {
-    return withRevision(res, await this.rules.toggle(user, id, ifMatch)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.toggle(user, id, ifMatch)).rule);
   }
 
   @Post('rules/:id/actions')
@@ -139,6 +141,6 @@ export class WorkflowsController {
     @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('revision', new ParseIntPipe()) revision: number,
     @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
   ) {
-    return withRevision(res, await this.rules.restore(user, id, revision, ifMatch)).rule;
+    return this.analysis.annotate(withRevision(res, await this.rules.restore(user, id, revision, ifMatch)).rule);
   }
 }

@@ -13,6 +13,7 @@ import { HistoryService } from './history/history.service';
 import { RevisionRepository } from './rules/revision.repository';
 import { RevisionsService } from './rules/revisions.service';
 import { RuleSetCache } from './rules/rule-set.cache';
+import { RuleAnalysisService } from './analysis/rule-analysis.service';
 import { RuleRepository } from './rules/rule.repository';
 import { RulesService } from './rules/rules.service';
 import { RuleTransferService } from './rules/rule-transfer.service';
@@ -24,7 +25,7 @@ import { WorkflowsController } from './workflows.controller';
   imports: [CasesModule, UsersModule, EventsModule, NotificationsModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
-    RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
+    RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
     TracesService, WorkflowMetrics, RuleTransferService, RuleRepository, RevisionRepository, HistoryRepository,
   ],
   exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
 import { RuleRepository } from './rule.repository';
+import type { RuleWarning } from '../../../../contracts/workflows';
+import { analyseRuleSet } from '../analysis/rule-analysis';
 import type { Rule } from './rule.types';
 
 export const RULES_CHANGED = 'workflow.rules_changed';
@@ -19,6 +21,8 @@ export class RuleSetCache {
   private loading: Promise<Rule[]> | undefined;
   /** One version check per transaction: a dispatcher batch of events shares it. */
   private readonly checked = new WeakMap<EntityManager, Rule[]>();
+  /** The rule-set analysis, computed once per loaded rule set (a reload after any rule change makes a new array). */
+  private readonly analyses = new WeakMap<Rule[], Map<string, RuleWarning[]>>();
 
   constructor(private readonly repository: RuleRepository) {}
 
@@ -28,6 +32,18 @@ export class RuleSetCache {
     const rules = await this.load(manager);
     this.checked.set(manager, rules);
     return rules;
+  }
+
+  /** The rule set as committed now (a version check every call): for answers given after a change. */
+  latest(): Promise<Rule[]> {
+    return this.load(this.repository.manager(undefined));
+  }
+
+  /** LOOP, SHADOWED and NEVER_MATCHES warnings of `rules` (a set this cache returned), by rule id. */
+  analysisOf(rules: Rule[]): Map<string, RuleWarning[]> {
+    let found = this.analyses.get(rules);
+    if (!found) this.analyses.set(rules, (found = analyseRuleSet(rules)));
+    return found;
   }
 
   private async load(manager: EntityManager): Promise<Rule[]> {
