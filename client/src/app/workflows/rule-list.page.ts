@@ -139,6 +139,22 @@ export class RuleListPage implements OnInit {
     });
   }
 
+  /** The analysis' sentences for the tooltip and the screen reader. */
+  protected warningText(rule: WorkflowRule): string {
+    return (rule.warnings ?? []).map((w) => w.message).join('\n');
+  }
+
+  /** Enabling or disabling one rule can start or end a loop through others: their warnings are re-read. */
+  private refreshWarnings(): void {
+    this.api.rules().subscribe({
+      next: (fresh) => {
+        const byId = new Map(fresh.map((r) => [r.id, r.warnings ?? []]));
+        this.rules.update((rules) => rules.map((r) => ({ ...r, warnings: byId.get(r.id) ?? r.warnings })));
+      },
+      error: () => undefined, // the list keeps the warnings it had; the next load brings them up to date
+    });
+  }
+
   protected summary(rule: WorkflowRule): string {
     return describeTrigger(rule.triggerType, rule.triggerConfig);
   }
@@ -150,6 +166,7 @@ export class RuleListPage implements OnInit {
         this.toggling.set(null);
         this.rules.update((rules) => rules.map((r) => (r.id === updated.id ? { ...r, ...updated } : r)));
         this.snackBar.open(`${updated.name} ${updated.isEnabled ? 'enabled' : 'disabled'}`, undefined, { duration: 2500 });
+        this.refreshWarnings();
       },
       error: (err: unknown) => {
         this.toggling.set(null);

@@ -7,6 +7,7 @@ import type {
   HistoryView,
   RevisionView,
   RuleView,
+  RuleWarning,
   TraceEntry as ContractTraceEntry,
   TraceOutcome as ContractTraceOutcome,
   WorkflowStats as ContractWorkflowStats,
@@ -64,7 +65,8 @@ export interface ActionConfig {
 }
 
 export type WorkflowAction = ActionView;
-export type WorkflowRule = RuleView;
+/** A rule as the API answers it; `warnings` is what the analysis of the whole rule set says about it. */
+export type WorkflowRule = RuleView & { warnings?: RuleWarning[] };
 
 export interface ActionRequest {
   actionType: ActionType;
