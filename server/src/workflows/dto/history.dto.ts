@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/list';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -13,6 +13,15 @@ export class ListHistoryQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @IsUUID()
   caseId?: string;
+
+  @ApiPropertyOptional({ description: 'Exact case number, e.g. FIN-2026-0001 (case does not matter)' })
+  @IsOptional() @IsString() @MaxLength(40)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  caseNumber?: string;
+
+  @ApiPropertyOptional({ description: 'Rule name contains (case-insensitive)' })
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
 
   @ApiPropertyOptional({ description: 'false: failed runs only' })
   @IsOptional() @Transform(bool) @IsBoolean({ message: 'success must be true or false' })
@@ -30,6 +39,9 @@ export class ListHistoryQuery extends PageQuery {
   @IsOptional() @IsISO8601()
   to?: string;
 }
+
+/** The export takes the list's filters; paging does not apply (every matching row is exported). */
+export class ExportHistoryQuery extends ListHistoryQuery {}
 
 export class ListEventsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })

@@ -13,6 +13,30 @@ export interface HistoryInsert {
 
 export interface HistoryFilter {
   ruleId?: string; caseId?: string; success?: boolean; skipped?: boolean; from?: string; to?: string;
+  /** Exact case number. */
+  caseNumber?: string;
+  /** Rule name contains, case-insensitive. */
+  q?: string;
+}
+
+/** Where a keyset page starts: after this row in newest-first order. `at` is the exact text of created_at (microseconds). */
+export interface HistoryCursor { at: string; id: string }
+
+/** The WHERE clause of a filter, with its parameters. */
+function whereOf(filter: HistoryFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
+  if (filter.ruleId) add('rule_id = ?', filter.ruleId);
+  if (filter.caseId) add('case_id = ?', filter.caseId);
+  if (filter.caseNumber) add('case_number = ?', filter.caseNumber);
+  // LIKE's own wildcards in the text are matched literally.
+  if (filter.q) add(`rule_name ILIKE '%' || ? || '%'`, filter.q.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (filter.success !== undefined) add('success = ?', filter.success);
+  if (filter.skipped !== undefined) where.push(filter.skipped ? 'skipped_reason IS NOT NULL' : 'skipped_reason IS NULL');
+  if (filter.from) add('created_at >= ?::timestamptz', filter.from);
+  if (filter.to) add('created_at <= ?::timestamptz', filter.to);
+  return { where, params };
 }
 
 /** A rule that may be cooling down for a case. */
@@ -53,15 +77,7 @@ export class HistoryRepository {
 
   /** Newest first. */
   async list(filter: HistoryFilter, page: { limit: number; offset: number }): Promise<{ rows: HistoryRow[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
-    if (filter.ruleId) add('rule_id = ?', filter.ruleId);
-    if (filter.caseId) add('case_id = ?', filter.caseId);
-    if (filter.success !== undefined) add('success = ?', filter.success);
-    if (filter.skipped !== undefined) where.push(filter.skipped ? 'skipped_reason IS NOT NULL' : 'skipped_reason IS NULL');
-    if (filter.from) add('created_at >= ?::timestamptz', filter.from);
-    if (filter.to) add('created_at <= ?::timestamptz', filter.to);
+    const { where, params } = whereOf(filter);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [rows, [{ n }]] = await Promise.all([
       this.dataSource.query(
@@ -69,6 +85,22 @@ export class HistoryRepository {
       this.dataSource.query(`SELECT count(*) AS n FROM workflow_history ${clause}`, params),
     ]);
     return { rows, total: Number(n) };
+  }
+
+  /**
+   * One keyset page, newest first, after `cursor`: the export walks the whole filter this way, so a
+   * million rows never sit in memory and every page is an index range scan (created_at DESC, id DESC).
+   */
+  async page(filter: HistoryFilter, cursor: HistoryCursor | undefined, limit: number): Promise<Array<HistoryRow & { cursor_at: string }>> {
+    const { where, params } = whereOf(filter);
+    if (cursor) {
+      params.push(cursor.at, cursor.id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.dataSource.query(
+      `SELECT ${HISTORY_COLUMNS}, created_at::text AS cursor_at FROM workflow_history ${clause}
+        ORDER BY created_at DESC, id DESC LIMIT ${Number(limit)}`, params);
   }
 
   async findById(id: string, uow?: UnitOfWork): Promise<HistoryRow | undefined> {

@@ -2,12 +2,20 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { CasesService } from '../../cases/cases.service';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import type { ListResult } from '../../common/list';
-import type { ListHistoryQuery } from '../dto/history.dto';
+import type { ExportHistoryQuery, ListHistoryQuery } from '../dto/history.dto';
+import { HISTORY_CSV_HEADER, historyCsvRecord } from './history-csv';
 import { isDuplicateRun, RuleRunner } from '../engine/rule-runner';
 import { forRetry } from '../engine/run-request';
 import { RulesService } from '../rules/rules.service';
-import { HistoryRepository } from './history.repository';
+import { HistoryRepository, type HistoryCursor } from './history.repository';
 import { toHistoryView, type HistoryView } from './history.types';
+
+/** Rows per keyset page of the CSV export. */
+const EXPORT_PAGE = 2000;
+
+function checkRange(q: { from?: string; to?: string }): void {
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequestException(['from must not be after to']);
+}
 
 @Injectable()
 export class HistoryService {
@@ -20,9 +28,28 @@ export class HistoryService {
   ) {}
 
   async list(q: ListHistoryQuery): Promise<ListResult<HistoryView>> {
-    if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequestException(['from must not be after to']);
+    checkRange(q);
     const { rows, total } = await this.repository.list(q, q);
     return { items: rows.map(toHistoryView), total };
+  }
+
+  /**
+   * Every row matching the filter as CSV text, a keyset page (EXPORT_PAGE rows) at a time: the caller
+   * writes each chunk before the next page is read, so memory stays flat whatever the row count.
+   */
+  async *exportCsv(q: ExportHistoryQuery): AsyncGenerator<string> {
+    checkRange(q);
+    const filter = { ...q, limit: undefined, offset: undefined };
+    yield HISTORY_CSV_HEADER;
+    let cursor: HistoryCursor | undefined;
+    for (;;) {
+      const rows = await this.repository.page(filter, cursor, EXPORT_PAGE);
+      if (!rows.length) return;
+      yield rows.map((r) => historyCsvRecord(toHistoryView(r))).join('');
+      const last = rows[rows.length - 1];
+      cursor = { at: last.cursor_at, id: last.id };
+      if (rows.length < EXPORT_PAGE) return;
+    }
   }
 
   /**
