@@ -27,6 +27,13 @@ describe('history filters', () => {
     expect(outcomeOf({ success: true, skippedReason: 'MAX_DEPTH' })).toBe('skipped');
   });
 
+  it('matches live rows by case number (any case) and rule name contains, as the server filters them', () => {
+    expect(matchesHistoryFilters(row, { caseNumber: 'fin-2025-0001' })).toBe(true);
+    expect(matchesHistoryFilters(row, { caseNumber: 'FIN-2025-0002' })).toBe(false);
+    expect(matchesHistoryFilters({ ...row, ruleName: 'Escalate CRITICAL' }, { q: 'critical' })).toBe(true);
+    expect(matchesHistoryFilters({ ...row, ruleName: 'Escalate CRITICAL' }, { q: 'intake' })).toBe(false);
+  });
+
   it('matches live rows against the active filters', () => {
     expect(matchesHistoryFilters(row, {})).toBe(true);
     expect(matchesHistoryFilters(row, { ruleId: 'r1', caseId: 'c1', outcome: 'failed' })).toBe(true);

@@ -23,6 +23,8 @@ export function matchesHistoryFilters(entry: HistoryEntry, filters: HistoryFilte
   if (filters.ruleId && entry.ruleId !== filters.ruleId) return false;
   if (filters.caseId?.trim() && entry.caseId !== filters.caseId.trim()) return false;
   if (filters.outcome && outcomeOf(entry) !== filters.outcome) return false;
+  if (filters.caseNumber?.trim() && entry.caseNumber.toUpperCase() !== filters.caseNumber.trim().toUpperCase()) return false;
+  if (filters.q?.trim() && !entry.ruleName.toLowerCase().includes(filters.q.trim().toLowerCase())) return false;
   const at = Date.parse(entry.createdAt);
   if (filters.from && at < Date.parse(filters.from)) return false;
   if (filters.to && at > Date.parse(filters.to)) return false;

@@ -65,6 +65,8 @@ export class HistoryPage implements OnInit {
     ruleId: new FormControl('', { nonNullable: true }),
     caseId: new FormControl('', { nonNullable: true, validators: [Validators.pattern(UUID)] }),
     outcome: new FormControl<HistoryOutcome>('', { nonNullable: true }),
+    caseNumber: new FormControl('', { nonNullable: true }),
+    q: new FormControl('', { nonNullable: true }),
     from: new FormControl<Date | null>(null),
     to: new FormControl<Date | null>(null),
   });
@@ -79,6 +81,7 @@ export class HistoryPage implements OnInit {
   protected readonly pageSize = this.list.pageSize;
   protected readonly expandedId = signal<string | null>(null);
   protected readonly retrying = signal<string | null>(null);
+  protected readonly exporting = signal(false);
   protected readonly freshIds = signal<ReadonlySet<string>>(new Set());
   /** Failed runs whose retry is on this page: they show "Retried" instead of a Retry button. */
   protected readonly retriedIds = computed(() => retriedRunIds(this.rows()));
@@ -90,6 +93,8 @@ export class HistoryPage implements OnInit {
         ruleId: query.get('ruleId') ?? '',
         caseId: query.get('caseId') ?? '',
         outcome: (query.get('outcome') as HistoryOutcome | null) ?? '',
+        caseNumber: query.get('caseNumber') ?? '',
+        q: query.get('q') ?? '',
       },
       { emitEvent: false },
     );
@@ -118,7 +123,27 @@ export class HistoryPage implements OnInit {
   }
 
   protected clearFilters(): void {
-    this.filters.reset({ ruleId: '', caseId: '', outcome: '', from: null, to: null });
+    this.filters.reset({ ruleId: '', caseId: '', outcome: '', caseNumber: '', q: '', from: null, to: null });
+  }
+
+  /** Downloads every run matching the current filters (not just this page) as CSV. */
+  protected exportCsv(): void {
+    this.exporting.set(true);
+    this.api.exportHistory(this.currentFilters()).subscribe({
+      next: (blob) => {
+        this.exporting.set(false);
+        const url = URL.createObjectURL(blob);
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `workflow-history-${new Date().toISOString().slice(0, 10)}.csv`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      },
+      error: (err: unknown) => {
+        this.exporting.set(false);
+        this.snackBar.open(`Export failed: ${errorText(err)}`, 'Dismiss');
+      },
+    });
   }
 
   protected filterByCase(caseId: string | null): void {
@@ -169,6 +194,8 @@ export class HistoryPage implements OnInit {
       ruleId: raw.ruleId || undefined,
       caseId: UUID.test(raw.caseId.trim()) ? raw.caseId.trim() : undefined,
       outcome: raw.outcome,
+      caseNumber: raw.caseNumber.trim() || undefined,
+      q: raw.q.trim() || undefined,
       from: startOfDayIso(raw.from),
       to: endOfDayIso(raw.to),
     };
@@ -179,7 +206,10 @@ export class HistoryPage implements OnInit {
     void this.router.navigate([], {
       relativeTo: this.route,
       replaceUrl: true,
-      queryParams: { ruleId: raw.ruleId || null, caseId: raw.caseId || null, outcome: raw.outcome || null },
+      queryParams: {
+        ruleId: raw.ruleId || null, caseId: raw.caseId || null, outcome: raw.outcome || null,
+        caseNumber: raw.caseNumber.trim() || null, q: raw.q.trim() || null,
+      },
     });
   }
 }

@@ -2,7 +2,14 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { RuleRequest, WorkflowRule } from './workflow.models';
-import { RuleAtRevision, WorkflowsApi, historyParams } from './workflows-api';
+import { RuleAtRevision, WorkflowsApi, historyFilterParams, historyParams } from './workflows-api';
+
+describe('historyFilterParams', () => {
+  it('sends the case number and rule-name search trimmed, and no paging (the export takes every row)', () => {
+    expect(historyFilterParams({ caseNumber: ' FIN-2026-0001 ', q: ' intake ', outcome: 'failed' }).toString())
+      .toBe('caseNumber=FIN-2026-0001&q=intake&success=false&skipped=false');
+  });
+});
 
 describe('historyParams', () => {
   const page = { limit: 25, offset: 50 };

@@ -43,11 +43,22 @@ export interface HistoryFilters {
   outcome?: HistoryOutcome;
   from?: string;
   to?: string;
+  /** Exact case number (the server ignores its case). */
+  caseNumber?: string;
+  /** Rule name contains, case-insensitive. */
+  q?: string;
 }
 
 /** Query parameters for GET /workflows/history. */
 export function historyParams(filters: HistoryFilters, page: { limit: number; offset: number }): HttpParams {
-  let params = new HttpParams().set('limit', page.limit).set('offset', page.offset);
+  return historyFilterParams(filters, new HttpParams().set('limit', page.limit).set('offset', page.offset));
+}
+
+/** The filter part alone: what GET /workflows/history/export takes. */
+export function historyFilterParams(filters: HistoryFilters, start = new HttpParams()): HttpParams {
+  let params = start;
+  if (filters.caseNumber?.trim()) params = params.set('caseNumber', filters.caseNumber.trim());
+  if (filters.q?.trim()) params = params.set('q', filters.q.trim());
   if (filters.ruleId) params = params.set('ruleId', filters.ruleId);
   if (filters.caseId?.trim()) params = params.set('caseId', filters.caseId.trim());
   // Skipped runs (COOLDOWN / MAX_DEPTH) are their own outcome: ?skipped=true; the others exclude them.
@@ -123,6 +134,11 @@ export class WorkflowsApi {
 
   restoreRevision(ruleId: string, revision: number): Observable<WorkflowRule> {
     return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/revisions/${revision}/restore`, {});
+  }
+
+  /** Every run matching the filters as CSV (the server streams it; the browser saves it as a file). */
+  exportHistory(filters: HistoryFilters): Observable<Blob> {
+    return this.http.get(`${BASE}/history/export`, { params: historyFilterParams(filters), responseType: 'blob' });
   }
 
   history(filters: HistoryFilters, page: { limit: number; offset: number }): Observable<ListResult<HistoryEntry>> {
