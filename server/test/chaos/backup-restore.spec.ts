@@ -45,6 +45,9 @@ describe('backup and restore of the embedded database', () => {
   let archive: string;
   let serverA: ServerProcess | undefined;
   let serverB: ServerProcess | undefined;
+  let serverC: ServerProcess | undefined;
+  /** A case written to the restored copy, and the token that reads it (test 2 backs that copy up cold). */
+  let afterRestore: { caseId: string; token: string } | undefined;
   // No JWT_SECRET: the server keeps its own in DATA_DIR, which the backup must carry along.
   const env = (dataDir: string) => ({ DATA_DIR: dataDir, JWT_SECRET: '', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO_DATA: 'false' });
 
@@ -58,7 +61,7 @@ describe('backup and restore of the embedded database', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([serverA?.kill('SIGTERM'), serverB?.kill('SIGTERM')]);
+    await Promise.all([serverA?.kill('SIGTERM'), serverB?.kill('SIGTERM'), serverC?.kill('SIGTERM')]);
     rmSync(original, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
   });
@@ -73,11 +76,11 @@ describe('backup and restore of the embedded database', () => {
     };
     const a = serverA!.url;
     const token = (await call(a, 'POST', '/auth/login', undefined, ADMIN)).body.accessToken as string;
-    const newRule = (i: number) => call(a, 'POST', '/workflows/rules', token, {
-      name: `log status changes ${i}`, triggerType: 'STATUS_CHANGE', triggerConfig: {}, cooldownSeconds: 0,
+    const newRule = (label: string) => call(a, 'POST', '/workflows/rules', token, {
+      name: `log status changes ${label}`, triggerType: 'STATUS_CHANGE', triggerConfig: {}, cooldownSeconds: 0,
       actions: [{ actionType: 'CREATE_TIMELINE', actionConfig: { message: 'now {{case.status}}' } }],
     });
-    expect((await newRule(0)).status).toBe(201);
+    expect((await newRule('first')).status).toBe(201);
 
     // What the server acknowledged, and when the answer arrived.
     const cases: Array<{ id: string; at: number }> = [];
@@ -88,6 +91,11 @@ describe('backup and restore of the embedded database', () => {
     const worker = async (w: number) => {
       const mine: string[] = [];
       for (let turn = 0; running; turn++) {
+        if (turn % 3 === 0) {
+          const rule = await newRule(`${w}-${turn}`);
+          expect(rule.status).toBe(201);
+          rules.push({ id: rule.body.id, at: Date.now() });
+        }
         const created = await call(a, 'POST', '/cases', token, { title: `backup ${w}-${turn}`, caseType: 'AUDIT', scopeCode: 'BACKUP' });
         expect(created.status).toBe(201);
         cases.push({ id: created.body.id, at: Date.now() });
@@ -95,21 +103,21 @@ describe('backup and restore of the embedded database', () => {
         const caseId = mine[turn % mine.length];
         const changed = await call(a, 'PATCH', `/cases/${caseId}`, token, { status: STATUSES[turn % STATUSES.length] });
         if (changed.status === 200) changes.push({ caseId, at: Date.now() });
-        const bytes = randomBytes(10_000 + Math.floor(Math.random() * 150_000));
+        const bytes = randomBytes(10_000 + Math.floor(Math.random() * 90_000));
         const form = new FormData();
         form.append('file', new Blob([bytes]), `ledger-${w}-${turn}.bin`);
         const res = await fetch(`${a}/api/v1/cases/${caseId}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
         expect(res.status).toBe(201);
         uploads.push({ id: (await res.json()).id, sha256: sha256(bytes), at: Date.now() });
-        if (turn % 4 === 3) {
-          const rule = await newRule(w * 1000 + turn);
-          expect(rule.status).toBe(201);
-          rules.push({ id: rule.body.id, at: Date.now() });
-        }
       }
     };
     const workers = Array.from({ length: 4 }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, 2000));
+    // Enough acknowledged of every kind before the backup starts, however slow the machine.
+    const warmUp = Date.now() + 30_000;
+    while (cases.length < 8 || changes.length < 8 || uploads.length < 8 || rules.length < 4) {
+      if (Date.now() > warmUp) throw new Error('the load did not get going');
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     // The rule runs committed before the backup began, straight from the original cluster.
     const dbA = await clusterOf(original);
@@ -180,6 +188,7 @@ describe('backup and restore of the embedded database', () => {
       const onB = await call(b, 'POST', '/cases', token, { title: 'after the restore', caseType: 'AUDIT', scopeCode: 'BACKUP' });
       expect(onB.status).toBe(201);
       expect((await call(b, 'PATCH', `/cases/${onB.body.id}`, token, { status: 'IN_PROGRESS' })).status).toBe(200);
+      afterRestore = { caseId: onB.body.id, token };
       const onA = await call(a, 'POST', '/cases', token, { title: 'original goes on', caseType: 'AUDIT', scopeCode: 'BACKUP' });
       expect(onA.status).toBe(201);
       expect((await call(a, 'GET', `/cases/${onB.body.id}`, token)).status).toBe(404);
@@ -194,4 +203,20 @@ describe('backup and restore of the embedded database', () => {
       await dbB.end();
     }
   }, 90_000);
+
+  it('backs up a stopped cluster cold, and that copy restores and runs too', async () => {
+    expect(afterRestore).toBeDefined();
+    // SIGTERM stops the server and its embedded PostgreSQL: nothing runs on the restored DATA_DIR now.
+    expect(await serverB!.kill('SIGTERM')).toBe(0);
+    serverB = undefined;
+    expect(existsSync(join(restored, 'pg', 'postmaster.pid'))).toBe(false);
+    const coldArchive = join(elsewhere, 'cold.tar.gz');
+    const backup = await npmRun('backup', [coldArchive], restored);
+    expect({ code: backup.code, output: backup.output }).toEqual({ code: 0, output: expect.stringMatching(/copying the stopped cluster/) });
+    const third = join(elsewhere, 'third');
+    expect((await npmRun('restore', [coldArchive], third)).code).toBe(0);
+    serverC = await startServerProcess(env(third));
+    const res = await fetch(`${serverC.url}/api/v1/cases/${afterRestore!.caseId}`, { headers: { authorization: `Bearer ${afterRestore!.token}` } });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: expect.objectContaining({ status: 'IN_PROGRESS' }) });
+  }, 60_000);
 });

@@ -158,7 +158,8 @@ export async function backupDataDir(options: { dataDir: string; archive: string;
   const partial = `${archive}.partial`;
   // The archive holds the secrets (jwt-secret, pg-password): readable by its owner only.
   const file = createWriteStream(partial, { flags: 'wx', mode: 0o600 });
-  const gzip = createGzip({ level: 6 });
+  // Fast over small: the backup shares the CPU with a live server, and evidence is mostly compressed already.
+  const gzip = createGzip({ level: 1 });
   gzip.pipe(file);
   const builder = new ArchiveBuilder(new TarWriter(gzip), log);
   try {
