@@ -15,7 +15,6 @@ import { startServerProcess, type ServerProcess } from '../server-process';
  * servers go on writing, each to its own cluster.
  */
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const STATUSES = ['IN_PROGRESS', 'UNDER_REVIEW', 'OPEN'] as const;
 const ADMIN = { email: 'backup@test.local', password: 'Backup-Password-1' };
 
 function npmRun(script: string, args: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
@@ -100,9 +99,16 @@ describe('backup and restore of the embedded database', () => {
         expect(created.status).toBe(201);
         cases.push({ id: created.body.id, at: Date.now() });
         mine.push(created.body.id);
-        const caseId = mine[turn % mine.length];
-        const changed = await call(a, 'PATCH', `/cases/${caseId}`, token, { status: STATUSES[turn % STATUSES.length] });
-        if (changed.status === 200) changes.push({ caseId, at: Date.now() });
+        // Real changes only (a PATCH to the current status writes no timeline entry): the new case OPEN → IN_PROGRESS, the previous one on to UNDER_REVIEW.
+        const caseId = created.body.id as string;
+        const changed = await call(a, 'PATCH', `/cases/${caseId}`, token, { status: 'IN_PROGRESS' });
+        expect(changed.status).toBe(200);
+        changes.push({ caseId, at: Date.now() });
+        if (mine.length > 1) {
+          const previous = mine[mine.length - 2];
+          expect((await call(a, 'PATCH', `/cases/${previous}`, token, { status: 'UNDER_REVIEW' })).status).toBe(200);
+          changes.push({ caseId: previous, at: Date.now() });
+        }
         const bytes = randomBytes(10_000 + Math.floor(Math.random() * 90_000));
         const form = new FormData();
         form.append('file', new Blob([bytes]), `ledger-${w}-${turn}.bin`);
