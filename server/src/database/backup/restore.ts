@@ -61,8 +61,11 @@ async function unpack(archive: string, target: string): Promise<BackupManifest> 
     if (fd !== undefined) writeSync(fd, chunk);
     else if (manifestText !== undefined) manifestText += chunk.toString('utf8');
   });
+  const source = createReadStream(archive);
+  // A refused entry stops the reading: stop the file stream too rather than leave it waiting.
+  reading.catch(() => source.destroy());
   try {
-    await Promise.all([pipeline(createReadStream(archive), createGunzip(), entries), reading]);
+    await Promise.all([pipeline(source, createGunzip(), entries), reading]);
   } finally {
     closeCurrent();
   }
