@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, lstatSync, readdirSync, readFileSync, re
 import { finished } from 'node:stream/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { createGzip } from 'node:zlib';
+import { findFirstReleaseCluster } from '../first-release';
 import { isAlive, isPostgresProcess, postmasterOf } from '../postgres-os';
 import { BaseBackupSession } from './base-backup.repository';
 import { TarWriter } from './tar';
@@ -149,7 +150,12 @@ export async function backupDataDir(options: { dataDir: string; archive: string;
   const dataDir = resolve(options.dataDir);
   const archive = resolve(options.archive);
   const clusterDir = join(dataDir, 'pg');
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) throw new Error(`${clusterDir} holds no embedded database: is DATA_DIR right?`);
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    const legacy = findFirstReleaseCluster([clusterDir]);
+    throw new Error(legacy
+      ? `the database for ${dataDir} is still the first release's, in ${legacy}/pg: start the server once (it moves it into ${clusterDir}), then back up`
+      : `${clusterDir} holds no embedded database: is DATA_DIR right?`);
+  }
   if (!relative(dataDir, archive).startsWith('..')) throw new Error(`write the archive outside DATA_DIR (${dataDir}), not into what it backs up`);
   if (existsSync(archive)) throw new Error(`${archive} exists already: name a new file`);
   const tablespaces = existsSync(join(clusterDir, 'pg_tblspc')) ? readdirSync(join(clusterDir, 'pg_tblspc')) : [];
