@@ -105,7 +105,7 @@ async function onlineCopy(builder: ArchiveBuilder, clusterDir: string, url: stri
     await session.reserveWal();
     const startLsn = await session.start(`auditcaseos ${new Date().toISOString()}`);
     log(`backup started at WAL ${startLsn}: copying ${clusterDir} while the server runs`);
-    // pg_control goes last, as pg_basebackup sends it: the newest checkpoint it names is still covered by the WAL copied after.
+    // pg_control goes last, as pg_basebackup sends it, so that no file in the copy is newer than it; recovery starts from backup_label either way.
     await builder.tree(clusterDir, 'pg', (rel) => rel !== PG_CONTROL && !SKIPPED.has(rel) && !/(^|\/)pgsql_tmp/.test(rel), (rel) => !EMPTIED.has(rel));
     await builder.tar.file(`pg/global/pg_control`, join(clusterDir, PG_CONTROL), 0o600);
     const stop = await session.stop();
