@@ -25,10 +25,12 @@ export class Webhooks1764100014000 implements MigrationInterface {
         webhook_id uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
         rule_id uuid,
         event_id uuid,
-        -- The body as queued (the case as the rule saw it); the signature is made at send time.
-        payload jsonb NOT NULL,
+        -- The body as queued (the case as the rule saw it), json to keep its key order; signed at send time.
+        payload json NOT NULL,
         status webhook_delivery_status NOT NULL DEFAULT 'PENDING',
         attempts int NOT NULL DEFAULT 0,
+        -- Attempts since queued or redelivered: what the retry delay grows with.
+        round_attempts int NOT NULL DEFAULT 0,
         next_attempt_at timestamptz NOT NULL DEFAULT now(),
         -- A claim is a lease: a worker that dies between claim and result leaves it to expire.
         lease_until timestamptz,
