@@ -5,6 +5,7 @@ export class Webhooks1764100014000 implements MigrationInterface {
   name = 'Webhooks1764100014000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TYPE workflow_action_type ADD VALUE IF NOT EXISTS 'CALL_WEBHOOK'`);
     await q.query(`
       CREATE TABLE webhooks (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -50,5 +51,7 @@ export class Webhooks1764100014000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE webhook_deliveries, webhooks`);
     await q.query(`DROP TYPE webhook_delivery_status`);
+    // PostgreSQL cannot drop one value of an enum: CALL_WEBHOOK stays in workflow_action_type (actions using it must be deleted first).
+    await q.query(`DELETE FROM workflow_actions WHERE action_type = 'CALL_WEBHOOK'`);
   }
 }

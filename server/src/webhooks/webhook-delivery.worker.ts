@@ -75,7 +75,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       try {
         handled = await this.runOnce();
       } catch (error) {
-        this.logger.warn(`webhook delivery round failed: ${(error as Error).message}`);
+        this.logger.error(`webhook delivery round failed: ${(error as Error).message}`);
       }
       if (handled === 0 && this.running) await this.idle();
     }

@@ -138,8 +138,8 @@ export class WebhookRepository {
   ): Promise<boolean> {
     const [, n] = await this.dataSource.query(
       `UPDATE webhook_deliveries
-          SET status = $3, response_status = $4, duration_ms = $5, last_error = $6,
-              delivered_at = CASE WHEN $3 = 'SUCCEEDED' THEN clock_timestamp() ELSE delivered_at END,
+          SET status = $3::webhook_delivery_status, response_status = $4, duration_ms = $5, last_error = $6,
+              delivered_at = CASE WHEN $3::webhook_delivery_status = 'SUCCEEDED' THEN clock_timestamp() ELSE delivered_at END,
               next_attempt_at = CASE WHEN $7::float8 IS NULL THEN next_attempt_at ELSE clock_timestamp() + make_interval(secs => $7::float8 / 1000) END,
               lease_until = NULL, lease_token = NULL
         WHERE id = $1 AND lease_token = $2`,
