@@ -10,6 +10,11 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/login.page').then((m) => m.LoginPage),
   },
   {
+    path: 'login/callback',
+    title: 'Signing in',
+    loadComponent: () => import('./auth/sso-callback.page').then((m) => m.SsoCallbackPage),
+  },
+  {
     path: '',
     canActivate: [signedInGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -36,7 +37,11 @@ export class LoginPage {
     password: ['', Validators.required],
   });
   protected readonly submitting = signal(false);
-  protected readonly error = signal<string | null>(null);
+  /** A refused single sign-on comes back here with its reason in `?error=`. */
+  protected readonly error = signal<string | null>(this.route.snapshot.queryParamMap.get('error'));
+  /** Unknown until the server answers: neither form nor button flashes in the meantime. */
+  protected readonly providers = toSignal(this.auth.providers());
+  protected readonly ssoUrl = '/api/v1/auth/oidc/login';
 
   protected submit(): void {
     if (this.form.invalid || this.submitting()) {
