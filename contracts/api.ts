@@ -37,6 +37,12 @@ export interface UserView {
   /** Case scopes a non-admin may see; empty means all. */
   scopeCodes: string[];
   createdAt: string;
+  /** §10: true after an admin reset the password, until the user changes it. */
+  mustChangePassword?: boolean;
+  /** §10: null until the first sign-in. */
+  lastLoginAt?: string | null;
+  /** §10: LOCAL (password) or OIDC (single sign-on). */
+  authProvider?: AuthProvider;
 }
 
 /** `POST /auth/login`. */

@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { roleGuard, signedInGuard, signedOutGuard } from './auth/auth.guards';
+import { passwordChangeGuard } from './auth/password-change.guard';
 import { leaveRuleEditorGuard } from './workflows/rule-editor/leave-rule-editor.guard';
 
 export const routes: Routes = [
@@ -15,8 +16,20 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/sso-callback.page').then((m) => m.SsoCallbackPage),
   },
   {
-    path: '',
+    path: 'setup',
+    title: 'Set up',
+    loadComponent: () => import('./setup/setup.page').then((m) => m.SetupPage),
+  },
+  {
+    path: 'change-password',
+    title: 'Choose a new password',
     canActivate: [signedInGuard],
+    loadComponent: () => import('./account/force-change-password.page').then((m) => m.ForceChangePasswordPage),
+  },
+  {
+    path: '',
+    canActivate: [signedInGuard, passwordChangeGuard],
+    canActivateChild: [passwordChangeGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'cases' },
@@ -63,6 +76,23 @@ export const routes: Routes = [
         title: 'Workflow history',
         canActivate: [roleGuard('ADMIN')],
         loadComponent: () => import('./history/history.page').then((m) => m.HistoryPage),
+      },
+      {
+        path: 'users',
+        title: 'Users',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./users/users.page').then((m) => m.UsersPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./audit/audit.page').then((m) => m.AuditPage),
+      },
+      {
+        path: 'account',
+        title: 'Account',
+        loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
       },
       {
         path: 'settings',
