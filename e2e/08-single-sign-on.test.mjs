@@ -2,10 +2,10 @@
 // offers the provider's button, the provider's own login page signs the person in, and the console opens with the
 // role their groups give them.
 import assert from 'node:assert/strict';
-import { BASE_URL, expectText, scenario } from './lib/harness.mjs';
+import { Api, BASE_URL, expectText, scenario } from './lib/harness.mjs';
 
-async function signInWithProvider(s, login) {
-  const page = await s.newPage(login);
+async function throughProviderLoginPage(s, login, label = login) {
+  const page = await s.newPage(label);
   await page.goto(`${BASE_URL}/login`);
   const button = page.getByTestId('login-sso');
   await expectText(button, /Sign in with Test IdP/);
@@ -16,6 +16,11 @@ async function signInWithProvider(s, login) {
   await page.locator('input[name="password"]').fill('any-password');
   await s.shot(page, `${login}-provider-login`);
   await page.locator('button[type="submit"]').click();
+  return page;
+}
+
+async function signInWithProvider(s, login) {
+  const page = await throughProviderLoginPage(s, login);
   await page.waitForURL(/\/cases$/);
   await page.getByTestId('user-menu').waitFor();
   // The token travelled in the fragment of /login/callback: gone from the address bar and the history entry.
@@ -43,4 +48,21 @@ scenario('an investigator of the identity provider gets INVESTIGATOR, without th
   await page.getByTestId('user-menu').click();
   await expectText(page.getByTestId('user-role'), 'INVESTIGATOR');
   await s.shot(page, 'ines-signed-in-as-investigator');
+});
+
+scenario('a deactivated user of the identity provider is refused, and the login page says why', async (s) => {
+  await signInWithProvider(s, 'victor');
+  const admin = await Api.login('admin');
+  const victor = await admin.userByEmail('victor.viewer@idp.test');
+  assert.equal(victor.role, 'VIEWER');
+  await admin.patch(`/users/${victor.id}`, { isActive: false });
+  try {
+    const page = await throughProviderLoginPage(s, 'victor', 'victor-again');
+    await page.waitForURL(/\/login\?error=/);
+    await expectText(page.getByTestId('login-error'), /deactivated/);
+    await s.shot(page, 'deactivated-refused');
+    assert.equal(await page.getByTestId('user-menu').count(), 0, 'not signed in');
+  } finally {
+    await admin.patch(`/users/${victor.id}`, { isActive: true });
+  }
 });

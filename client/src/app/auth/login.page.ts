@@ -38,7 +38,7 @@ export class LoginPage {
   });
   protected readonly submitting = signal(false);
   /** A refused single sign-on comes back here with its reason in `?error=`. */
-  protected readonly error = signal<string | null>(this.route.snapshot.queryParamMap.get('error'));
+  protected readonly error = signal<string | null>(ssoRefusal(this.route.snapshot.queryParamMap.get('error')));
   /** Unknown until the server answers: neither form nor button flashes in the meantime. */
   protected readonly providers = toSignal(this.auth.providers());
   protected readonly ssoUrl = '/api/v1/auth/oidc/login';
@@ -62,6 +62,11 @@ export class LoginPage {
       },
     });
   }
+}
+
+/** The reason a refused single sign-on came back with, labelled as such (anyone can craft a link with `?error=`). */
+function ssoRefusal(raw: string | null): string | null {
+  return raw ? `Single sign-on: ${raw.slice(0, 300)}` : null;
 }
 
 export function loginErrorMessage(err: unknown): string {

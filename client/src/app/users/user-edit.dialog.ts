@@ -29,6 +29,10 @@ export interface UserEditData {
   template: `
     <h2 mat-dialog-title>{{ data.user ? 'Edit ' + data.user.name : 'New user' }}</h2>
     <mat-dialog-content>
+      @if (data.user?.authProvider === 'OIDC') {
+        <p class="muted" data-testid="user-oidc-note">{{ data.user?.name }} signs in through single sign-on: the identity provider's groups set
+          their role and scopes again at each sign-in, so change them there to make a change last.</p>
+      }
       <form [formGroup]="form" (ngSubmit)="save()" id="user-form" class="form" novalidate>
         @if (!data.user) {
           <mat-form-field>

@@ -1,4 +1,4 @@
-import type { Role } from '../../../../contracts/enums';
+import { SCOPE_CODE_PATTERN, type Role } from '../../../../contracts/enums';
 
 /** The filters of the users page; the server searches, filters and paginates (GET /users?q=&role=&isActive=). */
 export interface UsersFilter {
@@ -25,7 +25,8 @@ export function filterChanged(a: UsersFilter, b: UsersFilter): boolean {
   return a.q.trim() !== b.q.trim() || a.role !== b.role || a.isActive !== b.isActive;
 }
 
-export const SCOPE_CODE = /^[A-Z][A-Z0-9]{1,9}$/;
+/** The server's pattern (contracts/enums.ts). */
+const SCOPE_CODE = SCOPE_CODE_PATTERN;
 
 /** Scope codes to offer: those in use on cases and users, sorted, without duplicates. */
 export function knownScopeCodes(fromCases: readonly string[], fromUsers: readonly (readonly string[])[]): string[] {
