@@ -7,7 +7,7 @@ import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
 import {
-  ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
+  ActionDto, CreateRuleDto, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
 } from './dto/rule.dto';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
@@ -48,6 +48,12 @@ export class WorkflowsController {
   @Post('rules')
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: Response) {
     return withRevision(res, await this.rules.create(user, dto)).rule;
+  }
+
+  @Post('rules/test')
+  @HttpCode(200)
+  testDraft(@Body() dto: DraftDryRunDto) {
+    return this.dryRun.runDraft(dto);
   }
 
   @Get('rules/export')

@@ -129,6 +129,13 @@ export class DryRunDto {
   event?: DryRunEventDto;
 }
 
+/** POST /rules/test: the dry run of a rule that is not saved (validated like POST /rules). */
+export class DraftDryRunDto extends DryRunDto {
+  @ApiProperty({ type: CreateRuleDto, description: 'The rule as it would be sent to POST /rules' })
+  @IsObject() @ValidateNested() @Type(() => CreateRuleDto)
+  rule: CreateRuleDto;
+}
+
 /** A rule as exported: no ids, no timestamps; import takes the same shape. */
 export class RuleTransferDto {
   @ApiPropertyOptional({ example: 'auditcaseos-rules' })
