@@ -134,6 +134,8 @@ export interface EventTraceView { event: EventView; items: TraceEntry[]; total: 
 
 export interface DryRunEvent { name: EventName; fromStatus?: CaseStatus; toStatus?: CaseStatus }
 export interface DryRunRequest { caseId: string; event?: DryRunEvent }
+/** POST /rules/test: the same dry run for a rule body that is not saved (validated as POST /rules). */
+export interface DraftDryRunRequest extends DryRunRequest { rule: RuleBody }
 export interface DryRunResult {
   matched: boolean;
   reasons: string[];

@@ -115,6 +115,11 @@ export class WorkflowsApi {
     return this.http.post<DryRunResult>(`${BASE}/rules/${id(ruleId)}/test`, request);
   }
 
+  /** The dry run of the rule as it is in the editor, saved or not (nothing is stored). */
+  dryRunDraft(rule: RuleRequest, request: DryRunRequest): Observable<DryRunResult> {
+    return this.http.post<DryRunResult>(`${BASE}/rules/test`, { ...request, rule });
+  }
+
   revisions(ruleId: string): Observable<RuleRevision[]> {
     return this.http
       .get<ListResult<RuleRevision> | RuleRevision[]>(`${BASE}/rules/${id(ruleId)}/revisions`, { params: { limit: 200 } })
