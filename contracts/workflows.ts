@@ -33,7 +33,8 @@ export type AssignStrategy = (typeof ASSIGN_STRATEGIES)[number];
 export interface StatusChangeTrigger { fromStatus?: CaseStatus[]; toStatus?: CaseStatus[]; conditions?: Condition[] }
 export interface EventTrigger { event: EventName; conditions?: Condition[] }
 export interface ConditionTrigger { conditions: Condition[]; match?: ConditionMatch }
-export interface TimeBasedTrigger { cron: string; conditions: Condition[] }
+/** `timeZone`: IANA name the cron is read in (default UTC; rule views always carry it). */
+export interface TimeBasedTrigger { cron: string; timeZone?: string; conditions: Condition[] }
 
 /** A rule's trigger: the type and the config that goes with it. */
 export type RuleTrigger =
@@ -141,6 +142,9 @@ export interface DryRunResult {
   reasons: string[];
   actions: Array<{ actionType: ActionType; wouldDo: string }>;
 }
+
+/** GET /workflows/cron-preview: the schedule in words and its next five firings (UTC instants). */
+export interface CronPreview { description: string; timeZone: string; next: string[] }
 
 export type FieldKind = 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
 export interface ConditionFieldMeta { field: ConditionField; type: FieldKind; values?: readonly string[]; ops: readonly ConditionOp[] }

@@ -7,13 +7,14 @@ import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
 import {
-  ActionDto, CreateRuleDto, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
+  ActionDto, CreateRuleDto, CronPreviewQuery, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
 } from './dto/rule.dto';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RulesService } from './rules/rules.service';
 import { WORKFLOW_META } from './workflow-meta';
+import { cronPreview } from './cron-preview';
 
 const uuid = new ParseUUIDPipe();
 
@@ -38,6 +39,12 @@ export class WorkflowsController {
   @Get('meta')
   meta() {
     return WORKFLOW_META;
+  }
+
+  /** The schedule in words and its next five firings, computed as the scheduler computes them. */
+  @Get('cron-preview')
+  cronPreview(@Query() query: CronPreviewQuery) {
+    return cronPreview(query.cron, query.timeZone);
   }
 
   @Get('rules')

@@ -136,6 +136,16 @@ export class DraftDryRunDto extends DryRunDto {
   rule: CreateRuleDto;
 }
 
+export class CronPreviewQuery {
+  @ApiProperty({ example: '0 8 * * 1-5', description: '5 fields, or 6 with seconds first' })
+  @IsString() @Length(1, 200)
+  cron: string;
+
+  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin' })
+  @IsOptional() @IsString() @Length(1, 100)
+  timeZone?: string;
+}
+
 /** A rule as exported: no ids, no timestamps; import takes the same shape. */
 export class RuleTransferDto {
   @ApiPropertyOptional({ example: 'auditcaseos-rules' })

@@ -82,7 +82,7 @@ export class DryRunService {
   private timeBased(rule: Rule, c: CaseSnapshot, cfg: TimeBasedTrigger, now: Date): { matched: boolean; reasons: string[] } {
     const scopeOk = !rule.scopeCodes.length || rule.scopeCodes.includes(c.scopeCode);
     const typeOk = !rule.caseTypes.length || rule.caseTypes.includes(c.caseType);
-    const reasons = [`on schedule "${cfg.cron}" (UTC)`];
+    const reasons = [`on schedule "${cfg.cron}" (${cfg.timeZone ?? 'UTC'})`];
     if (!scopeOk) reasons.push(`case scope ${c.scopeCode} is not in [${rule.scopeCodes.join(', ')}]`);
     if (!typeOk) reasons.push(`case type ${c.caseType} is not in [${rule.caseTypes.join(', ')}]`);
     reasons.push(...explainConditions(c, cfg.conditions, now).map((r) => r.explanation));
