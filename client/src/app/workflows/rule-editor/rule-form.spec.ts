@@ -125,7 +125,7 @@ describe('rule form → POST payload', () => {
       name: 'Nightly overdue',
       description: '',
       triggerType: 'TIME_BASED',
-      triggerConfig: { cron: '0 2 * * *', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
+      triggerConfig: { cron: '0 2 * * *', timeZone: 'America/New_York', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
       isEnabled: false,
       priority: 5,
       stopProcessing: false,
