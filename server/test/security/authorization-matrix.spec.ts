@@ -165,6 +165,9 @@ describe('authorization matrix', () => {
       } },
     { route: 'POST /workflows/rules/:id/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
+    { route: 'POST /workflows/rules/test', expect: ADMIN_ONLY_OK(200),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/test', body: { caseId: finCase.id, rule: { name: 'matrix draft', triggerType: 'EVENT', triggerConfig: { event: 'case.created' } } } }) },
+    { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
