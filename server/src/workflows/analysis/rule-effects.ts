@@ -18,8 +18,10 @@ export function effectsOf(action: RuleAction): { events: EventName[]; fields: Co
     case 'ADD_TAG':
       return { events: ['case.tagged', 'case.updated'], fields: ['tags', 'updatedAt'], facts: [{ field: 'tags', op: 'contains', value: action.actionConfig.tag }] };
     // A timeline entry is announced to sockets as case:updated but stages no bus event; notifications stage none either.
+    // A webhook delivery is queued and sent after commit: nothing it does comes back as a case event.
     case 'CREATE_TIMELINE':
     case 'SEND_NOTIFICATION':
+    case 'CALL_WEBHOOK':
       return { events: [], fields: [], facts: [] };
   }
 }
