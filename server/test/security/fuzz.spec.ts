@@ -99,7 +99,8 @@ const TRIGGER_CONFIGS: Record<string, fc.Arbitrary<unknown>> = {
   CONDITION: fc.record({ conditions, match: maybe(mostly(fc.constantFrom('ALL', 'ANY'))) }, { requiredKeys: ['conditions'] }),
   TIME_BASED: fc.record({ cron, conditions }, { requiredKeys: ['cron', 'conditions'] }),
 };
-const triggerFor = (type: unknown): fc.Arbitrary<unknown> => (typeof type === 'string' && TRIGGER_CONFIGS[type]) || anyJson;
+// Own keys only: a generated type such as "toString" must not pick up Object.prototype's function.
+const triggerFor = (type: unknown): fc.Arbitrary<unknown> => (typeof type === 'string' && Object.hasOwn(TRIGGER_CONFIGS, type) ? TRIGGER_CONFIGS[type] : anyJson);
 const triggerPart = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom<unknown>(...TRIGGER_TYPES) },
   { weight: 1, arbitrary: anyJson },
@@ -136,11 +137,12 @@ function actionArb(users: string[]): fc.Arbitrary<unknown> {
       priority: maybe(mostly(fc.constantFrom(...NOTIFICATION_PRIORITIES))),
     }, { requiredKeys: ['recipients', 'title', 'message'] }),
     CREATE_TIMELINE: fc.record({ message: mostly(template) }),
+    CALL_WEBHOOK: fc.record({ webhookId: mostly(uuid) }),
   };
   return fc.oneof({ weight: 8, arbitrary: fc.constantFrom<unknown>(...ACTION_TYPES) }, { weight: 1, arbitrary: anyJson })
     .chain((actionType) => fc.record({
       actionType: fc.constant(actionType),
-      actionConfig: fc.oneof({ weight: 6, arbitrary: (typeof actionType === 'string' && configs[actionType]) || anyJson }, { weight: 1, arbitrary: anyJson }),
+      actionConfig: fc.oneof({ weight: 6, arbitrary: typeof actionType === 'string' && Object.hasOwn(configs, actionType) ? configs[actionType] : anyJson }, { weight: 1, arbitrary: anyJson }),
       sequence: maybe(mostly(fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom(-1, 10_001, 1.5)))),
     }, { requiredKeys: ['actionType', 'actionConfig'] }));
 }
