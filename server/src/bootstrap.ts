@@ -128,7 +128,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
   const openApi = new DocumentBuilder()
     .setTitle('AuditCaseOS Workflows API')
-    .setDescription('Cases, evidence, workflow rules and notifications. See CONTRACT.md for the semantics.')
+    .setDescription('Cases, evidence, workflow rules and notifications. The reference, including socket events, is docs/api.md in the repository.')
     .setVersion('1')
     .addBearerAuth()
     .build();
