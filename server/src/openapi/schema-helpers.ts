@@ -22,13 +22,9 @@ export const freeObject: Schema = { type: 'object', additionalProperties: true }
  * purpose — a field the server starts sending without documenting it fails the drift test.
  */
 export function object(properties: Record<string, Schema>, optional: string[] = [], extra: Schema = {}): Schema {
-  return {
-    type: 'object',
-    properties,
-    required: Object.keys(properties).filter((k) => !optional.includes(k)),
-    additionalProperties: false,
-    ...extra,
-  };
+  const required = Object.keys(properties).filter((k) => !optional.includes(k));
+  // OpenAPI 3.0 (JSON Schema draft 4) does not allow an empty `required`.
+  return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false, ...extra };
 }
 
 /** `{items, total}` of one item schema (CONTRACT lists). */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { eventually, startTestApp, type TestApp, type TestUser } from '../harness';
+import { SERVER_ENTRY, startServerProcess } from '../server-process';
 import { OpenApiValidator } from './openapi-validator';
 
 /**
@@ -171,6 +173,29 @@ describe('OpenAPI document', () => {
     // The flows really exercised errors too, not just the happy path.
     const statuses = new Set([...validator.seen].map((s) => s.split(' ').pop()));
     expect([...statuses].sort()).toEqual(expect.arrayContaining(['200', '201', '204', '400', '401', '403', '404', '409', '415']));
+  });
+
+  it('the built server (what npm start runs, with the Swagger CLI plugin) documents the same responses', async () => {
+    expect(existsSync(SERVER_ENTRY)).toBe(true); // npm test runs "nest build" first
+    const dataDir = mkdtempSync('/var/tmp/acos-openapi-');
+    chmodSync(dataDir, 0o755);
+    const built = await startServerProcess({
+      DATABASE_URL: app.databaseUrl, DATA_DIR: dataDir, JWT_SECRET: 'openapi-test-secret-'.padEnd(40, 'x'),
+      DEMO_DATA: 'false', SCHEDULER: 'off', OUTBOX_DISPATCHER: 'off',
+    });
+    try {
+      const served = (await (await fetch(`${built.url}/api/docs-json`)).json()) as Doc;
+      const responsesOf = (d: Doc) => Object.fromEntries(Object.entries(d.paths as Record<string, Record<string, Doc>>)
+        .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method} ${path}`, op.responses])));
+      expect(responsesOf(served)).toEqual(responsesOf(doc));
+      // The schemas the responses use are the same too (the plugin only adds detail to request DTOs).
+      for (const name of Object.keys(doc.components.schemas).filter((n) => !/Dto$/.test(n))) {
+        expect({ name, schema: served.components.schemas[name] }).toEqual({ name, schema: doc.components.schemas[name] });
+      }
+    } finally {
+      await built.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the Swagger UI at /api/docs', async () => {
