@@ -56,6 +56,7 @@ function responsesFor(key: string, op: Operation, route: RouteDoc): Record<strin
 /** Nest's DTO schemas know configs only as objects: point them at the typed unions. */
 function typeRuleBodies(schemas: Record<string, Schema>): void {
   schemas.CreateRuleDto = ref('RuleInput');
+  schemas.ReplaceRuleDto = ref('RuleReplacement');
   schemas.ActionDto = ref('ActionInput');
   const anyActionConfig = { oneOf: Object.values(ACTION_CONFIGS), description: 'the config of the action\'s actionType' };
   const update = schemas.UpdateRuleDto as { properties?: Record<string, Schema> } | undefined;

@@ -18,6 +18,8 @@ export interface RouteDoc {
 const ADMIN = ['ADMIN'];
 const WRITERS = ['ADMIN', 'INVESTIGATOR'];
 const NAME_TAKEN = { 409: 'a rule with this name exists' };
+/** Every change of a rule accepts If-Match: "<revision>" (the ETag of the rule as read). */
+const STALE = { 412: 'If-Match names a revision that is no longer the current one' };
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/health': { public: true, ok: { 200: 'Health' }, summary: 'Ready and the database answers (503 while it does not)' },
@@ -64,17 +66,17 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/workflows/rules/export': { roles: ADMIN, ok: { 200: 'RuleExport' } },
   'POST /api/v1/workflows/rules/import': { roles: ADMIN, ok: { 201: 'RuleList' }, errors: NAME_TAKEN },
   'GET /api/v1/workflows/rules/{id}': { roles: ADMIN, ok: { 200: 'Rule' } },
-  'PATCH /api/v1/workflows/rules/{id}': { roles: ADMIN, ok: { 200: 'Rule' }, errors: NAME_TAKEN },
-  'DELETE /api/v1/workflows/rules/{id}': { roles: ADMIN, ok: { 204: null }, summary: 'Deletes a rule; its history stays' },
-  'POST /api/v1/workflows/rules/{id}/toggle': { roles: ADMIN, ok: { 200: 'Rule' } },
-  'POST /api/v1/workflows/rules/{id}/actions': { roles: ADMIN, ok: { 201: 'RuleAction' } },
-  'PATCH /api/v1/workflows/rules/{id}/actions/{actionId}': { roles: ADMIN, ok: { 200: 'RuleAction' } },
-  'DELETE /api/v1/workflows/rules/{id}/actions/{actionId}': { roles: ADMIN, ok: { 204: null } },
+  'PATCH /api/v1/workflows/rules/{id}': { roles: ADMIN, ok: { 200: 'Rule' }, errors: { ...NAME_TAKEN, ...STALE } },
+  'DELETE /api/v1/workflows/rules/{id}': { roles: ADMIN, ok: { 204: null }, errors: STALE, summary: 'Deletes a rule; its history stays' },
+  'POST /api/v1/workflows/rules/{id}/toggle': { roles: ADMIN, ok: { 200: 'Rule' }, errors: STALE },
+  'POST /api/v1/workflows/rules/{id}/actions': { roles: ADMIN, ok: { 201: 'RuleAction' }, errors: STALE },
+  'PATCH /api/v1/workflows/rules/{id}/actions/{actionId}': { roles: ADMIN, ok: { 200: 'RuleAction' }, errors: STALE },
+  'DELETE /api/v1/workflows/rules/{id}/actions/{actionId}': { roles: ADMIN, ok: { 204: null }, errors: STALE },
   'POST /api/v1/workflows/rules/{id}/test': { roles: ADMIN, ok: { 200: 'DryRunResult' } },
   'GET /api/v1/workflows/rules/{id}/revisions': { roles: ADMIN, ok: { 200: 'RevisionList' } },
-  'POST /api/v1/workflows/rules/{id}/revisions/{revision}/restore': { roles: ADMIN, ok: { 200: 'Rule' }, errors: NAME_TAKEN },
+  'POST /api/v1/workflows/rules/{id}/revisions/{revision}/restore': { roles: ADMIN, ok: { 200: 'Rule' }, errors: { ...NAME_TAKEN, ...STALE } },
   'PUT /api/v1/workflows/rules/{id}': {
-    roles: ADMIN, ok: { 200: 'Rule' }, errors: { ...NAME_TAKEN, 412: 'If-Match names a revision that is no longer current' },
+    roles: ADMIN, ok: { 200: 'Rule' }, errors: { ...NAME_TAKEN, ...STALE }, summary: 'Replaces the rule and its actions in one transaction',
   },
   'POST /api/v1/workflows/rules/test': { roles: ADMIN, ok: { 200: 'DryRunResult' } },
   'POST /api/v1/workflows/rules/backtest': { roles: ADMIN, ok: { 200: 'Backtest' } },

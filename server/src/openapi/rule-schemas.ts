@@ -1,7 +1,5 @@
-import { CASE_STATUSES, NOTIFICATION_PRIORITIES, ROLES } from '../common/enums';
-import { EVENT_NAMES } from '../events/event-map';
-import { CONDITION_FIELDS, CONDITION_OPS } from '../workflows/conditions/condition-schema';
-import { ASSIGN_STRATEGIES, RECIPIENT_KINDS } from '../workflows/rules/rule.types';
+import { CASE_STATUSES, EVENT_NAMES, NOTIFICATION_PRIORITIES, ROLES, type ActionType, type TriggerType } from '../../../contracts/enums';
+import { ASSIGN_STRATEGIES, CONDITION_FIELDS, CONDITION_OPS, RECIPIENT_KINDS } from '../../../contracts/workflows';
 import { arrayOf, enumOf, object, ref, str, uuid, type Schema } from './schema-helpers';
 
 /**
@@ -11,7 +9,8 @@ import { arrayOf, enumOf, object, ref, str, uuid, type Schema } from './schema-h
 const statuses = arrayOf(enumOf(CASE_STATUSES));
 const conditions = (min: number) => arrayOf(ref('Condition'), { minItems: min, maxItems: 50 });
 
-export const TRIGGER_CONFIGS: Record<string, Schema> = {
+/** Mirrors contracts/workflows.ts (RuleTrigger): a trigger type added there fails to compile here until documented. */
+export const TRIGGER_CONFIGS: Record<TriggerType, Schema> = {
   STATUS_CHANGE: object({ fromStatus: statuses, toStatus: statuses, conditions: conditions(0) }, ['fromStatus', 'toStatus', 'conditions'],
     { description: 'Matches case.status_changed from one of fromStatus (any when absent) to one of toStatus (any when absent).' }),
   EVENT: object({ event: enumOf(EVENT_NAMES), conditions: conditions(0) }, ['conditions'], { description: 'Matches that bus event.' }),
@@ -31,7 +30,8 @@ const assignConfig: Schema = {
   ],
 };
 
-export const ACTION_CONFIGS: Record<string, Schema> = {
+/** Mirrors contracts/workflows.ts (ActionSpec), plus CALL_WEBHOOK of the contract's channels section. */
+export const ACTION_CONFIGS: Record<ActionType, Schema> & { CALL_WEBHOOK: Schema } = {
   CHANGE_STATUS: object({ status: enumOf(CASE_STATUSES) }),
   ASSIGN_USER: assignConfig,
   ADD_TAG: object({ tag: str({ minLength: 1, maxLength: 50 }) }),

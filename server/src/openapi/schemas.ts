@@ -81,6 +81,8 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     '`triggerConfig` depends on `triggerType`; each action\'s `actionConfig` on its `actionType`.'),
   ...discriminated('RuleInput', 'triggerType', 'triggerConfig', TRIGGER_CONFIGS, ruleInput, Object.keys(ruleInput).filter((k) => k !== 'name'),
     'A new rule. Defaults: isEnabled true, priority 100, stopProcessing false, cooldownSeconds 300, scopeCodes and caseTypes empty (= every case).'),
+  ...discriminated('RuleReplacement', 'triggerType', 'triggerConfig', TRIGGER_CONFIGS, ruleInput, Object.keys(ruleInput).filter((k) => !['name', 'actions'].includes(k)),
+    'The whole rule and its actions, replacing what is stored (omitted fields take their defaults).'),
   RuleList: listOf(ref('Rule'), 'ordered by priority, then createdAt'),
   RuleExport: object({ format: enumOf(['auditcaseos-rules']), version: { type: 'integer', enum: [1] }, exportedAt: dateTime, rules: arrayOf(ref('RuleInput')) }),
   DryRunResult: object({

@@ -140,7 +140,16 @@ describe('OpenAPI document', () => {
     await call('GET', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
     await call('PATCH', '/api/v1/workflows/rules/{id}', { params: { id: ruleId }, body: { priority: 10, description: 'Reviewers should not poll' } });
     await call('POST', '/api/v1/workflows/rules/{id}/toggle', { params: { id: ruleId } });
-    await call('POST', '/api/v1/workflows/rules/{id}/toggle', { params: { id: ruleId } });
+    const toggled = await call('POST', '/api/v1/workflows/rules/{id}/toggle', { params: { id: ruleId } });
+    const replacement = {
+      name: 'Review hand-off', triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['UNDER_REVIEW'] }, cooldownSeconds: 0, priority: 10,
+      actions: [{ actionType: 'SEND_NOTIFICATION', actionConfig: { recipients: ['ASSIGNEE', 'OWNER'], title: '{{case.caseNumber}} to review', message: 'by {{actor.name}}' } }],
+    };
+    const etag = toggled.headers.etag as string;
+    expect(etag).toMatch(/^"\d+"$/);
+    await call('PUT', '/api/v1/workflows/rules/{id}', { params: { id: ruleId }, body: replacement, raw: (r) => r.set('If-Match', etag).send(replacement) });
+    const stale = await call('PUT', '/api/v1/workflows/rules/{id}', { params: { id: ruleId }, raw: (r) => r.set('If-Match', etag).send(replacement) });
+    expect(stale.status).toBe(412);
     const action = await call('POST', '/api/v1/workflows/rules/{id}/actions', { params: { id: ruleId }, body: { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'Review requested' } } });
     await call('PATCH', '/api/v1/workflows/rules/{id}/actions/{actionId}', { params: { id: ruleId, actionId: action.body.id }, body: { sequence: 50 } });
     await call('DELETE', '/api/v1/workflows/rules/{id}/actions/{actionId}', { params: { id: ruleId, actionId: action.body.id } });
@@ -172,7 +181,7 @@ describe('OpenAPI document', () => {
     expect(problems).toEqual([]);
     // The flows really exercised errors too, not just the happy path.
     const statuses = new Set([...validator.seen].map((s) => s.split(' ').pop()));
-    expect([...statuses].sort()).toEqual(expect.arrayContaining(['200', '201', '204', '400', '401', '403', '404', '409', '415']));
+    expect([...statuses].sort()).toEqual(expect.arrayContaining(['200', '201', '204', '400', '401', '403', '404', '409', '412', '415']));
   });
 
   it('the built server (what npm start runs, with the Swagger CLI plugin) documents the same responses', async () => {
