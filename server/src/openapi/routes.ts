@@ -23,8 +23,8 @@ const STALE = { 412: 'If-Match names a revision that is no longer the current on
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/health': { public: true, ok: { 200: 'Health' }, summary: 'Ready and the database answers (503 while it does not)' },
-  'GET /api/v1/health/live': { public: true, ok: { 200: null }, summary: 'Liveness: the process serves requests' },
-  'GET /api/v1/health/ready': { public: true, ok: { 200: null }, summary: 'Readiness: database reachable and migrations applied' },
+  'GET /api/v1/health/live': { public: true, ok: { 200: 'HealthLive' }, summary: 'Liveness: the process serves requests (never asks the database)' },
+  'GET /api/v1/health/ready': { public: true, ok: { 200: 'HealthReady' }, summary: 'Readiness: database reachable and migrations applied (503 otherwise, and while stopping)' },
   'GET /metrics': {
     public: true, ok: { 200: { mediaType: 'text/plain', description: 'Prometheus text format' } },
     errors: { 403: 'not from loopback and no METRICS_TOKEN or ADMIN token' },

@@ -65,6 +65,8 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   UserList: listOf({ anyOf: [ref('User'), ref('UserSummary')] }),
   LoginResponse: object({ accessToken: str(), user: ref('User') }),
   Health: object({ status: enumOf(['ok']), database: enumOf(['up']), databaseLatencyMs: num, uptimeSeconds: num }),
+  HealthLive: object({ status: enumOf(['ok']), uptimeSeconds: num }),
+  HealthReady: object({ status: enumOf(['ok']), database: enumOf(['up']), migrations: enumOf(['applied']) }),
   Case: caseView,
   CaseList: listOf(ref('Case')),
   TimelineEntry: object({ id: uuid, caseId: uuid, kind: enumOf(TIMELINE_KINDS), message: str(), actorId: nullable(uuid), ruleId: nullable(uuid), createdAt: dateTime }),
