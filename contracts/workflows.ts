@@ -55,6 +55,7 @@ export interface SendNotificationConfig {
   priority?: NotificationPriority;
 }
 export interface CreateTimelineConfig { message: string }
+export interface CallWebhookConfig { webhookId: string }
 
 /** What an action does: the type and the config that goes with it. */
 export type ActionSpec =
@@ -62,7 +63,8 @@ export type ActionSpec =
   | { actionType: 'ASSIGN_USER'; actionConfig: AssignUserConfig }
   | { actionType: 'ADD_TAG'; actionConfig: AddTagConfig }
   | { actionType: 'SEND_NOTIFICATION'; actionConfig: SendNotificationConfig }
-  | { actionType: 'CREATE_TIMELINE'; actionConfig: CreateTimelineConfig };
+  | { actionType: 'CREATE_TIMELINE'; actionConfig: CreateTimelineConfig }
+  | { actionType: 'CALL_WEBHOOK'; actionConfig: CallWebhookConfig };
 export type ActionConfig = ActionSpec['actionConfig'];
 export type ActionConfigOf<T extends ActionType> = Extract<ActionSpec, { actionType: T }>['actionConfig'];
 

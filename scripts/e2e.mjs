@@ -111,6 +111,8 @@ const serverEnv = {
   HOST: '127.0.0.1',
   DATA_DIR: dataDir,
   DEMO_DATA: 'true',
+  // The webhook scenario's receiver listens on 127.0.0.1, which is refused unless private addresses are allowed.
+  WEBHOOK_ALLOW_PRIVATE: 'true',
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
   FORCE_COLOR: '0',
 };

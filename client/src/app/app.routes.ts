@@ -60,6 +60,12 @@ export const routes: Routes = [
         loadComponent: () => import('./history/history.page').then((m) => m.HistoryPage),
       },
       {
+        path: 'webhooks',
+        title: 'Webhooks',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./webhooks/webhooks.page').then((m) => m.WebhooksPage),
+      },
+      {
         path: 'settings',
         title: 'Notification settings',
         loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),

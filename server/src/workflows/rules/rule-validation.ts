@@ -113,12 +113,14 @@ export interface ValidatedAction {
   action?: ActionSpec;
   /** User ids the config names, to be checked against the users table. */
   userIds: Array<{ id: string; path: string }>;
+  /** Webhook ids the action names, to be checked against the webhooks table. */
+  webhookIds: Array<{ id: string; path: string }>;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 export function validateAction(type: ActionType, config: unknown, path: string): ValidatedAction {
-  const result: ValidatedAction = { problems: [], config: {}, userIds: [] };
+  const result: ValidatedAction = { problems: [], config: {}, userIds: [], webhookIds: [] };
   if (!isObject(config)) return { ...result, problems: [`${path}: must be an object`] };
   const { problems } = result;
   const out = result.config;
@@ -186,6 +188,15 @@ export function validateAction(type: ActionType, config: unknown, path: string):
       action = { actionType: type, actionConfig: { recipients: kept, title: text(config.title), message: text(config.message), priority: priority ?? 'NORMAL' } };
       break;
     }
+    case 'CALL_WEBHOOK':
+      problems.push(...unknownKeys(config, ['webhookId'], path));
+      if (typeof config.webhookId !== 'string' || !UUID.test(config.webhookId)) problems.push(`${path}.webhookId: must be a webhook id (UUID)`);
+      else {
+        result.webhookIds.push({ id: config.webhookId, path: `${path}.webhookId` });
+        action = { actionType: type, actionConfig: { webhookId: config.webhookId } };
+      }
+      out.webhookId = config.webhookId;
+      break;
     case 'CREATE_TIMELINE':
       problems.push(...unknownKeys(config, ['message'], path));
       problems.push(...templateField(config.message, `${path}.message`, 2000));
@@ -193,7 +204,7 @@ export function validateAction(type: ActionType, config: unknown, path: string):
       action = { actionType: type, actionConfig: { message: text(config.message) } };
       break;
     default:
-      problems.push(`${path.replace(/actionConfig$/, 'actionType')}: must be one of CHANGE_STATUS, ASSIGN_USER, ADD_TAG, SEND_NOTIFICATION, CREATE_TIMELINE`);
+      problems.push(`${path.replace(/actionConfig$/, 'actionType')}: must be one of CHANGE_STATUS, ASSIGN_USER, ADD_TAG, SEND_NOTIFICATION, CREATE_TIMELINE, CALL_WEBHOOK`);
   }
   if (!problems.length) result.action = action;
   return result;

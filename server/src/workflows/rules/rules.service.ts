@@ -4,6 +4,7 @@ import type { AuthUser } from '../../common/auth-user';
 import type { ListResult } from '../../common/list';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
+import { WebhooksService } from '../../webhooks/webhooks.service';
 import { isUniqueViolation } from '../../database/sql-errors';
 import type { ActionDto, CreateRuleDto, ListRulesQuery, ReplaceRuleDto, UpdateActionDto, UpdateRuleDto } from '../dto/rule.dto';
 import { RevisionRepository } from './revision.repository';
@@ -43,6 +44,7 @@ export class RulesService {
     private readonly repository: RuleRepository,
     private readonly revisions: RevisionRepository,
     private readonly emitter: EventEmitter2,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async list(query: ListRulesQuery): Promise<ListResult<Rule>> {
@@ -100,7 +102,7 @@ export class RulesService {
   /** PUT: the rule and all its actions replaced in one transaction, recorded as one revision. */
   async replace(user: AuthUser, id: string, dto: ReplaceRuleDto, ifMatch?: ExpectedRevision): Promise<SavedRule> {
     const parsed = parseRuleBody(dto);
-    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
     if (problems.length || !parsed.trigger) throw new BadRequestException(problems);
     const trigger = parsed.trigger;
     return this.change(user, 'REPLACED', id, ifMatch, async (uow, rule) => {
@@ -133,7 +135,7 @@ export class RulesService {
 
   async addAction(user: AuthUser, ruleId: string, dto: ActionDto, ifMatch?: ExpectedRevision): Promise<{ action: RuleAction; revision: number }> {
     const parsed = parseAction(dto.actionType, dto.actionConfig, 'actionConfig');
-    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
     if (problems.length || !parsed.value) throw new BadRequestException(problems);
     const spec = parsed.value;
     let actionId = '';
@@ -153,7 +155,7 @@ export class RulesService {
       const action = await this.repository.findAction(ruleId, actionId, uow);
       if (!action) throw new NotFoundException('action not found');
       const parsed = parseAction(dto.actionType ?? action.actionType, dto.actionConfig ?? action.actionConfig, 'actionConfig');
-      const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+      const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
       if (problems.length || !parsed.value) throw new BadRequestException(problems);
       await this.repository.updateAction(uow, ruleId, actionId, parsed.value, dto.sequence ?? action.sequence);
       await this.repository.touch(uow, ruleId);
@@ -183,7 +185,7 @@ export class RulesService {
   private async save(user: AuthUser, dtos: CreateRuleDto[], change: string): Promise<SavedRule[]> {
     const prepared = dtos.map((dto, i) => ({ dto, ...parseRuleBody(dto, dtos.length > 1 || change !== 'CREATED' ? `rules[${i}].` : '') }));
     const problems = prepared.flatMap((p) => p.problems);
-    problems.push(...(await this.unknownUsers(prepared.flatMap((p) => p.userIds))));
+    problems.push(...(await this.unknownRefs({ userIds: prepared.flatMap((p) => p.userIds), webhookIds: prepared.flatMap((p) => p.webhookIds) })));
     const names = dtos.map((d) => d.name.toLowerCase());
     names.forEach((n, i) => { if (names.indexOf(n) !== i) problems.push(`rules[${i}].name: "${dtos[i].name}" appears more than once`); });
     if (problems.length) throw new BadRequestException(problems);
@@ -241,6 +243,11 @@ export class RulesService {
   }
 
   /** Named users must exist (being active is checked when the action runs: users change). */
+  /** The users and webhooks actions name that do not exist (400 at save). */
+  private async unknownRefs(parsed: { userIds: Array<{ id: string; path: string }>; webhookIds?: Array<{ id: string; path: string }> }): Promise<string[]> {
+    return [...(await this.unknownUsers(parsed.userIds)), ...(await this.webhooks.unknownWebhooks(parsed.webhookIds ?? []))];
+  }
+
   private async unknownUsers(refs: Array<{ id: string; path: string }>): Promise<string[]> {
     if (!refs.length) return [];
     const found = new Set((await this.users.findManyByIds([...new Set(refs.map((r) => r.id))])).map((u) => u.id));

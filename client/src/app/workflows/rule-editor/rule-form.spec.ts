@@ -175,6 +175,18 @@ describe('validation follows the chosen kinds', () => {
     expect(action.controls.tag.hasError('required')).toBe(true);
   });
 
+  it('CALL_WEBHOOK needs a webhook and sends only its id', () => {
+    const action = createActionForm({ actionType: 'CALL_WEBHOOK', actionConfig: { webhookId: '' } });
+    expect(action.controls.webhookId.hasError('required')).toBe(true);
+    action.patchValue({ webhookId: 'b3c1c5c2-4a4e-4d0e-9a51-0f7f3a4c2d11', tag: 'ignored' });
+    expect(action.valid).toBe(true);
+    const form = createRuleForm();
+    form.controls.actions.push(action);
+    expect(buildRulePayload(form.getRawValue(), meta).actions).toEqual([
+      { actionType: 'CALL_WEBHOOK', actionConfig: { webhookId: 'b3c1c5c2-4a4e-4d0e-9a51-0f7f3a4c2d11' }, sequence: 0 },
+    ]);
+  });
+
   it('a condition value is optional for isEmpty', () => {
     const condition = createConditionForm({ field: 'assigneeId', op: 'eq' });
     applyConditionValueRule(condition, meta);

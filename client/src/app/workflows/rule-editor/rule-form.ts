@@ -52,6 +52,7 @@ export type ActionForm = FormGroup<{
   title: FormControl<string>;
   message: FormControl<string>;
   priority: FormControl<NotificationPriority>;
+  webhookId: FormControl<string>;
 }>;
 
 export type RuleForm = FormGroup<{
@@ -124,6 +125,7 @@ export function createActionForm(action?: Partial<WorkflowAction>): ActionForm {
     title: nn(cfg.title ?? ''),
     message: nn(cfg.message ?? ''),
     priority: nn<NotificationPriority>(cfg.priority ?? 'NORMAL'),
+    webhookId: nn(cfg.webhookId ?? ''),
   });
   applyActionType(form);
   return form;
@@ -181,6 +183,7 @@ export function applyActionType(form: ActionForm): void {
   need(c.recipients, type === 'SEND_NOTIFICATION', [atLeastOne]);
   need(c.title, type === 'SEND_NOTIFICATION', [Validators.required]);
   need(c.message, type === 'SEND_NOTIFICATION' || type === 'CREATE_TIMELINE', [Validators.required]);
+  need(c.webhookId, type === 'CALL_WEBHOOK', [Validators.required]);
   form.updateValueAndValidity({ emitEvent: false });
 }
 
@@ -256,6 +259,8 @@ export function buildActionConfig(action: ActionFormValue): ActionConfig {
       };
     case 'CREATE_TIMELINE':
       return { message: action.message };
+    case 'CALL_WEBHOOK':
+      return { webhookId: action.webhookId };
   }
 }
 
