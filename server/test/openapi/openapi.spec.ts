@@ -23,7 +23,8 @@ describe('OpenAPI document', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { SCHEDULER: 'off' } });
+    // Private addresses allowed: the webhook points at a loopback port, as tests must (no outside traffic).
+    app = await startTestApp({ env: { SCHEDULER: 'off', WEBHOOK_ALLOW_PRIVATE: 'true' } });
     admin = await app.makeUser({ role: 'ADMIN' });
     investigator = await app.makeUser({ role: 'INVESTIGATOR' });
     viewer = await app.makeUser({ role: 'VIEWER' });
@@ -177,6 +178,24 @@ describe('OpenAPI document', () => {
     await call('PUT', '/api/v1/notifications/preferences', { as: investigator, body: { minToastPriority: 'HIGH', mutedRuleIds: [ruleId], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } } });
     await call('DELETE', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
     await call('GET', '/metrics', { as: null });
+
+    // Webhooks: a refused URL, CRUD, a delivery queued by a rule, its redelivery.
+    await call('POST', '/api/v1/webhooks', { body: { name: 'SIEM', url: 'ftp://127.0.0.1/hook' } });
+    const hook = await call('POST', '/api/v1/webhooks', { body: { name: 'SIEM', url: 'http://127.0.0.1:9/hooks/acos' } });
+    expect(hook.status).toBe(201);
+    await call('GET', '/api/v1/webhooks');
+    await call('GET', '/api/v1/webhooks/{id}', { params: { id: hook.body.id } });
+    await call('PATCH', '/api/v1/webhooks/{id}', { params: { id: hook.body.id }, body: { name: 'SIEM (prod)' } });
+    await call('POST', '/api/v1/webhooks/{id}/rotate-secret', { params: { id: hook.body.id } });
+    await call('POST', '/api/v1/webhooks', { as: investigator, body: { name: 'x', url: 'https://x.example.org' } });
+    await call('POST', '/api/v1/workflows/rules', {
+      body: { name: 'Tell the SIEM', triggerType: 'EVENT', triggerConfig: { event: 'case.tagged' }, cooldownSeconds: 0, actions: [{ actionType: 'CALL_WEBHOOK', actionConfig: { webhookId: hook.body.id } }] },
+    });
+    await call('PATCH', '/api/v1/cases/{id}', { as: investigator, params: { id }, body: { tags: ['vendors', 'siem'] } });
+    const delivery = await eventually(async () => (await app.http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).set('Authorization', `Bearer ${admin.token}`)).body.items?.[0], 10_000, 'the delivery');
+    await call('GET', '/api/v1/webhooks/{id}/deliveries', { params: { id: hook.body.id } });
+    await call('POST', '/api/v1/webhook-deliveries/{id}/redeliver', { params: { id: delivery.id } });
+    await call('DELETE', '/api/v1/webhooks/{id}', { params: { id: hook.body.id } });
 
     expect(problems).toEqual([]);
     // The flows really exercised errors too, not just the happy path.
