@@ -4,6 +4,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, r
 import { join, resolve } from 'node:path';
 import { importFirstReleaseFiles } from '../database/first-release';
 import { isRoot } from '../database/postgres-os';
+import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
 import { placeDataDir, prepareDataDir } from './data-dir';
 
 /** The process configuration, validated once at boot. */
@@ -36,6 +37,8 @@ export interface AppConfig {
   scheduler: boolean;
   /** CLIENT_DIR: the built Angular console served at `/` (default dist/client/browser). */
   clientDir: string;
+  /** Single sign-on (OIDC_*); null when off. */
+  oidc: OidcConfig | null;
   /** Outgoing webhooks (README "Webhooks"). */
   webhooks: WebhookSettings;
 }
@@ -156,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pollMs: parseInteger(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000, problems),
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
+  const oidc = parseOidcConfig(env, problems);
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -173,7 +177,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
-    outboxDispatcher, scheduler, clientDir, webhooks,
+    outboxDispatcher, scheduler, clientDir, webhooks, oidc,
   };
 }
 

@@ -165,6 +165,9 @@ describe('authorization matrix', () => {
       } },
     { route: 'POST /workflows/rules/:id/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
+    { route: 'POST /workflows/rules/test', expect: ADMIN_ONLY_OK(200),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/test', body: { caseId: finCase.id, rule: { name: 'matrix draft', triggerType: 'EVENT', triggerConfig: { event: 'case.created' } } } }) },
+    { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
@@ -197,6 +200,11 @@ describe('authorization matrix', () => {
     { route: 'POST /webhooks/:id/rotate-secret', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'post', path: `/api/v1/webhooks/${webhookId}/rotate-secret` }) },
     { route: 'GET /webhooks/:id/deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/webhooks/${webhookId}/deliveries` }) },
     { route: 'POST /webhook-deliveries/:id/redeliver', expect: ADMIN_ONLY_OK(202), cell: () => ({ method: 'post', path: `/api/v1/webhook-deliveries/${deliveryId}/redeliver` }) },
+    // §10 single sign-on: public. This app has no provider configured, so the flow's routes answer 404 to everyone
+    // (server/src/auth/oidc/oidc.e2e.spec.ts runs them against a real provider).
+    { route: 'GET /auth/providers', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/providers' }) },
+    { route: 'GET /auth/oidc/login', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/login' }) },
+    { route: 'GET /auth/oidc/callback', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/callback?code=c&state=s' }) },
     // §1
     { route: 'GET /health', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health' }) },
   ];

@@ -56,7 +56,7 @@ export function forTick(rule: Rule & { triggerType: 'TIME_BASED' }, tick: TickRe
   return {
     ctx: runContext(rule, { caseId: c.id, eventId: tick.id, eventName: 'schedule.tick', depth: 0, occurredAt: tick.scheduledFor.toISOString() }, { actorId: null, previousStatus: null, evidenceFilename: null }),
     caseNumber: c.caseNumber,
-    triggerData: { schedule: rule.triggerConfig.cron, scheduledFor: tick.scheduledFor.toISOString(), tickId: tick.id, catchUp: tick.catchUp },
+    triggerData: { schedule: rule.triggerConfig.cron, timeZone: rule.triggerConfig.timeZone ?? 'UTC', scheduledFor: tick.scheduledFor.toISOString(), tickId: tick.id, catchUp: tick.catchUp },
   };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../../common/cron-schedule';
 import { validateAction, validateTrigger } from './rule-validation';
 import type {
   ActionSpec, ActionType, AssignUserConfig, CallWebhookConfig, ChangeStatusConfig, ConditionTrigger, CreateTimelineConfig, EventTrigger, RuleTrigger,
@@ -13,7 +14,8 @@ export function storedTrigger(type: TriggerType, config: unknown): RuleTrigger {
     case 'STATUS_CHANGE': return { triggerType: type, triggerConfig: config as StatusChangeTrigger };
     case 'EVENT': return { triggerType: type, triggerConfig: config as EventTrigger };
     case 'CONDITION': return { triggerType: type, triggerConfig: config as ConditionTrigger };
-    case 'TIME_BASED': return { triggerType: type, triggerConfig: config as TimeBasedTrigger };
+    // Rules saved before time zones existed fire in UTC.
+    case 'TIME_BASED': return { triggerType: type, triggerConfig: { ...(config as TimeBasedTrigger), timeZone: (config as TimeBasedTrigger).timeZone ?? DEFAULT_TIME_ZONE } };
   }
 }
 

@@ -16,6 +16,9 @@ import type { Rule, RuleAction, RuleTrigger } from './rule.types';
 /** The largest `sequence` an action may have (ActionDto's @Max). */
 const MAX_SEQUENCE = 10000;
 
+/** The id a draft (unsaved) rule carries while it is evaluated. */
+export const DRAFT_RULE_ID = '00000000-0000-0000-0000-000000000000';
+
 /** A rule as saved, with the number of its newest revision (the ETag of rule responses). */
 export interface SavedRule { rule: Rule; revision: number }
 
@@ -79,6 +82,22 @@ export class RulesService {
    */
   async createMany(user: AuthUser, dtos: CreateRuleDto[], change: string): Promise<Rule[]> {
     return (await this.save(user, dtos, change)).map((s) => s.rule);
+  }
+
+  /**
+   * A rule body validated exactly as `create` validates it, but not stored: the typed rule a dry run
+   * evaluates. It has no id of its own (the nil UUID), so nothing keyed by rule id can match it.
+   */
+  async draft(dto: CreateRuleDto): Promise<Rule> {
+    const parsed = parseRuleBody(dto);
+    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    if (problems.length || !parsed.trigger) throw new BadRequestException(problems);
+    const id = DRAFT_RULE_ID;
+    const now = new Date().toISOString();
+    return {
+      ...recordOf(dto, parsed.trigger), id, createdAt: now, updatedAt: now,
+      actions: parsed.actions.map((a, i) => ({ ...a.spec, id: `${DRAFT_RULE_ID.slice(0, -12)}${String(i + 1).padStart(12, '0')}`, ruleId: id, sequence: a.sequence })),
+    } as Rule;
   }
 
   async update(user: AuthUser, id: string, dto: UpdateRuleDto, ifMatch?: ExpectedRevision): Promise<SavedRule> {

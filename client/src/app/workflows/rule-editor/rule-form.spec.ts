@@ -96,8 +96,10 @@ describe('rule form → POST payload', () => {
 
     form.patchValue({ triggerType: 'TIME_BASED' });
     form.controls.trigger.patchValue({ cron: '  0  9 * * 1-5 ' });
+    form.controls.trigger.patchValue({ timeZone: 'Europe/Berlin' });
     expect(buildRulePayload(form.getRawValue(), meta).triggerConfig).toEqual({
       cron: '0 9 * * 1-5',
+      timeZone: 'Europe/Berlin',
       conditions: [{ field: 'title', op: 'contains', value: 'fraud' }],
     });
   });
@@ -123,7 +125,7 @@ describe('rule form → POST payload', () => {
       name: 'Nightly overdue',
       description: '',
       triggerType: 'TIME_BASED',
-      triggerConfig: { cron: '0 2 * * *', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
+      triggerConfig: { cron: '0 2 * * *', timeZone: 'America/New_York', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
       isEnabled: false,
       priority: 5,
       stopProcessing: false,
@@ -155,7 +157,7 @@ describe('validation follows the chosen kinds', () => {
     expect(form.valid).toBe(true);
 
     form.patchValue({ triggerType: 'TIME_BASED' });
-    form.controls.trigger.patchValue({ cron: '61 * * * *' });
+    form.controls.trigger.patchValue({ cron: '0 9 * *' });
     applyTriggerType(form);
     expect(form.controls.trigger.controls.cron.hasError('cron')).toBe(true);
     expect(form.controls.trigger.controls.conditions.hasError('required')).toBe(true);

@@ -2,7 +2,6 @@
 import { AbstractControl, FormArray, FormControl, FormGroup, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
 import { moveItemInArray } from '@angular/cdk/drag-drop';
 import { CaseStatus, CaseType, EventName, NotificationPriority, Role } from '../../../../../contracts/enums';
-import { cronProblem } from '../cron/cron-schedule';
 import {
   ActionConfig,
   ActionRequest,
@@ -32,6 +31,8 @@ export type TriggerForm = FormGroup<{
   toStatus: FormControl<CaseStatus[]>;
   event: FormControl<EventName | ''>;
   cron: FormControl<string>;
+  /** IANA zone the cron is read in (TIME_BASED only). */
+  timeZone: FormControl<string>;
   match: FormControl<'ALL' | 'ANY'>;
   conditions: FormArray<ConditionForm>;
 }>;
@@ -75,9 +76,14 @@ export type TriggerFormValue = ReturnType<TriggerForm['getRawValue']>;
 
 // ---------------------------------------------------------------- validators
 
+/**
+ * Only the shape is checked here; whether the fields mean a schedule is the server's answer
+ * (GET /workflows/cron-preview, shown and reported by the cron preview), so both ends agree.
+ */
 export const cronValidator: ValidatorFn = (control: AbstractControl): ValidationErrors | null => {
-  const problem = cronProblem(String(control.value ?? ''));
-  return problem ? { cron: problem } : null;
+  const fields = String(control.value ?? '').trim().split(/\s+/).filter(Boolean);
+  if (!fields.length || fields.length === 5 || fields.length === 6) return null;
+  return { cron: `must have 5 fields (or 6 with seconds first), got ${fields.length}` };
 };
 
 const atLeastOne: ValidatorFn = (control) =>
@@ -105,6 +111,7 @@ export function createTriggerForm(type: TriggerType = 'STATUS_CHANGE', config?: 
     toStatus: nn<CaseStatus[]>((cfg['toStatus'] as CaseStatus[] | undefined) ?? []),
     event: nn<EventName | ''>((cfg['event'] as EventName | undefined) ?? ''),
     cron: nn<string>((cfg['cron'] as string | undefined) ?? (type === 'TIME_BASED' ? '' : '0 * * * *')),
+    timeZone: nn<string>((cfg['timeZone'] as string | undefined) ?? 'UTC'),
     match: nn<'ALL' | 'ANY'>((cfg['match'] as 'ALL' | 'ANY' | undefined) ?? 'ALL'),
     conditions: new FormArray(conditions.map((c) => createConditionForm(c))),
   });
@@ -237,7 +244,7 @@ export function buildTriggerConfig(type: TriggerType, trigger: TriggerFormValue,
     case 'CONDITION':
       return { conditions, match: trigger.match };
     case 'TIME_BASED':
-      return { cron: trigger.cron.trim().replace(/\s+/g, ' '), conditions };
+      return { cron: trigger.cron.trim().replace(/\s+/g, ' '), timeZone: trigger.timeZone.trim() || 'UTC', conditions };
   }
 }
 
