@@ -120,7 +120,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     targetType: nullable(str()), targetId: nullable(str()), detail: freeObject, clientAddress: nullable(str()),
   })),
   Backtest: { ...freeObject, description: 'eventsScanned, eventsMatched, casesAffected, actionCounts, notificationsByRecipient, perDay, samples, notes; nextRuns for TIME_BASED rules' },
-  CronPreview: object({ description: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
+  CronPreview: object({ description: str(), timeZone: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
   RuleTemplates: { ...freeObject, description: 'ready-made rules {key, name, description, rule}' },
   DeadLetterList: listOf(object({ id: uuid, eventName: str(), caseId: uuid, caseNumber: str(), attempts: int(), error: str(), createdAt: dateTime })),
   Webhook: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime }),
