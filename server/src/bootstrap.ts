@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
+import { completeDocument } from './openapi/complete-document';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { systemDataDir } from './config/data-dir';
@@ -128,11 +129,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
   const openApi = new DocumentBuilder()
     .setTitle('AuditCaseOS Workflows API')
-    .setDescription('Cases, evidence, workflow rules and notifications. See CONTRACT.md for the semantics.')
+    .setDescription('Cases, evidence, workflow rules and notifications.')
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { useGlobalPrefix: false });
+  // Nest derives requests from the DTO decorators; completeDocument adds responses, errors, typed rule configs and socket events.
+  SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, openApi)), { useGlobalPrefix: false });
 
   serveConsole(app, config.clientDir);
 }

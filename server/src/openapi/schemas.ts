@@ -1,0 +1,142 @@
+import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, TIMELINE_KINDS } from '../common/enums';
+import { EVENT_NAMES } from '../events/event-map';
+import { ACTION_TYPES } from '../workflows/rules/rule.types';
+import { ACTION_CONFIGS, CONDITION, TRIGGER_CONFIGS, discriminated } from './rule-schemas';
+import {
+  arrayOf, bool, dateTime, enumOf, freeObject, int, listOf, nullable, num, object, ref, str, uuid, type Schema,
+} from './schema-helpers';
+
+/** Response shapes of the API (the request shapes come from the DTOs' decorators). */
+const user = object({
+  id: uuid, email: str({ format: 'email' }), name: str(), role: enumOf(ROLES), isActive: bool,
+  scopeCodes: arrayOf(str(), { description: 'case scopes a non-admin may see; empty = all' }), createdAt: dateTime,
+  mustChangePassword: bool, lastLoginAt: nullable(dateTime), authProvider: enumOf(['LOCAL', 'OIDC']),
+}, ['mustChangePassword', 'lastLoginAt', 'authProvider']);
+
+const caseView = object({
+  id: uuid, caseNumber: str({ example: 'FIN-2026-0042' }), title: str(), description: str(), status: enumOf(CASE_STATUSES),
+  caseType: enumOf(CASE_TYPES), scopeCode: str({ pattern: '^[A-Z][A-Z0-9]{1,9}$' }), severity: enumOf(SEVERITIES),
+  assigneeId: nullable(uuid), ownerId: nullable(uuid), tags: arrayOf(str()), dueDate: nullable(dateTime),
+  createdAt: dateTime, updatedAt: dateTime, closedAt: nullable(dateTime),
+});
+
+const notification = object({
+  id: uuid, userId: uuid, title: str(), message: str(), priority: enumOf(NOTIFICATION_PRIORITIES),
+  entityType: nullable(str()), entityId: nullable(str()), linkUrl: nullable(str()), isRead: bool,
+  createdAt: dateTime, readAt: nullable(dateTime), ruleId: nullable(uuid), ruleName: nullable(str()),
+}, ['ruleId', 'ruleName']);
+
+const history = object({
+  id: uuid, ruleId: uuid, ruleName: str(), caseId: uuid, caseNumber: str(), eventId: uuid,
+  eventName: str({ description: 'an EventName, or schedule.tick for TIME_BASED runs' }),
+  triggerData: freeObject,
+  actionsExecuted: arrayOf(object({ actionType: enumOf(ACTION_TYPES), success: bool, detail: str(), durationMs: num }, ['durationMs'])),
+  success: bool, errorMessage: nullable(str()), skippedReason: nullable(enumOf(['COOLDOWN', 'MAX_DEPTH'])),
+  depth: int({ minimum: 0 }), durationMs: num, retryOf: nullable(uuid), createdAt: dateTime,
+});
+
+const ruleFields: Record<string, Schema> = {
+  id: uuid, name: str(), description: str(), isEnabled: bool, priority: int({ description: 'lower runs first' }),
+  stopProcessing: bool, cooldownSeconds: int({ minimum: 0 }), scopeCodes: arrayOf(str()), caseTypes: arrayOf(enumOf(CASE_TYPES)),
+  actions: arrayOf(ref('RuleAction')), createdAt: dateTime, updatedAt: dateTime,
+  warnings: arrayOf(object({ code: enumOf(['LOOP', 'SHADOWED', 'NEVER_MATCHES', 'FAN_OUT']), message: str(), ruleIds: arrayOf(uuid) })),
+  pausedAt: nullable(dateTime), pausedReason: nullable(str()),
+};
+const ruleOptional = ['warnings', 'pausedAt', 'pausedReason'];
+
+const actionInput = { sequence: int({ minimum: 0, description: 'order within the rule; default after the last action' }) };
+const ruleInput: Record<string, Schema> = {
+  name: str({ minLength: 1, maxLength: 200 }), description: str({ maxLength: 2000 }), isEnabled: bool,
+  priority: int({ minimum: 0, default: 100 }), stopProcessing: bool, cooldownSeconds: int({ minimum: 0, default: 300 }),
+  scopeCodes: arrayOf(str({ pattern: '^[A-Z][A-Z0-9]{1,9}$' })), caseTypes: arrayOf(enumOf(CASE_TYPES)),
+  actions: arrayOf(ref('ActionInput'), { maxItems: 20 }),
+};
+
+const revisionSnapshot = { ...freeObject, description: 'the whole rule as it was (a `Rule`), `deleted: true` once deleted' };
+
+export const COMPONENT_SCHEMAS: Record<string, Schema> = {
+  ErrorBody: object({
+    statusCode: int({ minimum: 400, maximum: 599 }),
+    error: str({ example: 'Bad Request' }),
+    message: { oneOf: [str(), arrayOf(str())], description: 'one message, or one per invalid field' },
+  }, ['error'], { example: { statusCode: 400, error: 'Bad Request', message: ['priority must not be less than 0'] } }),
+  User: user,
+  UserSummary: object({ id: uuid, name: str(), role: enumOf(ROLES) }, [], { description: 'what non-admins see of other users' }),
+  UserList: listOf({ anyOf: [ref('User'), ref('UserSummary')] }),
+  LoginResponse: object({ accessToken: str(), user: ref('User') }),
+  Health: object({ status: enumOf(['ok']), database: enumOf(['up']), databaseLatencyMs: num, uptimeSeconds: num }),
+  HealthLive: object({ status: enumOf(['ok']), uptimeSeconds: num }),
+  HealthReady: object({ status: enumOf(['ok']), database: enumOf(['up']), migrations: enumOf(['applied']) }),
+  Case: caseView,
+  CaseList: listOf(ref('Case')),
+  TimelineEntry: object({ id: uuid, caseId: uuid, kind: enumOf(TIMELINE_KINDS), message: str(), actorId: nullable(uuid), ruleId: nullable(uuid), createdAt: dateTime }),
+  TimelineList: listOf(ref('TimelineEntry'), 'oldest first'),
+  Evidence: object({
+    id: uuid, caseId: uuid, filename: str(), mimeType: str(), sizeBytes: int({ minimum: 0 }), sha256: str({ pattern: '^[0-9a-f]{64}$' }),
+    uploadedBy: uuid, description: nullable(str()), createdAt: dateTime,
+  }),
+  EvidenceList: listOf(ref('Evidence')),
+  Condition: CONDITION,
+  ...discriminated('RuleAction', 'actionType', 'actionConfig', ACTION_CONFIGS, { id: uuid, ruleId: uuid, sequence: int() }),
+  ...discriminated('ActionInput', 'actionType', 'actionConfig', ACTION_CONFIGS, actionInput, ['sequence']),
+  ...discriminated('Rule', 'triggerType', 'triggerConfig', TRIGGER_CONFIGS, ruleFields, ruleOptional,
+    '`triggerConfig` depends on `triggerType`; each action\'s `actionConfig` on its `actionType`.'),
+  ...discriminated('RuleInput', 'triggerType', 'triggerConfig', TRIGGER_CONFIGS, ruleInput, Object.keys(ruleInput).filter((k) => k !== 'name'),
+    'A new rule. Defaults: isEnabled true, priority 100, stopProcessing false, cooldownSeconds 300, scopeCodes and caseTypes empty (= every case).'),
+  ...discriminated('RuleReplacement', 'triggerType', 'triggerConfig', TRIGGER_CONFIGS, ruleInput, Object.keys(ruleInput).filter((k) => !['name', 'actions'].includes(k)),
+    'The whole rule and its actions, replacing what is stored (omitted fields take their defaults).'),
+  RuleList: listOf(ref('Rule'), 'ordered by priority, then createdAt'),
+  RuleExport: object({ format: enumOf(['auditcaseos-rules']), version: { type: 'integer', enum: [1] }, exportedAt: dateTime, rules: arrayOf(ref('RuleInput')) }),
+  DryRunResult: object({
+    matched: bool, reasons: arrayOf(str()),
+    actions: arrayOf(object({ actionType: enumOf(ACTION_TYPES), wouldDo: str() })),
+  }, [], { description: 'what the rule would do now; nothing is changed or recorded' }),
+  Revision: object({ revision: int({ minimum: 1 }), ruleId: uuid, change: str(), snapshot: revisionSnapshot, changedBy: nullable(uuid), changedAt: dateTime }),
+  RevisionList: listOf(ref('Revision'), 'newest first'),
+  History: history,
+  HistoryList: listOf(ref('History'), 'newest first'),
+  WorkflowEvent: object({ id: uuid, name: enumOf(EVENT_NAMES), caseId: uuid, depth: int({ minimum: 0 }), createdAt: dateTime, processedAt: nullable(dateTime) }),
+  WorkflowEventList: listOf(ref('WorkflowEvent')),
+  Trace: object({
+    event: ref('WorkflowEvent'),
+    items: arrayOf(object({
+      ruleId: uuid, ruleName: str(),
+      outcome: enumOf(['RAN', 'NOT_MATCHED', 'DISABLED', 'OUT_OF_SCOPE', 'COOLDOWN', 'MAX_DEPTH', 'STOPPED_BY_PRIORITY']),
+      reasons: arrayOf(str()),
+    })),
+    total: int({ minimum: 0 }),
+  }),
+  WorkflowMeta: { ...freeObject, description: 'enums, condition fields with their ops, template variables and maxDepth, for rule editors' },
+  WorkflowStats: { ...freeObject, description: 'counters for the history dashboard' },
+  Notification: notification,
+  NotificationPage: object({ items: arrayOf(ref('Notification')), nextCursor: nullable(str({ description: 'pass as ?cursor= for the next page' })) }),
+  UnreadCount: object({ count: int({ minimum: 0 }) }),
+  MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
+  AuthProviders: object({ local: bool, oidc: nullable(object({ label: str() })) }),
+  SetupResult: { ...freeObject, description: 'the first ADMIN was created' },
+  TemporaryPassword: object({ temporaryPassword: str() }),
+  AuditLogList: listOf(object({
+    id: uuid, at: dateTime, actorId: nullable(uuid), actorName: nullable(str()), action: str({ example: 'RULE_UPDATED' }),
+    targetType: nullable(str()), targetId: nullable(str()), detail: freeObject, clientAddress: nullable(str()),
+  })),
+  Backtest: { ...freeObject, description: 'eventsScanned, eventsMatched, casesAffected, actionCounts, notificationsByRecipient, perDay, samples, notes; nextRuns for TIME_BASED rules' },
+  CronPreview: object({ description: str(), timeZone: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
+  RuleTemplates: { ...freeObject, description: 'ready-made rules {key, name, description, rule}' },
+  DeadLetterList: listOf(object({ id: uuid, eventName: str(), caseId: uuid, caseNumber: str(), attempts: int(), error: str(), createdAt: dateTime })),
+  Webhook: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime }),
+  WebhookWithSecret: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime, secret: str({ description: 'shown once' }) }),
+  WebhookList: listOf(ref('Webhook')),
+  WebhookSecret: object({ secret: str() }),
+  WebhookDeliveryList: listOf(object({
+    id: uuid, status: enumOf(['PENDING', 'SUCCEEDED', 'FAILED']), attempts: int(), responseStatus: nullable(int()), durationMs: nullable(num),
+    lastError: nullable(str()), createdAt: dateTime, deliveredAt: nullable(dateTime),
+  })),
+  NotificationPreferencesView: object({
+    minToastPriority: enumOf(NOTIFICATION_PRIORITIES), mutedRuleIds: arrayOf(uuid),
+    quietHours: nullable(object({ start: str({ pattern: '^\\d{2}:\\d{2}$' }), end: str({ pattern: '^\\d{2}:\\d{2}$' }), timeZone: str() })),
+    email: object({ enabled: bool, minPriority: enumOf(NOTIFICATION_PRIORITIES), onlyWhenOffline: bool, digest: enumOf(['OFF', 'HOURLY', 'DAILY']) }),
+    desktop: bool,
+  }, ['email', 'desktop']),
+};
+
+
