@@ -15,6 +15,7 @@ import { RequestIdMiddleware } from './common/request-id.middleware';
 import { accessLog } from './common/logging/access-log';
 import { createLogger, levelOf, PinoNestLogger, type AppLogLevel } from './common/logging/logger';
 import { Lifecycle } from './common/lifecycle';
+import { MetricsService } from './metrics/metrics.service';
 import { loadConfig, logFormatOf, type AppConfig } from './config/app-config';
 import { systemDataDir } from './config/data-dir';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
@@ -148,7 +149,8 @@ async function drainHttp(server: Server, lifecycle: Lifecycle, ms: number): Prom
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: PinoLogger): void {
   // First, so that every response — a 413 or 415 included — carries its X-Request-Id and has its access line.
   app.use(new RequestIdMiddleware().use);
-  app.use(accessLog(logger));
+  const metrics = app.get(MetricsService);
+  app.use(accessLog(logger, (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
   app.use(app.get(Lifecycle).middleware);
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(new ValidationPipe({

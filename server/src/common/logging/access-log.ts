@@ -11,8 +11,10 @@ export function routeOf(req: Request): string {
   return req.path.startsWith('/socket.io') ? '/socket.io' : 'static';
 }
 
-/** One `access` line per request, written when the response has gone (or the client went away). */
-export function accessLog(logger: Pino) {
+export type RequestObserver = (method: string, route: string, status: number, seconds: number) => void;
+
+/** One `access` line per request, written when the response has gone (or the client went away); `observe` feeds metrics. */
+export function accessLog(logger: Pino, observe?: RequestObserver) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     let written = false;
@@ -20,14 +22,14 @@ export function accessLog(logger: Pino) {
       if (written) return;
       written = true;
       const user = (req as Request & { user?: { id?: string } }).user;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // 499: the client went away before an answer (nginx's convention).
+      const status = res.headersSent ? res.statusCode : 499;
+      const route = routeOf(req);
+      observe?.(req.method, route, status, seconds);
       logger.info({
-        access: true,
-        requestId: requestIdOf(req),
-        userId: user?.id ?? null,
-        method: req.method,
-        route: routeOf(req),
-        status: res.headersSent ? res.statusCode : 499,
-        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        access: true, requestId: requestIdOf(req), userId: user?.id ?? null, method: req.method, route, status,
+        durationMs: Math.round(seconds * 1e5) / 100,
       }, 'request');
     };
     res.once('finish', write);
