@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { ConfigError } from './src/config/app-config';
-import { StartAborted, startServer, type StartedServer } from './src/bootstrap';
+import type { StartedServer } from './src/bootstrap';
 
 /** A graceful stop must be done by then; an orchestrator's own grace period (Kubernetes: 30 s) is longer. */
 const STOP_DEADLINE_MS = 9_000;
@@ -15,20 +14,25 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const stopRequested = new AbortController();
 let server: StartedServer | undefined;
 let stopping = false;
-// Nest's Logger writes through the process logger (JSON or pretty) as soon as startServer has set it up.
-const logger = new Logger('Main');
+/** Whether start-up has begun starting the embedded PostgreSQL: before that, a stop has nothing to clean up. */
+let postgresStarting = false;
+// Nest's Logger, which writes through the process logger (JSON or pretty) once startServer has set it up.
+let logger: LoggerService | undefined;
 
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   stopRequested.abort();
   const force = setTimeout(() => {
-    logger.error(`${signal}: still stopping after ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
+    const message = `${signal}: still stopping after ${STOP_DEADLINE_MS / 1000} s; exiting anyway`;
+    if (logger) logger.error(message);
+    else process.stderr.write(message + '\n');
     process.exit(1);
   }, STOP_DEADLINE_MS);
   force.unref();
-  if (!server) return; // still starting: main() sees the abort, cleans up and exits
-  logger.log(`${signal}: shutting down`);
+  if (!server && !postgresStarting) process.exit(0);
+  if (!server) return; // still starting: main() sees the abort, stops PostgreSQL and exits
+  logger?.log(`${signal}: shutting down`);
   await server.close();
   process.exit(0);
 }
@@ -37,7 +41,12 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 async function main(): Promise<void> {
-  const started = await startServer({ signal: stopRequested.signal });
+  // Loaded after the handlers are in place: loading Nest and the app takes seconds on a busy machine, and a SIGTERM
+  // then must not kill us.
+  const { Logger } = await import('@nestjs/common');
+  logger = new Logger('Main');
+  const { startServer } = await import('./src/bootstrap');
+  const started = await startServer({ signal: stopRequested.signal, onEmbeddedStart: () => { postgresStarting = true; } });
   server = started;
   if (stopRequested.signal.aborted) {
     // The stop arrived between the last start-up step and this line.
@@ -47,12 +56,14 @@ async function main(): Promise<void> {
   logger.log(`AuditCaseOS listening on ${started.url} (console /, API /api/v1, docs /api/docs)`);
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
+  const { StartAborted } = await import('./src/bootstrap');
+  const { ConfigError } = await import('./src/config/app-config');
   if (error instanceof StartAborted) process.exit(0);
   if (error instanceof ConfigError) {
-    logger.error(error.message);
+    logger?.error(error.message);
     process.exit(78);
   }
-  logger.error(`failed to start: ${(error as Error)?.message}`, (error as Error)?.stack);
+  logger?.error(`failed to start: ${(error as Error)?.message}`, (error as Error)?.stack);
   process.exit(1);
 });

@@ -45,6 +45,8 @@ export interface StartOptions {
    * embedded PostgreSQL above all — is stopped again and the start rejects with StartAborted.
    */
   signal?: AbortSignal;
+  /** Called just before the embedded PostgreSQL is started: from then on, a stop must wait for its clean-up. */
+  onEmbeddedStart?: () => void;
 }
 
 export class StartAborted extends Error {
@@ -77,11 +79,15 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   try {
     abortIfStopping();
     if (!databaseUrl) {
+      options.onEmbeddedStart?.();
       embedded = await startEmbeddedPostgres({
         dataDir: join(config.dataDir, 'pg'),
         formerClusterDirs: config.formerDataDirs.map((dir) => join(dir, 'pg')),
         binariesRoot: join(systemDataDir(env), 'pgbin'),
         log: (m) => logger.log(`[embedded-postgres] ${m}`),
+        signal: options.signal,
+      }).catch((error: unknown) => {
+        throw options.signal?.aborted ? new StartAborted() : error;
       });
       databaseUrl = embedded.url;
       abortIfStopping();
