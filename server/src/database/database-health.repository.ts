@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../../migrations';
 
 /** The health checks' round trips: whether the request pool can reach PostgreSQL, and whether its schema is current. */
 @Injectable()
@@ -16,6 +15,6 @@ export class DatabaseHealthRepository {
     const table = this.dataSource.options.migrationsTableName ?? 'migrations';
     const rows: Array<{ name: string }> = await this.dataSource.query(`SELECT name FROM ${table}`);
     const applied = new Set(rows.map((r) => r.name));
-    return MIGRATIONS.map((m) => new m().name ?? m.name).filter((name) => !applied.has(name));
+    return this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
   }
 }

@@ -8,6 +8,7 @@ import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
 import { WorkflowEngine } from './engine/workflow-engine.service';
 import { HistoryController } from './history/history.controller';
+import { HistoryRetentionRepository } from './history/history-retention.repository';
 import { HistoryService } from './history/history.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RuleSetCache } from './rules/rule-set.cache';
@@ -22,8 +23,8 @@ import { WorkflowsController } from './workflows.controller';
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
-    TracesService, WorkflowMetrics, RuleTransferService,
+    TracesService, WorkflowMetrics, RuleTransferService, HistoryRetentionRepository,
   ],
-  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics],
+  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics, HistoryRetentionRepository],
 })
 export class WorkflowsModule {}
