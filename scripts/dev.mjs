@@ -8,7 +8,8 @@ const children = [
   { name: 'server', args: ['nest', 'start', '--watch', '--preserveWatchOutput'] },
   { name: 'console', args: ['ng', 'serve', '--proxy-config', 'client/proxy.conf.json', '--host', '127.0.0.1', '--port', process.env.CONSOLE_PORT ?? '4200'] },
 ].map(({ name, args }) => {
-  // Each in its own process group, so a stop reaches the processes they start (nest start runs the server as a child).
+  // Each in its own process group, so a stop reaches the processes they start (nest start runs the server as a child);
+  // the stop is a SIGINT to each group, as Ctrl-C in a terminal would send.
   const proc = spawn('npx', args, { stdio: 'inherit', detached: true, env: { ...process.env, PORT: process.env.PORT ?? '3000' } });
   return { name, proc, exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal))) };
 });
@@ -19,7 +20,7 @@ async function stopAll(reason) {
   stopping = true;
   console.log(`[dev] ${reason}: stopping the server and the console dev server`);
   for (const { proc } of children) {
-    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try { process.kill(-proc.pid, 'SIGINT'); } catch { /* already gone */ }
   }
   const force = setTimeout(() => {
     for (const { proc } of children) {
