@@ -5,8 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { EventsService } from '../events/events.service';
 import { NotificationRepository } from '../notifications/notification.repository';
-import { HistoryRetentionRepository } from '../workflows/history/history-retention.repository';
-import { TickRetentionRepository } from './tick-retention.repository';
+import { HistoryRepository } from '../workflows/history/history.repository';
+import { TickRepository } from './tick.repository';
 
 const PRUNE_LOCK = 7_150_044;
 /** Rows per DELETE: each statement stays short, so the tables' other users never wait long behind it. */
@@ -25,8 +25,8 @@ export class MaintenanceService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventsService,
-    private readonly ticks: TickRetentionRepository,
-    private readonly history: HistoryRetentionRepository,
+    private readonly ticks: TickRepository,
+    private readonly history: HistoryRepository,
     private readonly notifications: NotificationRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -42,7 +42,7 @@ export class MaintenanceService {
     const result = await withAdvisoryLock(this.dataSource, PRUNE_LOCK, false, async (session) => {
       const days = this.config.traceRetentionDays;
       const events = await this.events.pruneProcessed(days, session);
-      await this.ticks.deleteProcessedBefore(days, session);
+      await this.ticks.pruneProcessed(session, days);
       if (events) this.logger.log(`pruned ${events} processed events older than ${days} days`);
       const { historyRetentionDays, notificationRetentionDays } = this.config;
       const history = historyRetentionDays

@@ -5,12 +5,12 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MaintenanceService } from './maintenance.service';
 import { TickProcessor } from './tick-processor.service';
-import { TickRetentionRepository } from './tick-retention.repository';
+import { TickRepository } from './tick.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
   imports: [WorkflowsModule, CasesModule, EventsModule, NotificationsModule],
-  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRetentionRepository],
+  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })
 export class SchedulerModule {}
