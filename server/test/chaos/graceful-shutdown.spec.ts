@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, SERVER_ENTRY, startServerProcess } from '../server-process';
+import { freePort, SERVER_ENTRY, startServerProcess, type ServerProcess } from '../server-process';
 
 /**
  * SIGTERM on the compiled server: under load it stops taking requests, lets what is in flight finish,
@@ -13,6 +13,8 @@ import { freePort, SERVER_ENTRY, startServerProcess } from '../server-process';
 const STATUSES = ['IN_PROGRESS', 'UNDER_REVIEW', 'OPEN'] as const;
 const ADMIN = { email: 'stop@test.local', password: 'Stop-Password-1' };
 const dirs: string[] = [];
+/** Every server process a test started: a test that times out must not leave one starting a PostgreSQL later. */
+const servers: Array<ReturnType<typeof spawn>> = [];
 
 function dataDir(): string {
   const dir = mkdtempSync('/var/tmp/acos-stop-');
@@ -37,12 +39,25 @@ function postgresOf(dir: string): number[] {
   }).map(Number);
 }
 
+async function started(dir: string, port: number, extra: Record<string, string> = {}): Promise<ServerProcess> {
+  const server = await startServerProcess({ ...env(dir), ...extra }, port);
+  servers.push(server.proc);
+  return server;
+}
+
 async function exitOf(proc: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null }> {
   if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode };
   return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-afterAll(() => {
+afterAll(async () => {
+  for (const proc of servers) {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      await Promise.race([exitOf(proc), new Promise((r) => setTimeout(r, 15_000))]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    }
+  }
   for (const dir of dirs) {
     for (const pid of postgresOf(dir)) process.kill(pid, 'SIGQUIT');
     rmSync(dir, { recursive: true, force: true });
@@ -53,7 +68,7 @@ describe('graceful shutdown', () => {
   it('under load: exits 0 within 10 s, PostgreSQL stopped, no acknowledged change lost', async () => {
     const dir = dataDir();
     const port = await freePort();
-    const server = await startServerProcess(env(dir), port);
+    const server = await started(dir, port);
     const base = `${server.url}/api/v1`;
     const call = async (method: string, path: string, token?: string, body?: unknown) => {
       const res = await fetch(base + path, {
@@ -111,7 +126,7 @@ describe('graceful shutdown', () => {
     expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
 
     // Restarted on the same data: every acknowledged change has its event, and the engine work left over runs once.
-    const again = await startServerProcess(env(dir), port);
+    const again = await started(dir, port);
     try {
       await withDatabase(dir, async (db) => {
         const deadline = Date.now() + 30_000;
@@ -155,6 +170,7 @@ describe('graceful shutdown', () => {
         env: { ...process.env, ...env(dir), PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLIENT_DIR: '/nonexistent' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
+      servers.push(proc);
       let errors = '';
       proc.stderr!.on('data', (d) => { errors += d; });
       await new Promise((r) => setTimeout(r, afterMs));
@@ -180,15 +196,15 @@ describe('graceful shutdown', () => {
     const dir = dataDir();
     const port = await freePort();
     for (let cycle = 0; cycle < 3; cycle++) {
-      const server = await startServerProcess(env(dir), port);
+      const server = await started(dir, port);
       const code = await server.kill('SIGTERM');
       expect({ cycle, code, postgres: postgresOf(dir) }).toEqual({ cycle, code: 0, postgres: [] });
     }
-    const killed = await startServerProcess(env(dir), port);
+    const killed = await started(dir, port);
     await killed.kill('SIGKILL');
     const left = postgresOf(dir);
     expect(left.length).toBeGreaterThan(0);
-    const next = await startServerProcess({ ...env(dir), LOG_LEVEL: 'info' }, port);
+    const next = await started(dir, port, { LOG_LEVEL: 'info' });
     expect(next.output()).toMatch(/reusing the PostgreSQL server/);
     expect(await next.kill('SIGTERM')).toBe(0);
     expect(postgresOf(dir)).toEqual([]);
