@@ -37,6 +37,12 @@ export interface UserView {
   /** Case scopes a non-admin may see; empty means all. */
   scopeCodes: string[];
   createdAt: string;
+  /** §10: true after an admin reset the password, until the user changes it. */
+  mustChangePassword?: boolean;
+  /** §10: null until the first sign-in. */
+  lastLoginAt?: string | null;
+  /** §10: LOCAL (password) or OIDC (single sign-on). */
+  authProvider?: AuthProvider;
 }
 
 /** `POST /auth/login`. */
@@ -155,4 +161,53 @@ export interface NotificationPreferences {
   minToastPriority: NotificationPriority;
   mutedRuleIds: string[];
   quietHours: QuietHours | null;
+}
+
+// ---- Accounts and access (CONTRACT §10) ----
+
+/** How a user signs in. */
+export type AuthProvider = 'LOCAL' | 'OIDC';
+
+/** `GET /auth/providers` (public): which sign-in the login page offers. */
+export interface AuthProviders {
+  /** false: password sign-in is off for everyone but the setup admin (OIDC_LOCAL_LOGIN=false). */
+  local: boolean;
+  oidc: { label: string } | null;
+}
+
+/** `GET /setup` while the first admin is still to be created (404 afterwards). */
+export interface SetupStatus {
+  required: true;
+}
+
+/** `POST /setup`. */
+export interface SetupRequest {
+  token: string;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** `POST /auth/change-password`. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** `POST /users/:id/reset-password`. */
+export interface ResetPasswordResponse {
+  temporaryPassword: string;
+}
+
+/** One entry of `GET /audit-log`. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown> | null;
+  clientAddress: string | null;
 }

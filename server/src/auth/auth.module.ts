@@ -7,6 +7,9 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { OidcIdentityRepository } from './oidc/oidc-identity.repository';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -19,8 +22,8 @@ import { TokenService } from './token.service';
     }),
     UsersModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, OidcController],
+  providers: [AuthService, TokenService, OidcService, OidcIdentityRepository, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenService],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { toUserView, UsersService } from '../users/users.service';
 import type { UserView } from '../users/dto/user.dto';
 import { LoginThrottle } from './login-throttle';
+import { OidcService } from './oidc/oidc.service';
 import { decoyHash, verifyPassword } from './password-hasher';
 import { TokenService } from './token.service';
 
@@ -9,7 +10,7 @@ import { TokenService } from './token.service';
 export class AuthService {
   private readonly throttle = new LoginThrottle();
 
-  constructor(private readonly users: UsersService, private readonly tokens: TokenService) {}
+  constructor(private readonly users: UsersService, private readonly tokens: TokenService, private readonly oidc: OidcService) {}
 
   async login(email: string, password: string, address: string): Promise<{ accessToken: string; user: UserView }> {
     this.throttle.begin(email, address);
@@ -24,6 +25,8 @@ export class AuthService {
       throw error;
     }
     if (!user || !ok || !user.isActive) throw new UnauthorizedException('invalid email or password');
+    // Said only to someone who knew the password: OIDC_LOCAL_LOGIN=false leaves password sign-in to the setup admin.
+    if (!(await this.oidc.passwordSignInAllowed(user.id))) throw new UnauthorizedException('password sign-in is turned off here: sign in through single sign-on');
     this.throttle.succeeded(email, address);
     return { accessToken: this.tokens.issue(user.id), user: toUserView(user) };
   }
