@@ -364,7 +364,14 @@ const scenarios = [
 // What the server logged at ERROR level during the run, grouped (e.g. deadlocks in the engine).
 const serverErrors = {};
 for (const l of serverLog.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
-  const m = /\bERROR\s+\[([^\]]+)\]\s+(.*)$/.exec(l);
+  // The server logs JSON lines (its stdout is a pipe here); Nest's text format is still understood.
+  let m = /\bERROR\s+\[([^\]]+)\]\s+(.*)$/.exec(l);
+  if (!m && l.startsWith('{')) {
+    try {
+      const line = JSON.parse(l);
+      if (line.level === 'error' || line.level === 'fatal') m = [l, line.context ?? '-', String(line.msg ?? '')];
+    } catch { /* not a log line */ }
+  }
   if (!m) continue;
   const k = `[${m[1]}] ${m[2].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>').replace(/rule [^:]+:/, 'rule <name>:').slice(0, 160)}`;
   serverErrors[k] = (serverErrors[k] ?? 0) + 1;

@@ -9,7 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { EvidenceModule } from './evidence/evidence.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -40,8 +40,8 @@ export class AppModule {
         SchedulerModule,
         MetricsModule,
         DemoModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
     };
   }
 }

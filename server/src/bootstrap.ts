@@ -1,4 +1,6 @@
 import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { Logger as PinoLogger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,7 +13,11 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
 import { completeDocument } from './openapi/complete-document';
 import { RequestIdMiddleware } from './common/request-id.middleware';
-import { loadConfig, type AppConfig } from './config/app-config';
+import { accessLog } from './common/logging/access-log';
+import { createLogger, levelOf, PinoNestLogger, type AppLogLevel } from './common/logging/logger';
+import { Lifecycle } from './common/lifecycle';
+import { MetricsService } from './metrics/metrics.service';
+import { loadConfig, logFormatOf, type AppConfig } from './config/app-config';
 import { systemDataDir } from './config/data-dir';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
@@ -31,41 +37,71 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Start listening (tests may only need the Nest app). Default true. */
   listen?: boolean;
+  /** Overrides LOG_LEVEL (tests: `['error']`; false: silent). */
   logger?: LogLevel[] | false;
+  /** Where log lines go (default: stdout). */
+  logDestination?: NodeJS.WritableStream;
+  /**
+   * A stop requested while starting (SIGTERM during migrations): whatever was started so far — the
+   * embedded PostgreSQL above all — is stopped again and the start rejects with StartAborted.
+   */
+  signal?: AbortSignal;
+  /** Called just before the embedded PostgreSQL is started: from then on, a stop must wait for its clean-up. */
+  onEmbeddedStart?: () => void;
 }
 
-const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  debug: ['error', 'warn', 'log', 'debug'],
-  info: ['error', 'warn', 'log'],
-  warn: ['error', 'warn'],
-  error: ['error'],
-};
+export class StartAborted extends Error {
+  constructor() {
+    super('start-up aborted by a stop request');
+  }
+}
+
+/** How long a stop waits for requests in flight before it closes their connections. */
+const DRAIN_MS = 3000;
 
 /** Database, migrations, Nest app, HTTP: the one way the server starts (main.ts, tests, bench). */
 export async function startServer(options: StartOptions = {}): Promise<StartedServer> {
   const env = options.env ?? process.env;
+  // The logger comes first, so that even the configuration's own notes are JSON when they should be.
+  const pinoLogger = createLogger({
+    format: logFormatOf(env) === 'pretty' ? 'pretty' : 'json',
+    level: options.logger !== undefined ? levelOf(options.logger) : safeLevel(env.LOG_LEVEL),
+    destination: options.logDestination,
+  });
+  const nestLogger = new PinoNestLogger(pinoLogger);
+  Logger.overrideLogger(nestLogger);
   const config = loadConfig(env);
   const logger = new Logger('Bootstrap');
+  const abortIfStopping = () => { if (options.signal?.aborted) throw new StartAborted(); };
   let embedded: RunningPostgres | undefined;
+  let app: NestExpressApplication | undefined;
+  let socketPool: Pool | undefined;
   let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: join(config.dataDir, 'pg'),
-      formerClusterDirs: config.formerDataDirs.map((dir) => join(dir, 'pg')),
-      binariesRoot: join(systemDataDir(env), 'pgbin'),
-      log: (m) => logger.log(`[embedded-postgres] ${m}`),
-    });
-    databaseUrl = embedded.url;
-  }
   try {
+    abortIfStopping();
+    if (!databaseUrl) {
+      options.onEmbeddedStart?.();
+      embedded = await startEmbeddedPostgres({
+        dataDir: join(config.dataDir, 'pg'),
+        formerClusterDirs: config.formerDataDirs.map((dir) => join(dir, 'pg')),
+        binariesRoot: join(systemDataDir(env), 'pgbin'),
+        log: (m) => logger.log(`[embedded-postgres] ${m}`),
+        signal: options.signal,
+      }).catch((error: unknown) => {
+        throw options.signal?.aborted ? new StartAborted() : error;
+      });
+      databaseUrl = embedded.url;
+      abortIfStopping();
+    }
     const applied = await runMigrations(databaseUrl);
     if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
-      logger: options.logger ?? LOG_LEVELS[config.logLevel],
+    abortIfStopping();
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+      logger: nestLogger,
       bodyParser: false,
     });
-    configureApp(app, config);
-    let socketPool: Pool | undefined;
+    const lifecycle = app.get(Lifecycle);
+    configureApp(app, config, pinoLogger);
     if (config.socketAdapter === 'postgres') {
       socketPool = new Pool({ connectionString: databaseUrl, max: 4 });
       socketPool.on('error', (e) => logger.warn(`socket adapter pool: ${e.message}`));
@@ -76,29 +112,53 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     }
     if (options.listen !== false) await app.listen(config.port, config.host);
     else await app.init();
+    abortIfStopping();
     const address = options.listen !== false ? app.getHttpServer().address() : null;
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    let closed = false;
+    const started = app;
+    let closing: Promise<void> | undefined;
     return {
-      app, config, databaseUrl, url,
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await app.close();
+      app: started, config, databaseUrl, url,
+      close: () => (closing ??= (async () => {
+        // Readiness turns 503 and new requests are refused first; the ones in flight get DRAIN_MS to finish.
+        lifecycle.beginShutdown();
+        if (options.listen !== false) await drainHttp(started.getHttpServer() as Server, lifecycle, DRAIN_MS);
+        // Then sockets, the outbox and scheduler batches in hand (their shutdown hooks), the pools, PostgreSQL.
+        await started.close();
         await socketPool?.end().catch(() => undefined);
         await embedded?.stop();
-      },
+      })()),
     };
   } catch (error) {
+    await app?.close().catch(() => undefined);
+    await socketPool?.end().catch(() => undefined);
     await embedded?.stop();
     throw error;
   }
 }
 
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  // First, so that every response — a 413 or 415 included — carries its X-Request-Id.
+function safeLevel(raw: string | undefined): AppLogLevel {
+  const level = raw?.trim() || 'info';
+  // An invalid LOG_LEVEL is reported by loadConfig; until then, log at info.
+  return (['debug', 'info', 'warn', 'error'] as const).find((l) => l === level) ?? 'info';
+}
+
+/** Stops accepting connections, lets requests in flight finish (up to `ms`), then closes what is left. */
+async function drainHttp(server: Server, lifecycle: Lifecycle, ms: number): Promise<void> {
+  server.close();
+  server.closeIdleConnections();
+  const deadline = Date.now() + ms;
+  while (lifecycle.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  server.closeAllConnections();
+}
+
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: PinoLogger): void {
+  // First, so that every response — a 413 or 415 included — carries its X-Request-Id and has its access line.
   app.use(new RequestIdMiddleware().use);
+  const metrics = app.get(MetricsService);
+  app.use(accessLog(logger, (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
+  app.use(app.get(Lifecycle).middleware);
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true, forbidNonWhitelisted: true, transform: true,

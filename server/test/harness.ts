@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import request from 'supertest';
@@ -35,6 +36,9 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse an existing database (a second process on the same data). */
   databaseUrl?: string;
+  /** Where the app's log lines go (default: stdout at level error). */
+  logDestination?: NodeJS.WritableStream;
+  logger?: LogLevel[] | false;
 }
 
 const JWT_SECRET = 'test-secret-' + 'x'.repeat(40);
@@ -51,7 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET,
       DEMO_DATA: 'false', LOG_LEVEL: 'error', CLIENT_DIR: '/nonexistent', ...options.env,
     },
-    logger: ['error'],
+    logger: options.logger ?? ['error'],
+    logDestination: options.logDestination,
   });
   const dataSource = server.app.get(DataSource);
   let counter = 0;

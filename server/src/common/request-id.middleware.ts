@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { runInRequestContext } from './logging/request-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -22,7 +23,9 @@ export function requestIdOf(req: Request): string | undefined {
  * user's report ("request 3f2c… failed") leads to the log line.
  *
  * Mount it first, before helmet and the body parsers, so that even a 413 or a
- * 415 carries the id: `app.use(new RequestIdMiddleware().use)`.
+ * 415 carries the id: `app.use(new RequestIdMiddleware().use)`. The rest of the
+ * request runs inside its request context, so every log line written for it —
+ * deep in a service included — carries the id (and the user, once known).
  */
 @Injectable()
 export class RequestIdMiddleware implements NestMiddleware {
@@ -30,6 +33,10 @@ export class RequestIdMiddleware implements NestMiddleware {
     const id = saneRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
     (req as Request & { requestId?: string }).requestId = id;
     res.setHeader(REQUEST_ID_HEADER, id);
-    next();
+    runInRequestContext({
+      requestId: id,
+      // Read when a line is written: the auth guard identifies the caller after this middleware ran.
+      get userId() { return (req as Request & { user?: { id?: string } }).user?.id; },
+    }, next);
   };
 }

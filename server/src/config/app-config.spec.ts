@@ -56,6 +56,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '0', JWT_SECRET: SECRET, DATA_DIR: dir }).port).toBe(0);
   });
 
+  it('reads the operations settings (LOG_FORMAT, METRICS_TOKEN, retention) and rejects bad ones', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    // Jest's stdout is not a terminal: JSON unless asked otherwise; production is JSON even on a terminal.
+    expect(loadConfig(base)).toMatchObject({ logFormat: 'json', metricsToken: undefined, historyRetentionDays: 0, notificationRetentionDays: 180 });
+    expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'm'.repeat(20), HISTORY_RETENTION_DAYS: '365', NOTIFICATION_RETENTION_DAYS: '0' }))
+      .toMatchObject({ metricsToken: 'm'.repeat(20), historyRetentionDays: 365, notificationRetentionDays: 0 });
+    expect(problemsOf({ ...base, LOG_FORMAT: 'xml', METRICS_TOKEN: 'short', HISTORY_RETENTION_DAYS: '-1', NOTIFICATION_RETENTION_DAYS: 'soon' })).toEqual([
+      'LOG_FORMAT must be json or pretty',
+      'METRICS_TOKEN must be at least 16 characters',
+      'HISTORY_RETENTION_DAYS must be a whole number, got "-1"',
+      'NOTIFICATION_RETENTION_DAYS must be a whole number, got "soon"',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({
       PORT: 'x', DATABASE_URL: 'mysql://nope', EVIDENCE_MAX_BYTES: '0', DEMO_DATA: 'maybe', JWT_SECRET: 'short', ADMIN_EMAIL: 'a@b.c', DATA_DIR: dir,

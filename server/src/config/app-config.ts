@@ -29,6 +29,14 @@ export interface AppConfig {
   /** How long processed events' traces are kept. */
   traceRetentionDays: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `json`: one object per line (files, log shippers); `pretty`: readable text, coloured only on a terminal. */
+  logFormat: 'json' | 'pretty';
+  /** METRICS_TOKEN: a bearer token /metrics accepts from scrapers on other hosts. */
+  metricsToken: string | undefined;
+  /** Workflow history older than this is removed (0: kept forever). */
+  historyRetentionDays: number;
+  /** Read notifications older than this are removed (0: kept forever). */
+  notificationRetentionDays: number;
   /** `postgres` fans socket events out to every process sharing the database. */
   socketAdapter: 'postgres' | 'memory';
   /** OUTBOX_DISPATCHER=off: this process records events but leaves their processing to others (tests, maintenance). */
@@ -121,6 +129,12 @@ function persistedSecret(dataDir: string): string {
   return read();
 }
 
+/** LOG_FORMAT, or its default: JSON in production and whenever stdout is not a terminal (a file, a pipe, a container log). */
+export function logFormatOf(env: Env): AppConfig['logFormat'] {
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  return (env.LOG_FORMAT?.trim() || (nodeEnv === 'production' || !process.stdout.isTTY ? 'json' : 'pretty')) as AppConfig['logFormat'];
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
@@ -144,6 +158,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const traceRetentionDays = parseInteger(env, 'TRACE_RETENTION_DAYS', 7, 1, 3650, problems);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error');
+  const logFormat = logFormatOf(env);
+  if (!['json', 'pretty'].includes(logFormat)) problems.push('LOG_FORMAT must be json or pretty');
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  const historyRetentionDays = parseInteger(env, 'HISTORY_RETENTION_DAYS', 0, 0, 36500, problems);
+  const notificationRetentionDays = parseInteger(env, 'NOTIFICATION_RETENTION_DAYS', 180, 0, 36500, problems);
   const socketAdapter = (env.SOCKET_ADAPTER?.trim() || (databaseUrl ? 'postgres' : 'memory')) as AppConfig['socketAdapter'];
   if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
   const outboxDispatcher = parseBoolean(env, 'OUTBOX_DISPATCHER', true, problems);
@@ -176,7 +196,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   return {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
-    demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
+    demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
+    historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, webhooks, oidc,
   };
 }

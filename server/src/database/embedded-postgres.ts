@@ -34,6 +34,8 @@ export interface EmbeddedPostgresOptions {
   /** Listen on this port (default: a free one). Restarting a stopped cluster on its old port lets clients reconnect. */
   port?: number;
   log?: (message: string) => void;
+  /** A stop requested while the server starts: it is stopped again at once and the start rejects. */
+  signal?: AbortSignal;
 }
 
 export interface RunningPostgres {
@@ -177,12 +179,19 @@ async function runCluster(
   let exited: number | null | undefined;
   child.on('exit', (code) => { exited = code; });
   child.unref();
-  await waitUntil(async () => {
-    if (exited !== undefined) throw new Error(`PostgreSQL exited with code ${exited}; see ${join(dirname(dataDir), 'postgres.log')}`);
-    return canConnect(urlFor(port, 'postgres'));
-  }, 60_000, 'the embedded PostgreSQL to accept connections');
-  await ensureDatabase(urlFor(port, 'postgres'));
   const pid = child.pid!;
+  try {
+    await waitUntil(async () => {
+      if (exited !== undefined) throw new Error(`PostgreSQL exited with code ${exited}; see ${join(dirname(dataDir), 'postgres.log')}`);
+      options.signal?.throwIfAborted();
+      return canConnect(urlFor(port, 'postgres'));
+    }, 60_000, 'the embedded PostgreSQL to accept connections');
+    await ensureDatabase(urlFor(port, 'postgres'));
+  } catch (error) {
+    // Detached, it would outlive us: a start that fails or is called off stops it.
+    await stopByPid(pid, log);
+    throw error;
+  }
   return { url: urlFor(port, DATABASE), port, dataDir, adopted: false, stop: () => stopByPid(pid, log) };
 }
 

@@ -53,7 +53,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private loops: Promise<void>[] = [];
   private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
   /** Counters for /metrics. */
-  readonly stats = { processed: 0, failed: 0, lastLagMs: 0 };
+  readonly stats = { processed: 0, failed: 0, lastLagMs: 0, setAside: 0 };
 
   constructor(
     private readonly tx: BackgroundTransactionRunner,
@@ -227,6 +227,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     const giveUp = attempts >= MAX_ATTEMPTS;
     // A consumer may throw anything; a failure to describe it must not fail the whole batch.
     const message = (error instanceof Error ? error.message : String(error)) || 'unknown error';
+    if (giveUp) this.stats.setAside++;
     if (giveUp) this.logger.error(`event ${row.name} ${row.id} failed ${attempts} times and is set aside: ${message}`);
     else this.logger.warn(`event ${row.name} ${row.id} failed (attempt ${attempts}, retrying): ${message}`);
     // Back off exponentially: 1 s, 2 s, 4 s, ...

@@ -28,11 +28,31 @@ describe('health', () => {
       const down = await t.http().get('/api/v1/health');
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      // Not ready (send no traffic) but alive (do not restart it): it recovers by itself.
+      const started = Date.now();
+      expect((await t.http().get('/api/v1/health/ready')).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect((await t.http().get('/api/v1/health/live')).body).toMatchObject({ status: 'ok' });
     } finally {
       await withAdminClient((admin) => admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`));
     }
     const started = Date.now();
     await t.http().get('/api/v1/health').expect(200);
     expect(Date.now() - started).toBeLessThan(3000);
+    await t.http().get('/api/v1/health/ready').expect(200);
+  });
+
+  it('has public live and ready probes; ready says 503 while a migration of this build is not applied', async () => {
+    expect((await t.http().get('/api/v1/health/live').expect(200)).body).toMatchObject({ status: 'ok', uptimeSeconds: expect.any(Number) });
+    expect((await t.http().get('/api/v1/health/ready').expect(200)).body).toEqual({ status: 'ok', database: 'up', migrations: 'applied' });
+    const [latest] = await t.sql<{ id: number; timestamp: string; name: string }>('SELECT id, timestamp, name FROM typeorm_migrations ORDER BY id DESC LIMIT 1');
+    await t.sql('DELETE FROM typeorm_migrations WHERE id = $1', [latest.id]);
+    try {
+      const res = await t.http().get('/api/v1/health/ready').expect(503);
+      expect(res.body.message).toContain(latest.name);
+    } finally {
+      await t.sql('INSERT INTO typeorm_migrations (id, timestamp, name) VALUES ($1, $2, $3)', [latest.id, latest.timestamp, latest.name]);
+    }
+    await t.http().get('/api/v1/health/ready').expect(200);
   });
 });

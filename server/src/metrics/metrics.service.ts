@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
 import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
@@ -7,44 +8,79 @@ import { WorkflowMetrics } from '../workflows/workflow-metrics';
 
 export interface OutboxState { pending: number; lagSeconds: number }
 
-/** Prometheus text exposition of the engine's counters plus a few live readings. */
+/** Seconds from an event's commit to its processing: milliseconds when idle, seconds under a backlog. */
+const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The Prometheus series of this app instance: Node's process metrics (event-loop lag, heap, GC), the
+ * engine's (WorkflowMetrics), the outbox's and the HTTP layer's. One registry per instance, so several
+ * apps in one process (tests) never share or double-register a series.
+ */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
+  private readonly registry = new Registry();
+  private readonly httpDurations = new Histogram({
+    name: 'acos_http_request_duration_seconds', help: 'HTTP requests by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers: [this.registry],
+  });
+  private readonly outboxLag = new Histogram({
+    name: 'acos_outbox_event_lag_seconds', help: 'Time from an event\'s commit to its processing by this process',
+    buckets: LAG_BUCKETS, registers: [this.registry],
+  });
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly events: EventsService,
     private readonly dispatcher: OutboxDispatcher,
     private readonly sockets: SocketOutlet,
     private readonly workflow: WorkflowMetrics,
-  ) {}
+  ) {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    const registers = [this.registry];
+    const stats = dispatcher.stats;
+    // Counters the dispatcher keeps itself, read at scrape time.
+    new Counter({ name: 'acos_events_processed_total', help: 'Domain events taken out of the outbox by this process', registers,
+      collect() { this.reset(); this.inc(stats.processed); } });
+    new Counter({ name: 'acos_events_failed_total', help: 'Event processing attempts that failed and will be retried or set aside', registers,
+      collect() { this.reset(); this.inc(stats.failed); } });
+    new Counter({ name: 'acos_events_dead_lettered_total', help: 'Events set aside by this process after their last failed attempt (dead letters)',
+      registers, collect() { this.reset(); this.inc(stats.setAside); } });
+    const outbox = () => this.outbox().catch(() => ({ pending: NaN, lagSeconds: NaN }));
+    let reading: { at: number; state: Promise<OutboxState> } | undefined;
+    // One backlog query per scrape for both gauges.
+    const backlog = () => {
+      if (!reading || Date.now() - reading.at > 1000) reading = { at: Date.now(), state: outbox() };
+      return reading.state;
+    };
+    new Gauge({ name: 'acos_outbox_pending', help: 'Committed events not yet processed (all processes)', registers,
+      async collect() { this.set((await backlog()).pending); } });
+    new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers,
+      async collect() { this.set((await backlog()).lagSeconds); } });
+    new Gauge({ name: 'acos_sockets_connected', help: 'Socket.IO connections on this process', registers,
+      collect() { this.set(sockets.connectedCount()); } });
+    new Gauge({ name: 'acos_prepared_statements', help: `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
+      registers, collect() { this.set(preparedStatementCount()); } });
+    this.unsubscribe = dispatcher.onProcessed((event, ok) => {
+      if (ok) this.outboxLag.observe(Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   outbox(): Promise<OutboxState> {
     return this.events.backlog();
   }
 
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.httpDurations.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  readonly contentType = this.registry.contentType;
+
   async render(): Promise<string> {
-    const lines: string[] = [];
-    const metric = (name: string, type: string, help: string, samples: Array<[string, number]>) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [labels, value] of samples) lines.push(`${name}${labels} ${Number.isFinite(value) ? value : 0}`);
-    };
-    metric('acos_events_processed_total', 'counter', 'Domain events taken out of the outbox by this process', [['', this.dispatcher.stats.processed]]);
-    metric('acos_events_failed_total', 'counter', 'Event processing attempts that failed and will be retried', [['', this.dispatcher.stats.failed]]);
-    metric('acos_rule_runs_total', 'counter', 'Rule runs by outcome (RAN, FAILED, COOLDOWN, MAX_DEPTH)',
-      [...this.workflow.runs.entries()].filter(([k]) => k !== 'EVENT').map(([outcome, n]) => [`{outcome="${outcome}"}`, n]));
-    lines.push('# HELP acos_action_duration_ms How long workflow actions took', '# TYPE acos_action_duration_ms histogram');
-    for (const [type, h] of this.workflow.actionDurations) {
-      WorkflowMetrics.buckets.forEach((le, i) => lines.push(`acos_action_duration_ms_bucket{action_type="${type}",le="${le}"} ${h.buckets[i]}`));
-      lines.push(`acos_action_duration_ms_bucket{action_type="${type}",le="+Inf"} ${h.count}`);
-      lines.push(`acos_action_duration_ms_sum{action_type="${type}"} ${h.sum.toFixed(3)}`, `acos_action_duration_ms_count{action_type="${type}"} ${h.count}`);
-    }
-    metric('acos_action_failures_total', 'counter', 'Workflow actions that failed', [...this.workflow.actionFailures.entries()].map(([t, n]) => [`{action_type="${t}"}`, n]));
-    const outbox = await this.outbox().catch(() => ({ pending: NaN, lagSeconds: NaN }));
-    metric('acos_outbox_pending', 'gauge', 'Committed events not yet processed (all processes)', [['', outbox.pending]]);
-    metric('acos_outbox_lag_seconds', 'gauge', 'Age of the oldest unprocessed event', [['', outbox.lagSeconds]]);
-    metric('acos_sockets_connected', 'gauge', 'Socket.IO connections on this process', [['', this.sockets.connectedCount()]]);
-    metric('acos_prepared_statements', 'gauge', `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
-      [['', preparedStatementCount()]]);
-    metric('process_resident_memory_bytes', 'gauge', 'Resident memory of this process', [['', process.memoryUsage().rss]]);
-    return lines.join('\n') + '\n';
+    return Registry.merge([this.registry, this.workflow.registry]).metrics();
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NotificationPriority } from '../common/enums';
+import { managerOf, type Executor } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
 import type { Preferences } from './quiet-hours';
 
@@ -115,5 +116,13 @@ export class NotificationRepository {
       await this.dataSource.query(
         `SELECT user_id, min_toast_priority, muted_rule_ids, quiet_hours FROM notification_preferences WHERE user_id = ANY($1)`, [userIds]);
     return new Map(rows.map((r) => [r.user_id, { minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours }]));
+  }
+
+  /** Deletes up to `limit` READ notifications created more than `days` ago; returns how many (unread ones stay: the counters count them). */
+  async deleteReadOlderThan(days: number, limit: number, executor?: Executor): Promise<number> {
+    const [, n] = await managerOf(executor, this.dataSource.manager).query(
+      `DELETE FROM notifications WHERE id IN (
+         SELECT id FROM notifications WHERE is_read AND created_at < now() - make_interval(days => $1) LIMIT $2)`, [days, limit]);
+    return Number(n);
   }
 }

@@ -9,6 +9,6 @@ import { NotificationsService } from './notifications.service';
   imports: [AuthModule, RealtimeModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationRepository],
-  exports: [NotificationsService],
+  exports: [NotificationsService, NotificationRepository],
 })
 export class NotificationsModule {}

@@ -4,11 +4,21 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { EventsService } from '../events/events.service';
+import { NotificationRepository } from '../notifications/notification.repository';
+import { HistoryRepository } from '../workflows/history/history.repository';
 import { TickRepository } from './tick.repository';
 
 const PRUNE_LOCK = 7_150_044;
+/** Rows per DELETE: each statement stays short, so the tables' other users never wait long behind it. */
+const BATCH = 1000;
 
-/** Housekeeping: processed events (the source of traces) and old ticks are kept TRACE_RETENTION_DAYS. */
+export interface PruneResult { events: number; history: number; notifications: number }
+
+/**
+ * Housekeeping, hourly, one process at a time: processed events (the source of traces) and old ticks are kept
+ * TRACE_RETENTION_DAYS, workflow history HISTORY_RETENTION_DAYS (0: forever), read notifications
+ * NOTIFICATION_RETENTION_DAYS (0: forever).
+ */
 @Injectable()
 export class MaintenanceService {
   private readonly logger = new Logger('Maintenance');
@@ -16,6 +26,8 @@ export class MaintenanceService {
     private readonly dataSource: DataSource,
     private readonly events: EventsService,
     private readonly ticks: TickRepository,
+    private readonly history: HistoryRepository,
+    private readonly notifications: NotificationRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -25,15 +37,34 @@ export class MaintenanceService {
     await this.prune().catch((e) => this.logger.warn(`pruning failed: ${(e as Error).message}`));
   }
 
-  /** Deletes what is past retention; one process at a time. Returns the number of events deleted. */
-  async prune(): Promise<number> {
-    const deleted = await withAdvisoryLock(this.dataSource, PRUNE_LOCK, false, async (session) => {
+  /** Deletes what is past retention; one process at a time. Returns how many rows of each kind went. */
+  async prune(): Promise<PruneResult> {
+    const result = await withAdvisoryLock(this.dataSource, PRUNE_LOCK, false, async (session) => {
       const days = this.config.traceRetentionDays;
       const events = await this.events.pruneProcessed(days, session);
       await this.ticks.pruneProcessed(session, days);
       if (events) this.logger.log(`pruned ${events} processed events older than ${days} days`);
-      return events;
+      const { historyRetentionDays, notificationRetentionDays } = this.config;
+      const history = historyRetentionDays
+        ? await inBatches((limit) => this.history.deleteOlderThan(historyRetentionDays, limit, session))
+        : 0;
+      if (history) this.logger.log(`pruned ${history} workflow history rows older than ${historyRetentionDays} days`);
+      const notifications = notificationRetentionDays
+        ? await inBatches((limit) => this.notifications.deleteReadOlderThan(notificationRetentionDays, limit, session))
+        : 0;
+      if (notifications) this.logger.log(`pruned ${notifications} read notifications older than ${notificationRetentionDays} days`);
+      return { events, history, notifications };
     });
-    return deleted ?? 0;
+    return result ?? { events: 0, history: 0, notifications: 0 };
+  }
+}
+
+/** Repeats a batched DELETE until a batch comes back short; each batch is its own statement (and transaction). */
+async function inBatches(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteBatch(BATCH);
+    total += n;
+    if (n < BATCH) return total;
   }
 }

@@ -208,6 +208,9 @@ describe('authorization matrix', () => {
     { route: 'GET /auth/oidc/callback', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/callback?code=c&state=s' }) },
     // §1
     { route: 'GET /health', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health' }) },
+    // §13: probes are public
+    { route: 'GET /health/live', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health/live' }) },
+    { route: 'GET /health/ready', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health/ready' }) },
   ];
 
   it('answers every route of CONTRACT §4–§9 with the expected status for anonymous, VIEWER, INVESTIGATOR and ADMIN', async () => {

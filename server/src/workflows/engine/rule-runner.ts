@@ -137,7 +137,7 @@ export class RuleRunner {
     const byKey = new Map(rows.map((r) => [key(r.rule_id, r.case_id, r.event_id), r]));
     return pending.map((p) => {
       const view = toHistoryView(byKey.get(key(p.req.ctx.rule.id, p.req.ctx.caseId, p.req.ctx.eventId))!);
-      this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'));
+      this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'), p.durationMs);
       const wroteTimeline = p.outcomes.some((o) => o.success && o.actionType === 'CREATE_TIMELINE');
       const finalCase = p.finalCase;
       const recorded: WorkflowRunRecorded = { history: view, timelineWrittenOn: wroteTimeline ? finalCase : null };
