@@ -4,7 +4,7 @@
  * the server validates request bodies with its own class-validator DTOs. Workflow shapes live in
  * workflows.ts.
  */
-import type { CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
+import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
 
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
@@ -37,6 +37,41 @@ export interface UserView {
   /** Case scopes a non-admin may see; empty means all. */
   scopeCodes: string[];
   createdAt: string;
+  /** Set by an admin's password reset: until changed, the token only reaches auth/me, change-password and logout. */
+  mustChangePassword: boolean;
+  /** null until the first sign-in. */
+  lastLoginAt: string | null;
+  authProvider: AuthProvider;
+}
+
+/** `GET /users` as a non-admin sees it (assignee pickers): active users only, no e-mails. */
+export interface UserSummary {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** `POST /users/:id/reset-password`: shown once, the user must change it at the next sign-in. */
+export interface TemporaryPasswordView {
+  temporaryPassword: string;
+}
+
+/** `GET /setup` while the first admin is still to be created (404 afterwards). */
+export interface SetupStatus {
+  required: true;
+}
+
+/** One entry of `GET /audit-log` (CONTRACT §10). */
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: AuditAction;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown>;
+  clientAddress: string | null;
 }
 
 /** `POST /auth/login`. */

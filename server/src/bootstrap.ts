@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { OWASP_SCRYPT_PARAMS, setHashParams } from './auth/password-hasher';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
 import { RequestIdMiddleware } from './common/request-id.middleware';
@@ -44,6 +45,7 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 export async function startServer(options: StartOptions = {}): Promise<StartedServer> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
+  setHashParams({ ...OWASP_SCRYPT_PARAMS, N: 2 ** config.scryptLog2N });
   const logger = new Logger('Bootstrap');
   let embedded: RunningPostgres | undefined;
   let databaseUrl = config.databaseUrl;
@@ -113,7 +115,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
         'style-src': ["'self'", "'unsafe-inline'"],
         'font-src': ["'self'", 'data:'],
         'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'", 'ws:', 'wss:'],
+        // The console talks to its own origin only (Socket.IO included: browsers count same-host ws/wss as 'self').
+        'connect-src': ["'self'"],
       },
     },
     crossOriginEmbedderPolicy: false,
@@ -123,7 +126,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(express.json({ limit: '1mb' }));
   app.use(new JsonBodyLimitsMiddleware().use);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For names the client (login throttling, audit log): TRUST_PROXY, default loopback.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
   const openApi = new DocumentBuilder()

@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
+import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginFailureRepository } from './login-failure.repository';
+import { LoginThrottle } from './login-throttle';
 import { TokenService } from './token.service';
 
 @Module({
@@ -18,9 +21,10 @@ import { TokenService } from './token.service';
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) }),
     }),
     UsersModule,
+    AuditModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, TokenService, LoginThrottle, LoginFailureRepository, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenService],
 })
 export class AuthModule {}

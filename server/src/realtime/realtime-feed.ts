@@ -4,7 +4,7 @@ import type { ServerToClientEvents } from '../../../contracts/socket-events';
 import { toCaseView } from '../cases/case-view';
 import type { DomainEvent } from '../events/event-map';
 import { OnDomainEvent } from '../events/on-domain-event.decorator';
-import { USER_ACCESS_CHANGED } from '../users/users.service';
+import { USER_ACCESS_CHANGED, USER_SESSIONS_ENDED, type UserSessionsEnded } from '../users/users.service';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from './committed-events';
 import { rooms } from './rooms';
 import { SocketOutlet } from './socket-outlet';
@@ -21,6 +21,13 @@ export class RealtimeFeed {
   onAccessChanged({ userId }: { userId: string }): void {
     // Deactivated, or role/scopes changed: its sockets go now; a still-active user reconnects with fresh rooms.
     this.outlet.disconnectUser(userId);
+  }
+
+  @OnEvent(USER_SESSIONS_ENDED, { suppressErrors: true })
+  onSessionsEnded({ userId, tokenId, keptTokenId }: UserSessionsEnded): void {
+    // Signed out, logged out everywhere, password changed or reset: the ended tokens' sockets go now.
+    if (tokenId) this.outlet.disconnectToken(tokenId);
+    else this.outlet.disconnectUser(userId, keptTokenId);
   }
 
   @OnDomainEvent('case.created', 'case.updated', 'evidence.uploaded')
