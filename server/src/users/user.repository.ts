@@ -23,6 +23,11 @@ export interface TokenState {
   revoked: boolean;
 }
 
+/** TypeORM answers an UPDATE … RETURNING as [rows, affected]. */
+function returned<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Every statement on `users`, and on `revoked_tokens` (the users' signed-out tokens). */
@@ -77,8 +82,8 @@ export class UserRepository {
 
   /** Ends every token of the user but `keptTokenId` (null: all of them); returns the new version. */
   async endTokens(userId: string, keptTokenId: string | null, uow: UnitOfWork): Promise<number> {
-    const rows: Array<{ token_version: number }> = await uow.manager.query(
-      `UPDATE users SET token_version = token_version + 1, kept_token_id = $2 WHERE id = $1 RETURNING token_version`, [userId, keptTokenId]);
+    const rows = returned<{ token_version: number }>(await uow.manager.query(
+      `UPDATE users SET token_version = token_version + 1, kept_token_id = $2 WHERE id = $1 RETURNING token_version`, [userId, keptTokenId]));
     return rows[0]?.token_version ?? 0;
   }
 
@@ -98,9 +103,9 @@ export class UserRepository {
 
   /** A successful sign-in: its time, and the password's hash at today's parameters when it was older. */
   async recordLogin(userId: string, upgradedHash: string | null, uow: UnitOfWork): Promise<Date> {
-    const rows: Array<{ last_login_at: Date }> = await uow.manager.query(
+    const rows = returned<{ last_login_at: Date }>(await uow.manager.query(
       `UPDATE users SET last_login_at = now(), password_hash = COALESCE($2, password_hash) WHERE id = $1 RETURNING last_login_at`,
-      [userId, upgradedHash]);
+      [userId, upgradedHash]));
     return rows[0].last_login_at;
   }
 
