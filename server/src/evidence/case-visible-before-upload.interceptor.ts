@@ -18,7 +18,7 @@ export class CaseVisibleBeforeUpload implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { user: AuthUser }>();
     const res = http.getResponse<Response>();
-    const caseId = req.params.id;
+    const caseId = String(req.params.id);
     try {
       if (!isUUID(caseId)) throw new BadRequestException('Validation failed (uuid is expected)');
       await this.cases.requireVisible(req.user, caseId);
