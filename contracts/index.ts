@@ -2,3 +2,4 @@
 export * from './enums';
 export type * from './api';
 export type * from './socket-events';
+export * from './workflows';

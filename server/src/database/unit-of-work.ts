@@ -70,6 +70,25 @@ export class TransactionRunner {
     return this.runNew(work, false);
   }
 
+  /** Runs `work` in a new READ ONLY transaction: the database itself refuses any write it attempts. */
+  async runReadOnly<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.runNew(async (uow) => {
+      await uow.manager.query('SET TRANSACTION READ ONLY');
+      return work(uow);
+    }, false);
+  }
+
+  /** Runs `work` on one dedicated connection outside any transaction (session-level advisory locks live there). */
+  async withSession<T>(work: (session: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(runner.manager);
+    } finally {
+      await runner.release();
+    }
+  }
+
   /**
    * Runs `work` in a new, optimistic unit: code inside skips the savepoints that only serve to survive
    * its own failure. When `work` throws UnitMustBeRedone, that attempt is rolled back as a whole and

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { Executor } from '../database/executor';
 import type { ListResult } from '../common/list';
-import { OutboxRepository, type StoredEventRow } from './outbox.repository';
-import type { EventName } from './event-map';
+import type { EventView } from '../../../contracts/workflows';
+import { OutboxRepository, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
 
-/** An event as the API lists it (GET /workflows/events). */
-export interface EventView { id: string; name: EventName; caseId: string; depth: number; createdAt: string; processedAt: string | null }
+export type { EventView };
+
+/** An event as the API lists it (GET /workflows/events, and the head of a trace). */
+export function toEventView(r: StoredEventSummaryRow): EventView {
+  return {
+    id: r.id, name: r.name, caseId: r.case_id, depth: r.depth, createdAt: new Date(r.created_at).toISOString(),
+    processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
+  };
+}
 
 /** A stored event with what a trace needs: its payload (the case as it was) and its processing state. */
 export type StoredEvent = StoredEventRow;
@@ -19,10 +26,7 @@ export class EventsService {
   async list(query: { caseId?: string; limit: number; offset: number }): Promise<ListResult<EventView>> {
     const { rows, total } = await this.outbox.list(query.caseId, query.limit, query.offset);
     return {
-      items: rows.map((r) => ({
-        id: r.id, name: r.name, caseId: r.case_id, depth: r.depth, createdAt: new Date(r.created_at).toISOString(),
-        processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
-      })),
+      items: rows.map(toEventView),
       total,
     };
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { ServerToClientEvents } from '../../../contracts/socket-events';
 import { toCaseView } from '../cases/case-view';
 import type { DomainEvent } from '../events/event-map';
 import { OnDomainEvent } from '../events/on-domain-event.decorator';
@@ -37,8 +36,7 @@ export class RealtimeFeed {
 
   @OnEvent(WORKFLOW_RUN_RECORDED, { suppressErrors: true })
   onRunRecorded({ history, timelineWrittenOn }: WorkflowRunRecorded): void {
-    // The server's history rows keep action types as read from the database (string); the contract names them.
-    this.outlet.emit([rooms.admins], 'workflow:history', history as ServerToClientEvents['workflow:history']);
+    this.outlet.emit([rooms.admins], 'workflow:history', history);
     // A timeline entry changes no case field, so no case event announces it: tell open case pages.
     if (timelineWrittenOn) this.outlet.caseUpdated(toCaseView(timelineWrittenOn));
   }

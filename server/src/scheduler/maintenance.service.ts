@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { EventsService } from '../events/events.service';
-import { TickRetentionRepository } from './tick-retention.repository';
+import { TickRepository } from './tick.repository';
 
 const PRUNE_LOCK = 7_150_044;
 
@@ -15,7 +15,7 @@ export class MaintenanceService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventsService,
-    private readonly ticks: TickRetentionRepository,
+    private readonly ticks: TickRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,7 +30,7 @@ export class MaintenanceService {
     const deleted = await withAdvisoryLock(this.dataSource, PRUNE_LOCK, false, async (session) => {
       const days = this.config.traceRetentionDays;
       const events = await this.events.pruneProcessed(days, session);
-      await this.ticks.deleteProcessedBefore(days, session);
+      await this.ticks.pruneProcessed(session, days);
       if (events) this.logger.log(`pruned ${events} processed events older than ${days} days`);
       return events;
     });

@@ -4,12 +4,12 @@ import { EventsModule } from '../events/events.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MaintenanceService } from './maintenance.service';
 import { TickProcessor } from './tick-processor.service';
-import { TickRetentionRepository } from './tick-retention.repository';
+import { TickRepository } from './tick.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
   imports: [WorkflowsModule, CasesModule, EventsModule],
-  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRetentionRepository],
+  providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })
 export class SchedulerModule {}

@@ -1,22 +1,22 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
 import { compileConditions } from '../workflows/conditions/condition-sql';
 import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
-import { loadRule } from '../workflows/rules/rule-rows';
-import type { Rule, TimeBasedTrigger } from '../workflows/rules/rule.types';
+import { forTick, type TickRef } from '../workflows/engine/run-request';
+import { HistoryRepository, cooldownKey } from '../workflows/history/history.repository';
+import { RulesService } from '../workflows/rules/rules.service';
+import type { Rule } from '../workflows/rules/rule.types';
+import { TickRepository, type TickRow } from './tick.repository';
 
 export const TICK_ENQUEUED = 'scheduler.tick_enqueued';
 const BATCH = 250;
 const PARALLEL_BATCHES = 3;
 const POLL_MS = 2000;
-/** Advisory-lock namespace for ticks (the second key is the tick's hash). */
-const TICK_LOCK_SPACE = 7_150_100;
 
-interface TickRow { id: string; rule_id: string; scheduled_for: Date; catch_up: boolean }
+type TimeRule = Rule & { triggerType: 'TIME_BASED' };
 
 /**
  * Works off schedule ticks: for each, selects the matching cases in SQL
@@ -34,16 +34,16 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
   private wake: (() => void) | undefined;
   private pending = false;
 
-  private readonly dataSource: DataSource;
 
   constructor(
     private readonly tx: BackgroundTransactionRunner,
     private readonly runner: RuleRunner,
+    private readonly rules: RulesService,
+    private readonly history: HistoryRepository,
+    private readonly ticks: TickRepository,
     private readonly cases: CasesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.dataSource = tx.dataSource;
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduler) return;
@@ -86,34 +86,27 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Takes one unprocessed tick no other process holds and works it; false when there is none. */
   async processNext(): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const ticks: TickRow[] = await runner.query(
-        `SELECT id, rule_id, scheduled_for, catch_up FROM workflow_ticks WHERE processed_at IS NULL ORDER BY created_at LIMIT 20`);
-      for (const tick of ticks) {
-        const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [TICK_LOCK_SPACE, tick.id]);
-        if (!locked) continue;
+    return this.tx.withSession(async (session) => {
+      for (const tick of await this.ticks.unprocessed(session, 20)) {
+        if (!(await this.ticks.tryLock(session, tick.id))) continue;
         try {
-          const [{ done }] = await runner.query('SELECT processed_at IS NOT NULL AS done FROM workflow_ticks WHERE id = $1', [tick.id]);
-          if (!done) await this.processTick(tick);
+          if (!(await this.ticks.isProcessed(session, tick.id))) await this.processTick(tick);
           return true;
         } finally {
-          await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TICK_LOCK_SPACE, tick.id]);
+          await this.ticks.unlock(session, tick.id);
         }
       }
       return false;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   private async processTick(tick: TickRow): Promise<void> {
     const started = Date.now();
-    await this.dataSource.query('UPDATE workflow_ticks SET started_at = COALESCE(started_at, now()) WHERE id = $1', [tick.id]);
-    const rule = await loadRule(this.dataSource.manager, tick.rule_id);
+    await this.ticks.markStarted(tick.id);
+    const rule = await this.rules.find(tick.rule_id, this.tx.dataSource.manager);
     let acted = 0;
     if (rule && rule.isEnabled && rule.triggerType === 'TIME_BASED') {
+      const ref: TickRef = { id: tick.id, scheduledFor: new Date(tick.scheduled_for), catchUp: tick.catch_up };
       const now = new Date();
       const { sql, params } = this.predicate(rule, now, 2);
       let afterId = '00000000-0000-0000-0000-000000000000';
@@ -121,30 +114,24 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
         const page = await this.cases.pageMatching({
           sql: `${sql} AND NOT EXISTS (SELECT 1 FROM workflow_rule_case_state s WHERE s.rule_id = $2 AND s.case_id = c.id AND s.time_matched)`,
           params: [rule.id, ...params],
-        }, afterId, BATCH * PARALLEL_BATCHES, this.dataSource.manager);
+        }, afterId, BATCH * PARALLEL_BATCHES, this.tx.dataSource.manager);
         if (!page.length) break;
         // Batches of one page run side by side on their own connections: different cases, and each case's
         // history key keeps its run single even so.
         const batches = Array.from({ length: Math.ceil(page.length / BATCH) }, (_, i) => page.slice(i * BATCH, (i + 1) * BATCH));
-        acted += (await Promise.all(batches.map((batch) => this.actOn(rule, tick, batch)))).reduce((a, b) => a + b, 0);
+        acted += (await Promise.all(batches.map((batch) => this.actOn(rule, ref, batch)))).reduce((a, b) => a + b, 0);
         afterId = page[page.length - 1].id;
       }
       // Cases that no longer match may be acted on again when they match again.
-      const reset = this.predicate(rule, now, 1);
-      await this.dataSource.query(
-        `UPDATE workflow_rule_case_state s SET time_matched = false
-          WHERE s.rule_id = $1 AND s.time_matched
-            AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = s.case_id AND ${reset.sql})`,
-        [rule.id, ...reset.params]);
+      await this.ticks.resetNoLongerMatching(rule.id, this.predicate(rule, now, 1));
     }
-    await this.dataSource.query('UPDATE workflow_ticks SET processed_at = now(), cases_acted = $2 WHERE id = $1', [tick.id, acted]);
+    await this.ticks.markProcessed(tick.id, acted);
     if (acted) this.logger.log(`rule "${rule?.name}": acted on ${acted} case(s) in ${Date.now() - started} ms`);
   }
 
   /** Conditions plus the rule's scope and case-type filters, as SQL over `cases c`. */
-  private predicate(rule: Rule, now: Date, paramsBefore: number): { sql: string; params: unknown[] } {
-    const cfg = rule.triggerConfig as unknown as TimeBasedTrigger;
-    const compiled = compileConditions(cfg.conditions, 'ALL', 'c', paramsBefore + 1, now);
+  private predicate(rule: TimeRule, now: Date, paramsBefore: number): { sql: string; params: unknown[] } {
+    const compiled = compileConditions(rule.triggerConfig.conditions, 'ALL', 'c', paramsBefore + 1, now);
     const parts = [compiled.sql];
     const params = [...compiled.params];
     if (rule.scopeCodes.length) { params.push(rule.scopeCodes); parts.push(`c.scope_code = ANY($${paramsBefore + params.length}::text[])`); }
@@ -158,30 +145,19 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
    * run this tick for a case already — the attempt is rolled back and the batch is redone carefully,
    * each case in a savepoint of its own, exactly as if it had been careful from the start.
    */
-  private async actOn(rule: Rule, tick: TickRow, batch: Array<{ id: string; case_number: string }>): Promise<number> {
+  private async actOn(rule: TimeRule, tick: TickRef, batch: Array<{ id: string; case_number: string }>): Promise<number> {
     return this.tx.runOptimistically(async (uow) => {
       let acted = 0;
-      const cooling = new Set<string>(rule.cooldownSeconds > 0
-        ? (await uow.manager.query(
-          `SELECT DISTINCT case_id FROM workflow_history WHERE rule_id = $1 AND case_id = ANY($2) AND skipped_reason IS NULL
-              AND created_at > clock_timestamp() - make_interval(secs => $3)`, [rule.id, batch.map((c) => c.id), rule.cooldownSeconds]))
-          .map((r: { case_id: string }) => r.case_id)
-        : []);
+      const cooling = await this.history.coolingDown(uow, batch.map((c) => ({ ruleId: rule.id, caseId: c.id, cooldownSeconds: rule.cooldownSeconds })));
       for (const c of batch) {
-        const req = {
-          ctx: { rule, caseId: c.id, eventId: tick.id, eventName: 'schedule.tick', depth: 0, actorId: null, previousStatus: null, evidenceFilename: null },
-          caseNumber: c.case_number,
-          triggerData: { schedule: (rule.triggerConfig as unknown as TimeBasedTrigger).cron, scheduledFor: new Date(tick.scheduled_for).toISOString(), tickId: tick.id, catchUp: tick.catch_up },
-        };
+        const req = forTick(rule, tick, { id: c.id, caseNumber: c.case_number });
         const actOnCase = async (unit: UnitOfWork) => {
-          if (cooling.has(c.id)) {
+          if (cooling.has(cooldownKey(rule.id, c.id))) {
             await this.runner.skip(unit, req, 'COOLDOWN');
             return;
           }
           await this.runner.run(unit, req);
-          await unit.manager.query(
-            `INSERT INTO workflow_rule_case_state (rule_id, case_id, time_matched) VALUES ($1, $2, true)
-             ON CONFLICT (rule_id, case_id) DO UPDATE SET time_matched = true`, [rule.id, c.id]);
+          await this.ticks.markActedOn(unit, rule.id, c.id);
           acted++;
         };
         try {

@@ -2,16 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, CronTime } from 'cron';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { TransactionRunner } from '../database/unit-of-work';
+import { RuleRepository, type TimeRuleRow } from '../workflows/rules/rule.repository';
 import { RULES_CHANGED } from '../workflows/rules/rule-set.cache';
 import { TICK_ENQUEUED } from './tick-processor.service';
+import { TickRepository } from './tick.repository';
 
 const JOB_PREFIX = 'workflow-rule:';
 /** How often a process checks whether another process changed the rules. */
 const RESYNC_MS = 3000;
-
-interface TimeRuleRow { id: string; name: string; cron: string; last_tick_at: Date | null; created_at: Date }
 
 /**
  * Keeps one cron job per enabled TIME_BASED rule in this process. A job only
@@ -27,7 +27,9 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly rules: RuleRepository,
+    private readonly ticks: TickRepository,
     private readonly registry: SchedulerRegistry,
     private readonly emitter: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,9 +55,9 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
 
   private async resyncIfChanged(force = false): Promise<void> {
     try {
-      const [{ version }] = await this.dataSource.query('SELECT version FROM workflow_rule_set_version WHERE id = 1');
-      if (!force && Number(version) === this.lastVersion) return;
-      this.lastVersion = Number(version);
+      const version = await this.rules.ruleSetVersion();
+      if (!force && version === this.lastVersion) return;
+      this.lastVersion = version;
       await this.sync(false);
     } catch (error) {
       this.logger.warn(`could not refresh schedules: ${(error as Error).message}`);
@@ -65,9 +67,7 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
   /** Registers, replaces or removes jobs to match the enabled TIME_BASED rules. */
   sync(atStartup: boolean): Promise<void> {
     this.syncing = this.syncing.then(async () => {
-      const rules: TimeRuleRow[] = await this.dataSource.query(
-        `SELECT id, name, trigger_config->>'cron' AS cron, last_tick_at, created_at FROM workflow_rules
-          WHERE is_enabled AND trigger_type = 'TIME_BASED'`);
+      const rules = await this.rules.enabledTimeRules();
       const wanted = new Map(rules.map((r) => [r.id, r]));
       for (const ruleId of [...this.registered.keys()]) {
         if (wanted.get(ruleId)?.cron !== this.registered.get(ruleId)) this.unregister(ruleId);
@@ -117,13 +117,9 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
 
   async enqueue(ruleId: string, scheduledFor: Date, catchUp: boolean): Promise<void> {
     try {
-      await this.dataSource.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO workflow_ticks (rule_id, scheduled_for, catch_up) VALUES ($1, $2, $3) ON CONFLICT (rule_id, scheduled_for) DO NOTHING`,
-          [ruleId, scheduledFor.toISOString(), catchUp]);
-        await m.query(
-          `UPDATE workflow_rules SET last_tick_at = GREATEST(COALESCE(last_tick_at, $2), $2) WHERE id = $1`,
-          [ruleId, catchUp ? new Date().toISOString() : scheduledFor.toISOString()]);
+      await this.tx.run(async (uow) => {
+        await this.ticks.enqueue(uow, ruleId, scheduledFor, catchUp);
+        await this.rules.recordTick(uow, ruleId, catchUp ? new Date() : scheduledFor);
       });
       this.emitter.emit(TICK_ENQUEUED, { ruleId });
     } catch (error) {

@@ -1,11 +1,12 @@
 import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES } from '../common/enums';
 import { EVENT_NAMES } from '../events/event-map';
 import { CONDITION_FIELDS, CONDITION_OPS, FIELD_SPECS } from './conditions/condition-schema';
-import { ACTION_TYPES, ASSIGN_STRATEGIES, RECIPIENT_KINDS, TRIGGER_TYPES } from './rules/rule.types';
+import { ACTION_TYPES, ASSIGN_STRATEGIES, MAX_DEPTH, RECIPIENT_KINDS, TRIGGER_TYPES } from './rules/rule.types';
 import { TEMPLATE_VARIABLES } from './templates';
+import type { WorkflowMeta } from '../../../contracts/workflows';
 
 /** Everything the console needs to build rule editors (GET /workflows/meta). */
-export const WORKFLOW_META = {
+export const WORKFLOW_META: WorkflowMeta = {
   triggerTypes: TRIGGER_TYPES,
   actionTypes: ACTION_TYPES,
   eventNames: EVENT_NAMES,
@@ -21,5 +22,5 @@ export const WORKFLOW_META = {
     field, type: FIELD_SPECS[field].kind, ...(FIELD_SPECS[field].values ? { values: FIELD_SPECS[field].values } : {}), ops: FIELD_SPECS[field].ops,
   })),
   templateVariables: TEMPLATE_VARIABLES,
-  maxDepth: 3,
+  maxDepth: MAX_DEPTH,
 };

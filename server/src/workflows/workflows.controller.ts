@@ -1,9 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Put, Query, Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
-import { ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, RuleTransferDto, UpdateActionDto, UpdateRuleDto } from './dto/rule.dto';
+import {
+  ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
+} from './dto/rule.dto';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
@@ -11,6 +16,12 @@ import { RulesService } from './rules/rules.service';
 import { WORKFLOW_META } from './workflow-meta';
 
 const uuid = new ParseUUIDPipe();
+
+/** Rule responses carry the rule's newest revision as their ETag; If-Match on a change expects it (412 otherwise). */
+function withRevision<T>(res: Response, saved: { revision: number } & T): T {
+  res.setHeader('ETag', `"${saved.revision}"`);
+  return saved;
+}
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -35,8 +46,8 @@ export class WorkflowsController {
   }
 
   @Post('rules')
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto) {
-    return this.rules.create(user, dto);
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: Response) {
+    return withRevision(res, await this.rules.create(user, dto)).rule;
   }
 
   @Get('rules/export')
@@ -50,41 +61,65 @@ export class WorkflowsController {
   }
 
   @Get('rules/:id')
-  get(@Param('id', uuid) id: string) {
-    return this.rules.get(id);
+  async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) res: Response) {
+    return withRevision(res, await this.rules.getWithRevision(id)).rule;
+  }
+
+  @Put('rules/:id')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the rule as read ("<revision>"); another save in between → 412' })
+  async replace(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: ReplaceRuleDto,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.replace(user, id, dto, ifMatch)).rule;
   }
 
   @Patch('rules/:id')
-  update(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: UpdateRuleDto) {
-    return this.rules.update(user, id, dto);
+  async update(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: UpdateRuleDto,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.update(user, id, dto, ifMatch)).rule;
   }
 
   @Delete('rules/:id')
   @HttpCode(204)
-  async remove(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string) {
-    await this.rules.remove(user, id);
+  async remove(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Headers('if-match') ifMatch: string | undefined) {
+    await this.rules.remove(user, id, ifMatch);
   }
 
   @Post('rules/:id/toggle')
   @HttpCode(200)
-  toggle(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string) {
-    return this.rules.toggle(user, id);
+  async toggle(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.toggle(user, id, ifMatch)).rule;
   }
 
   @Post('rules/:id/actions')
-  addAction(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: ActionDto) {
-    return this.rules.addAction(user, id, dto);
+  async addAction(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: ActionDto,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.addAction(user, id, dto, ifMatch)).action;
   }
 
   @Patch('rules/:id/actions/:actionId')
-  updateAction(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('actionId', uuid) actionId: string, @Body() dto: UpdateActionDto) {
-    return this.rules.updateAction(user, id, actionId, dto);
+  async updateAction(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('actionId', uuid) actionId: string, @Body() dto: UpdateActionDto,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.updateAction(user, id, actionId, dto, ifMatch)).action;
   }
 
   @Delete('rules/:id/actions/:actionId')
   @HttpCode(204)
-  async removeAction(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('actionId', uuid) actionId: string) {
-    await this.rules.removeAction(user, id, actionId);
+  async removeAction(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('actionId', uuid) actionId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    await this.rules.removeAction(user, id, actionId, ifMatch);
   }
 
   @Post('rules/:id/test')
@@ -100,7 +135,10 @@ export class WorkflowsController {
 
   @Post('rules/:id/revisions/:revision/restore')
   @HttpCode(200)
-  restore(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('revision', new ParseIntPipe()) revision: number) {
-    return this.rules.restore(user, id, revision);
+  async restore(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('revision', new ParseIntPipe()) revision: number,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRevision(res, await this.rules.restore(user, id, revision, ifMatch)).rule;
   }
 }

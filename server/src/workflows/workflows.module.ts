@@ -8,9 +8,12 @@ import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
 import { WorkflowEngine } from './engine/workflow-engine.service';
 import { HistoryController } from './history/history.controller';
+import { HistoryRepository } from './history/history.repository';
 import { HistoryService } from './history/history.service';
+import { RevisionRepository } from './rules/revision.repository';
 import { RevisionsService } from './rules/revisions.service';
 import { RuleSetCache } from './rules/rule-set.cache';
+import { RuleRepository } from './rules/rule.repository';
 import { RulesService } from './rules/rules.service';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { TracesService } from './traces/traces.service';
@@ -22,8 +25,8 @@ import { WorkflowsController } from './workflows.controller';
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
-    TracesService, WorkflowMetrics, RuleTransferService,
+    TracesService, WorkflowMetrics, RuleTransferService, RuleRepository, RevisionRepository, HistoryRepository,
   ],
-  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics],
+  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],
 })
 export class WorkflowsModule {}

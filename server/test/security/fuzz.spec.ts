@@ -190,7 +190,7 @@ const pathParam = fc.oneof(fc.constantFrom(':case', ':hidden', ':rule', ':eviden
 
 const BODY_ROUTES: Array<[FuzzRequest['method'], string]> = [
   ['POST', '/api/v1/auth/login'], ['POST', '/api/v1/users'], ['PATCH', '/api/v1/users/:user'], ['POST', '/api/v1/cases'], ['PATCH', '/api/v1/cases/:case'],
-  ['POST', '/api/v1/workflows/rules'], ['PATCH', '/api/v1/workflows/rules/:rule'], ['POST', '/api/v1/workflows/rules/:rule/actions'],
+  ['POST', '/api/v1/workflows/rules'], ['PATCH', '/api/v1/workflows/rules/:rule'], ['PUT', '/api/v1/workflows/rules/:rule'], ['POST', '/api/v1/workflows/rules/:rule/actions'],
   ['PATCH', '/api/v1/workflows/rules/:rule/actions/:action'], ['POST', '/api/v1/workflows/rules/:rule/test'], ['PUT', '/api/v1/notifications/preferences'],
   ['PATCH', '/api/v1/notifications/:notification/read'], ['POST', '/api/v1/notifications/mark-all-read'], ['POST', '/api/v1/workflows/rules/:rule/toggle'],
   ['POST', '/api/v1/workflows/rules/import'],

@@ -6,12 +6,12 @@ import {
   NOTIFICATION_PRIORITIES,
   ROLES,
   SEVERITIES,
-} from '../core/api-models';
+} from '../../../../contracts/enums';
 import { WorkflowsApi } from './workflows-api';
-import { ACTION_TYPES, ASSIGN_STRATEGIES, CONDITION_OPS, ConditionFieldMeta, TRIGGER_TYPES, WorkflowMeta } from './workflow.models';
+import { ACTION_TYPES, ASSIGN_STRATEGIES, CONDITION_OPS, ConditionFieldMeta, ConditionOp, TRIGGER_TYPES, WorkflowMeta } from './workflow.models';
 
-const ENUM_OPS = ['eq', 'neq', 'in', 'notIn'];
-const DATE_OPS = ['gt', 'lt', 'isEmpty', 'isNotEmpty', 'olderThanHours', 'withinHours'];
+const ENUM_OPS: ConditionOp[] = ['eq', 'neq', 'in', 'notIn'];
+const DATE_OPS: ConditionOp[] = ['gt', 'lt', 'isEmpty', 'isNotEmpty', 'olderThanHours', 'withinHours'];
 
 /** What the contract says, used until (or if) GET /workflows/meta answers. */
 export const FALLBACK_META: WorkflowMeta = {
@@ -54,6 +54,7 @@ export const FALLBACK_META: WorkflowMeta = {
     { field: 'updatedAt', type: 'date', ops: ['gt', 'lt', 'olderThanHours', 'withinHours'] },
     { field: 'evidenceCount', type: 'number', ops: ['eq', 'neq', 'gt', 'lt'] },
   ] satisfies ConditionFieldMeta[],
+  maxDepth: 3,
 };
 
 /** GET /workflows/meta, loaded once and shared by every editor. */

@@ -1,70 +1,56 @@
-import { CaseStatus, CaseType, EventName, NotificationPriority, Role } from '../core/api-models';
+import { CaseStatus, NotificationPriority, Role } from '../../../../contracts/enums';
+import type {
+  ActionView,
+  DryRunRequest as ContractDryRunRequest,
+  DryRunResult as ContractDryRunResult,
+  EventView,
+  HistoryView,
+  RevisionView,
+  RuleView,
+  TraceEntry as ContractTraceEntry,
+  TraceOutcome as ContractTraceOutcome,
+  WorkflowStats as ContractWorkflowStats,
+  WorkflowMeta as ContractWorkflowMeta,
+  ConditionFieldMeta as ContractConditionFieldMeta,
+} from '../../../../contracts/workflows';
 
+/** The API's shapes come from the shared contract; what stays here is the editor's own (looser) draft types. */
+export type { ActionType, TriggerType } from '../../../../contracts/enums';
+import type { ActionType } from '../../../../contracts/enums';
+export {
+  ASSIGN_STRATEGIES,
+  CONDITION_FIELDS,
+  CONDITION_OPS,
+  type AssignStrategy,
+  type ConditionOp,
+  type ConditionTrigger,
+  type ConditionValue,
+  type EventTrigger,
+  type StatusChangeTrigger,
+  type TimeBasedTrigger,
+} from '../../../../contracts/workflows';
+import type { AssignStrategy, ConditionMatch, ConditionValue, EventTrigger, StatusChangeTrigger, TimeBasedTrigger } from '../../../../contracts/workflows';
+
+/** In the order the editor offers them. */
 export const TRIGGER_TYPES = ['STATUS_CHANGE', 'EVENT', 'CONDITION', 'TIME_BASED'] as const;
-export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE'] as const;
-export type ActionType = (typeof ACTION_TYPES)[number];
 
-export const CONDITION_FIELDS = [
-  'status',
-  'severity',
-  'caseType',
-  'scopeCode',
-  'assigneeId',
-  'tags',
-  'title',
-  'dueDate',
-  'createdAt',
-  'updatedAt',
-  'evidenceCount',
-] as const;
-
-export const CONDITION_OPS = [
-  'eq',
-  'neq',
-  'in',
-  'notIn',
-  'contains',
-  'gt',
-  'lt',
-  'isEmpty',
-  'isNotEmpty',
-  'olderThanHours',
-  'withinHours',
-] as const;
-export type ConditionOp = (typeof CONDITION_OPS)[number];
-
-export type ConditionValue = string | number | string[] | null;
-
+/** A condition as the editor holds it while it is being built (field and op not chosen yet). */
 export interface Condition {
   field: string;
   op: string;
   value?: ConditionValue;
 }
 
-export interface StatusChangeTrigger {
-  fromStatus?: CaseStatus[];
-  toStatus?: CaseStatus[];
-  conditions?: Condition[];
-}
-export interface EventTrigger {
-  event: EventName;
-  conditions?: Condition[];
-}
-export interface ConditionTrigger {
-  conditions: Condition[];
-  match?: 'ALL' | 'ANY';
-}
-export interface TimeBasedTrigger {
-  cron: string;
-  conditions: Condition[];
-}
-export type TriggerConfig = StatusChangeTrigger | EventTrigger | ConditionTrigger | TimeBasedTrigger;
+/** A trigger config as the editor builds it: the contract's, with draft conditions. */
+export type TriggerConfig =
+  | (Omit<StatusChangeTrigger, 'conditions'> & { conditions?: Condition[] })
+  | (Omit<EventTrigger, 'conditions'> & { conditions?: Condition[] })
+  | { conditions: Condition[]; match?: ConditionMatch }
+  | (Omit<TimeBasedTrigger, 'conditions'> & { conditions: Condition[] });
 
-export const ASSIGN_STRATEGIES = ['ROUND_ROBIN', 'LEAST_LOADED'] as const;
-export type AssignStrategy = (typeof ASSIGN_STRATEGIES)[number];
-
+/** Every action's fields in one bag: what the action editor reads and writes. */
 export interface ActionConfig {
   status?: CaseStatus;
   userId?: string;
@@ -77,30 +63,8 @@ export interface ActionConfig {
   priority?: NotificationPriority;
 }
 
-export interface WorkflowAction {
-  id: string;
-  ruleId: string;
-  actionType: ActionType;
-  actionConfig: ActionConfig;
-  sequence: number;
-}
-
-export interface WorkflowRule {
-  id: string;
-  name: string;
-  description: string | null;
-  triggerType: TriggerType;
-  triggerConfig: TriggerConfig;
-  isEnabled: boolean;
-  priority: number;
-  stopProcessing: boolean;
-  cooldownSeconds: number;
-  scopeCodes: string[];
-  caseTypes: CaseType[];
-  actions: WorkflowAction[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type WorkflowAction = ActionView;
+export type WorkflowRule = RuleView;
 
 export interface ActionRequest {
   actionType: ActionType;
@@ -108,110 +72,24 @@ export interface ActionRequest {
   sequence: number;
 }
 
-/** Body of POST /workflows/rules (PATCH takes the same without `actions`): a rule as the admin edits it. */
-export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 'createdAt' | 'updatedAt'> & {
+/** Body of POST /workflows/rules and PUT /workflows/rules/:id, as the editor builds it (the server validates it). */
+export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 'createdAt' | 'updatedAt' | 'triggerConfig'> & {
+  triggerConfig: TriggerConfig;
   description: string;
-  actions?: ActionRequest[];
+  actions: ActionRequest[];
 };
 
-export interface ConditionFieldMeta {
-  field: string;
-  type: 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
-  values?: string[];
-  ops: string[];
-}
+/** GET /workflows/meta. */
+export type WorkflowMeta = ContractWorkflowMeta;
+export type ConditionFieldMeta = ContractConditionFieldMeta;
 
-export interface WorkflowMeta {
-  triggerTypes: string[];
-  actionTypes: string[];
-  eventNames: string[];
-  caseStatuses: string[];
-  caseTypes: string[];
-  severities: string[];
-  roles: string[];
-  notificationPriorities: string[];
-  recipientKinds: string[];
-  conditionFields: ConditionFieldMeta[];
-  conditionOps: string[];
-  templateVariables: string[];
-  assignStrategies: string[];
-}
-
-export interface DryRunRequest {
-  caseId: string;
-  event?: { name: EventName; fromStatus?: CaseStatus; toStatus?: CaseStatus };
-}
-
-export interface DryRunResult {
-  matched: boolean;
-  reasons: string[];
-  actions: { actionType: ActionType; wouldDo: string }[];
-}
-
-export interface ActionOutcome {
-  actionType: ActionType;
-  success: boolean;
-  detail: string | null;
-}
-
-export interface HistoryEntry {
-  id: string;
-  ruleId: string | null;
-  ruleName: string | null;
-  caseId: string | null;
-  caseNumber: string | null;
-  eventId: string | null;
-  eventName: string | null;
-  triggerData: unknown;
-  actionsExecuted: ActionOutcome[];
-  success: boolean;
-  errorMessage: string | null;
-  skippedReason: 'COOLDOWN' | 'MAX_DEPTH' | null;
-  depth: number;
-  durationMs: number;
-  createdAt: string;
-  retryOf?: string | null;
-}
-
-export interface RuleRevision {
-  revision: number;
-  ruleId: string;
-  snapshot: unknown;
-  changedBy: string | null;
-  changedAt: string;
-}
-
-export type TraceOutcome =
-  | 'RAN'
-  | 'NOT_MATCHED'
-  | 'DISABLED'
-  | 'OUT_OF_SCOPE'
-  | 'COOLDOWN'
-  | 'MAX_DEPTH'
-  | 'STOPPED_BY_PRIORITY';
-
-export interface TraceEntry {
-  ruleId: string;
-  ruleName: string;
-  outcome: TraceOutcome;
-  reasons: string[];
-}
-
-export interface WorkflowEvent {
-  id: string;
-  name: EventName;
-  caseId: string;
-  depth: number;
-  createdAt: string;
-  processedAt: string | null;
-}
-
+export type DryRunRequest = ContractDryRunRequest;
+export type DryRunResult = ContractDryRunResult;
+/** `retryOf` came with retries (§9): older rows in a page may lack it. */
+export type HistoryEntry = Omit<HistoryView, 'retryOf'> & { retryOf?: string | null };
+export type RuleRevision = RevisionView;
+export type TraceOutcome = ContractTraceOutcome;
+export type TraceEntry = ContractTraceEntry;
+export type WorkflowEvent = EventView;
 /** GET /workflows/stats (ADMIN): the numbers behind the history page's dashboard card. */
-export interface WorkflowStats {
-  runsLastMinute: number;
-  runsLastHour: number;
-  failuresLastHour: number;
-  skippedLastHour: number;
-  outboxPending: number;
-  outboxLagSeconds: number;
-}
+export type WorkflowStats = ContractWorkflowStats;

@@ -1,16 +1,15 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
-import { API_BASE, ListResponse } from '../core/api-models';
+import type { ListResult } from '../../../../contracts/api';
+import { API_BASE } from '../core/api-models';
 import {
-  ActionRequest,
   DryRunRequest,
   DryRunResult,
   HistoryEntry,
   RuleRequest,
   RuleRevision,
   TraceEntry,
-  WorkflowAction,
   WorkflowEvent,
   WorkflowMeta,
   WorkflowRule,
@@ -25,6 +24,16 @@ export interface EventTrace {
   items: TraceEntry[];
 }
 const id = encodeURIComponent;
+
+/** A rule with the revision it was read or saved at (its ETag, e.g. `"7"`): what a save of an edit started from. */
+export interface RuleAtRevision {
+  rule: WorkflowRule;
+  etag: string | null;
+}
+
+function atRevision(response: HttpResponse<WorkflowRule>): RuleAtRevision {
+  return { rule: response.body!, etag: response.headers.get('ETag') };
+}
 
 export type HistoryOutcome = 'success' | 'failed' | 'skipped' | '';
 
@@ -70,20 +79,28 @@ export class WorkflowsApi {
 
   rules(): Observable<WorkflowRule[]> {
     return this.http
-      .get<ListResponse<WorkflowRule> | WorkflowRule[]>(`${BASE}/rules`, { params: { limit: 200 } })
+      .get<ListResult<WorkflowRule> | WorkflowRule[]>(`${BASE}/rules`, { params: { limit: 200 } })
       .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
   }
 
-  rule(ruleId: string): Observable<WorkflowRule> {
-    return this.http.get<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`);
+  /** The rule and its ETag (the editor saves against it). */
+  rule(ruleId: string): Observable<RuleAtRevision> {
+    return this.http.get<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, { observe: 'response' }).pipe(map(atRevision));
   }
 
-  createRule(request: RuleRequest): Observable<WorkflowRule> {
-    return this.http.post<WorkflowRule>(`${BASE}/rules`, request);
+  createRule(request: RuleRequest): Observable<RuleAtRevision> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules`, request, { observe: 'response' }).pipe(map(atRevision));
   }
 
-  updateRule(ruleId: string, changes: Omit<RuleRequest, 'actions'>): Observable<WorkflowRule> {
-    return this.http.patch<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, changes);
+  /**
+   * Saves an edited rule and all its actions at once (one transaction, one revision). With `etag`, a rule
+   * someone else saved in the meantime is refused with 412 instead of being overwritten.
+   */
+  replaceRule(ruleId: string, request: RuleRequest, etag: string | null): Observable<RuleAtRevision> {
+    const headers: Record<string, string> = etag ? { 'If-Match': etag } : {};
+    return this.http
+      .put<WorkflowRule>(`${BASE}/rules/${id(ruleId)}`, request, { headers, observe: 'response' })
+      .pipe(map(atRevision));
   }
 
   deleteRule(ruleId: string): Observable<void> {
@@ -94,25 +111,13 @@ export class WorkflowsApi {
     return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/toggle`, {});
   }
 
-  addAction(ruleId: string, action: ActionRequest): Observable<WorkflowAction> {
-    return this.http.post<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions`, action);
-  }
-
-  updateAction(ruleId: string, actionId: string, action: Partial<ActionRequest>): Observable<WorkflowAction> {
-    return this.http.patch<WorkflowAction>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`, action);
-  }
-
-  deleteAction(ruleId: string, actionId: string): Observable<void> {
-    return this.http.delete<void>(`${BASE}/rules/${id(ruleId)}/actions/${id(actionId)}`);
-  }
-
   dryRun(ruleId: string, request: DryRunRequest): Observable<DryRunResult> {
     return this.http.post<DryRunResult>(`${BASE}/rules/${id(ruleId)}/test`, request);
   }
 
   revisions(ruleId: string): Observable<RuleRevision[]> {
     return this.http
-      .get<ListResponse<RuleRevision> | RuleRevision[]>(`${BASE}/rules/${id(ruleId)}/revisions`, { params: { limit: 200 } })
+      .get<ListResult<RuleRevision> | RuleRevision[]>(`${BASE}/rules/${id(ruleId)}/revisions`, { params: { limit: 200 } })
       .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
   }
 
@@ -120,8 +125,8 @@ export class WorkflowsApi {
     return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/revisions/${revision}/restore`, {});
   }
 
-  history(filters: HistoryFilters, page: { limit: number; offset: number }): Observable<ListResponse<HistoryEntry>> {
-    return this.http.get<ListResponse<HistoryEntry>>(`${BASE}/history`, { params: historyParams(filters, page) });
+  history(filters: HistoryFilters, page: { limit: number; offset: number }): Observable<ListResult<HistoryEntry>> {
+    return this.http.get<ListResult<HistoryEntry>>(`${BASE}/history`, { params: historyParams(filters, page) });
   }
 
   retry(historyId: string): Observable<HistoryEntry> {
@@ -135,7 +140,7 @@ export class WorkflowsApi {
 
   events(caseId: string, limit = 50): Observable<WorkflowEvent[]> {
     return this.http
-      .get<ListResponse<WorkflowEvent> | WorkflowEvent[]>(`${BASE}/events`, { params: { caseId, limit } })
+      .get<ListResult<WorkflowEvent> | WorkflowEvent[]>(`${BASE}/events`, { params: { caseId, limit } })
       .pipe(map((res) => (Array.isArray(res) ? res : res.items)));
   }
 

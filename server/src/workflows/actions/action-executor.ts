@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { CasesService } from '../../cases/cases.service';
-import type { CaseStatus, NotificationPriority, Role } from '../../common/enums';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import type { CaseSnapshot, ChangeOrigin } from '../../events/event-map';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { scopeAccessProblem } from '../../users/scope-access';
 import type { UserEntity } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import type { RuleAction } from '../rules/rule.types';
+import { RuleRepository } from '../rules/rule.repository';
+import type { AssignUserConfig, RuleAction, SendNotificationConfig } from '../rules/rule.types';
 import { renderTemplate, type TemplateVariable } from '../templates';
 import { ActionFailure, type RunContext } from './action-context';
 
-type Config = Record<string, unknown>;
 const NAME_VARIABLES = /\{\{\s*(case\.assignee\.name|actor\.name)\s*\}\}/;
 
 /** Runs one action of a rule against a case (or, for dry runs, says what it would do). */
@@ -21,6 +20,7 @@ export class ActionExecutor {
     private readonly cases: CasesService,
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
+    private readonly rules: RuleRepository,
   ) {}
 
   /**
@@ -30,40 +30,41 @@ export class ActionExecutor {
   async execute(action: RuleAction, ctx: RunContext, uow: UnitOfWork, snapshot: CaseSnapshot): Promise<{ detail: string; snapshot: CaseSnapshot }> {
     const done = (detail: string, after: CaseSnapshot = snapshot) => ({ detail, snapshot: after });
     const origin: ChangeOrigin = { actorId: null, ruleId: ctx.rule.id, causeDepth: ctx.depth };
-    const cfg = action.actionConfig;
     switch (action.actionType) {
       case 'CHANGE_STATUS': {
-        const status = cfg.status as CaseStatus;
+        const { status } = action.actionConfig;
         if (snapshot.status === status) return done(`status already ${status}`);
         const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { status }, origin);
         return done(`status ${snapshot.status} → ${status}`, after);
       }
       case 'ADD_TAG': {
-        const tag = cfg.tag as string;
+        const { tag } = action.actionConfig;
         if (snapshot.tags.includes(tag)) return done(`tag ${tag} already present`);
         const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { addTags: [tag] }, origin);
         return done(`tag ${tag} added`, after);
       }
       case 'ASSIGN_USER': {
+        const cfg = action.actionConfig;
         const user = await this.chooseAssignee(cfg, snapshot, ctx, uow, true);
         if (snapshot.assigneeId === user.id) return done(`already assigned to ${user.name}`);
         const { case: after } = await this.cases.applyChanges(uow, ctx.caseId, { assigneeId: user.id }, origin);
-        return done(`assigned to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`, after);
+        return done(`assigned to ${user.name}${strategyNote(cfg)}`, after);
       }
       case 'SEND_NOTIFICATION': {
+        const cfg = action.actionConfig;
         const { recipients, skipped, people } = await this.resolveRecipients(cfg, snapshot, uow, ctx.actorId);
         const values = await this.templateValues(ctx, snapshot, uow, people);
-        const title = renderTemplate(cfg.title as string, values).slice(0, 300);
-        const message = renderTemplate(cfg.message as string, values).slice(0, 5000);
+        const title = renderTemplate(cfg.title, values).slice(0, 300);
+        const message = renderTemplate(cfg.message, values).slice(0, 5000);
         if (!recipients.length) return done(`no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
         await this.notifications.createMany(recipients.map((u) => ({
-          userId: u.id, title, message, priority: (cfg.priority as NotificationPriority) ?? 'NORMAL',
+          userId: u.id, title, message, priority: cfg.priority ?? 'NORMAL',
           entityType: 'case', entityId: ctx.caseId, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id,
         })), uow);
         return done(`notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
       }
       case 'CREATE_TIMELINE': {
-        const template = cfg.message as string;
+        const template = action.actionConfig.message;
         const message = renderTemplate(template, await this.templateValues(ctx, snapshot, uow, undefined, template)).slice(0, 5000);
         await this.cases.addTimelineEntry(uow, ctx.caseId, 'WORKFLOW', message, origin);
         return done(`timeline: ${message}`);
@@ -73,25 +74,29 @@ export class ActionExecutor {
 
   /** What `execute` would do, without changing anything. */
   async describe(action: RuleAction, ctx: RunContext, snapshot: CaseSnapshot, uow: UnitOfWork): Promise<string> {
-    const cfg = action.actionConfig;
     try {
       switch (action.actionType) {
-        case 'CHANGE_STATUS':
-          return snapshot.status === cfg.status ? `leave status ${cfg.status} (already set)` : `change status from ${snapshot.status} to ${cfg.status}`;
-        case 'ADD_TAG':
-          return snapshot.tags.includes(cfg.tag as string) ? `leave tag ${cfg.tag} (already present)` : `add tag ${cfg.tag}`;
+        case 'CHANGE_STATUS': {
+          const { status } = action.actionConfig;
+          return snapshot.status === status ? `leave status ${status} (already set)` : `change status from ${snapshot.status} to ${status}`;
+        }
+        case 'ADD_TAG': {
+          const { tag } = action.actionConfig;
+          return snapshot.tags.includes(tag) ? `leave tag ${tag} (already present)` : `add tag ${tag}`;
+        }
         case 'ASSIGN_USER': {
-          const user = await this.chooseAssignee(cfg, snapshot, ctx, uow, false);
-          return `assign to ${user.name}${cfg.strategy ? ` (${cfg.strategy})` : ''}`;
+          const user = await this.chooseAssignee(action.actionConfig, snapshot, ctx, uow, false);
+          return `assign to ${user.name}${strategyNote(action.actionConfig)}`;
         }
         case 'SEND_NOTIFICATION': {
+          const cfg = action.actionConfig;
           const { recipients, skipped, people } = await this.resolveRecipients(cfg, snapshot, uow, ctx.actorId);
           const values = await this.templateValues(ctx, snapshot, uow, people);
           const who = recipients.length ? recipients.map((u) => u.name).join(', ') : 'nobody';
-          return `notify ${who} (${cfg.priority ?? 'NORMAL'}): "${renderTemplate(cfg.title as string, values)}" — ${renderTemplate(cfg.message as string, values)}${skipped.length ? ` [${skipped.join('; ')}]` : ''}`;
+          return `notify ${who} (${cfg.priority ?? 'NORMAL'}): "${renderTemplate(cfg.title, values)}" — ${renderTemplate(cfg.message, values)}${skipped.length ? ` [${skipped.join('; ')}]` : ''}`;
         }
         case 'CREATE_TIMELINE':
-          return `add timeline entry: ${renderTemplate(cfg.message as string, await this.templateValues(ctx, snapshot, uow))}`;
+          return `add timeline entry: ${renderTemplate(action.actionConfig.message, await this.templateValues(ctx, snapshot, uow))}`;
       }
     } catch (error) {
       if (error instanceof ActionFailure) return `would fail: ${error.message}`;
@@ -99,15 +104,15 @@ export class ActionExecutor {
     }
   }
 
-  private async chooseAssignee(cfg: Config, c: CaseSnapshot, ctx: RunContext, uow: UnitOfWork, commit: boolean): Promise<UserEntity> {
-    if (cfg.userId) {
-      const { user, problem } = (await this.users.scopeAccess([cfg.userId as string], c.scopeCode, uow)).get(cfg.userId as string)!;
+  private async chooseAssignee(cfg: AssignUserConfig, c: CaseSnapshot, ctx: RunContext, uow: UnitOfWork, commit: boolean): Promise<UserEntity> {
+    if ('userId' in cfg) {
+      const { user, problem } = (await this.users.scopeAccess([cfg.userId], c.scopeCode, uow)).get(cfg.userId)!;
       if (problem === 'NO_SUCH_USER') throw new ActionFailure(`user ${cfg.userId} no longer exists`);
       if (problem === 'DEACTIVATED') throw new ActionFailure(`user ${user!.name} is deactivated and cannot be assigned`);
       if (problem === 'OUT_OF_SCOPE') throw new ActionFailure(`user ${user!.name} may not see scope ${c.scopeCode} and cannot be assigned`);
       return user!;
     }
-    const candidates = await this.users.findAssignable(c.scopeCode, cfg.role as Role | undefined, uow);
+    const candidates = await this.users.findAssignable(c.scopeCode, cfg.role, uow);
     if (!candidates.length) {
       throw new ActionFailure(`no active ${cfg.role ? `${cfg.role} ` : ''}user may see scope ${c.scopeCode}`);
     }
@@ -116,25 +121,18 @@ export class ActionExecutor {
       // Fewest open cases; ties go to the earliest id so the choice is stable.
       return candidates.reduce((best, u) => ((load.get(u.id) ?? 0) < (load.get(best.id) ?? 0) ? u : best));
     }
-    // ROUND_ROBIN: one cursor row per rule, locked in this transaction, so processes take turns fairly.
-    const lockClause = commit ? 'FOR UPDATE' : '';
-    if (commit) {
-      await uow.manager.query(
-        'INSERT INTO workflow_round_robin (rule_id, last_user_id) VALUES ($1, NULL) ON CONFLICT (rule_id) DO NOTHING', [ctx.rule.id]);
-    }
-    const rows: Array<{ last_user_id: string | null }> = await uow.manager.query(
-      `SELECT last_user_id FROM workflow_round_robin WHERE rule_id = $1 ${lockClause}`, [ctx.rule.id]);
-    const last = rows[0]?.last_user_id ?? null;
+    // ROUND_ROBIN: one cursor per rule, locked in this transaction (when committing), so processes take turns fairly.
+    const last = await this.rules.roundRobinLast(uow, ctx.rule.id, commit);
     const next = candidates.find((u) => last !== null && u.id > last) ?? candidates[0];
-    if (commit) await uow.manager.query('UPDATE workflow_round_robin SET last_user_id = $2 WHERE rule_id = $1', [ctx.rule.id, next.id]);
+    if (commit) await this.rules.setRoundRobinLast(uow, ctx.rule.id, next.id);
     return next;
   }
 
   /** Active users who may see the case; named users that are inactive or out of scope fail the action. */
   private async resolveRecipients(
-    cfg: Config, c: CaseSnapshot, uow: UnitOfWork, alsoLoad: string | null = null,
+    cfg: SendNotificationConfig, c: CaseSnapshot, uow: UnitOfWork, alsoLoad: string | null = null,
   ): Promise<{ recipients: UserEntity[]; skipped: string[]; people: Map<string, string> }> {
-    const wanted = cfg.recipients as string[];
+    const wanted = cfg.recipients;
     const skipped: string[] = [];
     const ids = new Set<string>();
     for (const r of wanted) {
@@ -192,4 +190,8 @@ export class ActionExecutor {
       'evidence.filename': ctx.evidenceFilename,
     };
   }
+}
+
+function strategyNote(cfg: AssignUserConfig): string {
+  return 'strategy' in cfg ? ` (${cfg.strategy})` : '';
 }

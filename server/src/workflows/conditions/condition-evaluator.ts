@@ -4,7 +4,7 @@ import { SEVERITY_RANK, type Condition } from './condition-schema';
 const HOUR_MS = 3_600_000;
 
 function fieldValue(c: CaseSnapshot, field: Condition['field']): unknown {
-  return (c as unknown as Record<string, unknown>)[field];
+  return c[field];
 }
 
 function compare(field: Condition['field'], actual: unknown, expected: unknown): number | undefined {

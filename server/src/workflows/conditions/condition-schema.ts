@@ -1,22 +1,9 @@
 import { CASE_STATUSES, CASE_TYPES, SEVERITIES } from '../../common/enums';
 
-export const CONDITION_FIELDS = [
-  'status', 'severity', 'caseType', 'scopeCode', 'assigneeId', 'tags', 'title', 'dueDate', 'createdAt', 'updatedAt', 'evidenceCount',
-] as const;
-export type ConditionField = (typeof CONDITION_FIELDS)[number];
-
-export const CONDITION_OPS = [
-  'eq', 'neq', 'in', 'notIn', 'contains', 'gt', 'lt', 'isEmpty', 'isNotEmpty', 'olderThanHours', 'withinHours',
-] as const;
-export type ConditionOp = (typeof CONDITION_OPS)[number];
-
-export interface Condition {
-  field: ConditionField;
-  op: ConditionOp;
-  value?: unknown;
-}
-
-export type FieldKind = 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
+export {
+  CONDITION_FIELDS, CONDITION_OPS, type Condition, type ConditionField, type ConditionOp, type FieldKind,
+} from '../../../../contracts/workflows';
+import type { ConditionField, ConditionOp, FieldKind } from '../../../../contracts/workflows';
 
 export interface FieldSpec {
   kind: FieldKind;

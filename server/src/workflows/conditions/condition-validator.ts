@@ -95,7 +95,7 @@ export function normaliseConditions(conditions: Condition[]): Condition[] {
     if (c.value === undefined || c.value === null) return { field: c.field, op: c.op };
     const kind = FIELD_SPECS[c.field].kind;
     const dated = c.op === 'gt' || c.op === 'lt';
-    const norm = (v: unknown): unknown => {
+    const norm = <V extends string | number>(v: V): V | string => {
       if (kind === 'tags') return String(v).trim().toLowerCase();
       if (kind === 'user') return String(v).toLowerCase();
       if (kind === 'date' && dated) return new Date(Date.parse(String(v))).toISOString();

@@ -85,6 +85,13 @@ export class CreateRuleDto {
   actions?: ActionDto[];
 }
 
+/** PUT: every rule field (left out: the default, as for POST) and the complete list of actions. */
+export class ReplaceRuleDto extends OmitType(CreateRuleDto, ['actions'] as const) {
+  @ApiProperty({ type: [ActionDto], description: 'The rule\'s actions after the save; [] removes them all' })
+  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ActionDto)
+  actions: ActionDto[];
+}
+
 /** Any rule field; actions change through their own routes. */
 export class UpdateRuleDto extends PartialType(OmitType(CreateRuleDto, ['actions'] as const)) {}
 

@@ -1,30 +1,26 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { CasesService } from '../../cases/cases.service';
-import type { CaseStatus } from '../../common/enums';
 import { TransactionRunner } from '../../database/unit-of-work';
 import type { CaseSnapshot, EventName } from '../../events/event-map';
 import { ActionExecutor } from '../actions/action-executor';
 import type { DryRunDto } from '../dto/rule.dto';
 import { RulesService } from '../rules/rules.service';
-import type { EventTrigger, Rule, StatusChangeTrigger, TimeBasedTrigger } from '../rules/rule.types';
+import type { Rule, TimeBasedTrigger } from '../rules/rule.types';
+import type { DryRunResult } from '../../../../contracts/workflows';
+import { forDryRun } from './run-request';
 import { conditionsMatch, explainConditions } from '../conditions/condition-evaluator';
 import { matchRule, type MatchableEvent } from './rule-matcher';
 
-export interface DryRunResult {
-  matched: boolean;
-  reasons: string[];
-  actions: Array<{ actionType: string; wouldDo: string }>;
-}
 
 /** The event a rule listens to, when the caller names none. */
 function defaultEvent(rule: Rule, c: CaseSnapshot): { name: EventName; fromStatus?: string; toStatus?: string } {
   switch (rule.triggerType) {
     case 'STATUS_CHANGE': {
-      const cfg = rule.triggerConfig as unknown as StatusChangeTrigger;
+      const cfg = rule.triggerConfig;
       return { name: 'case.status_changed', fromStatus: cfg.fromStatus?.[0] ?? c.status, toStatus: cfg.toStatus?.[0] ?? c.status };
     }
     case 'EVENT':
-      return { name: (rule.triggerConfig as unknown as EventTrigger).event };
+      return { name: rule.triggerConfig.event };
     default:
       return { name: 'case.updated' };
   }
@@ -46,16 +42,14 @@ export class DryRunService {
 
   async run(ruleId: string, dto: DryRunDto): Promise<DryRunResult> {
     const rule = await this.rules.get(ruleId);
-    return this.tx.run(async (uow) => {
-      await uow.manager.query('SET TRANSACTION READ ONLY');
+    return this.tx.runReadOnly(async (uow) => {
       const c = await this.cases.snapshot(dto.caseId, uow);
       if (!c) throw new NotFoundException('case not found');
       const now = new Date();
       let matched: boolean;
       let reasons: string[];
       if (rule.triggerType === 'TIME_BASED') {
-        const cfg = rule.triggerConfig as unknown as TimeBasedTrigger;
-        ({ matched, reasons } = this.timeBased(rule, c, cfg, now));
+        ({ matched, reasons } = this.timeBased(rule, c, rule.triggerConfig, now));
       } else {
         const e = dto.event ?? defaultEvent(rule, c);
         const event: MatchableEvent = {
@@ -68,11 +62,8 @@ export class DryRunService {
         reasons = [`event ${e.name}${e.fromStatus || e.toStatus ? ` (${e.fromStatus ?? '?'} → ${e.toStatus ?? c.status})` : ''}`, ...result.reasons];
       }
       if (!rule.isEnabled) reasons.push('note: the rule is disabled, so it would not run until enabled');
-      const ctx = {
-        rule, caseId: c.id, eventId: '00000000-0000-0000-0000-000000000000', eventName: dto.event?.name ?? defaultEvent(rule, c).name,
-        depth: 0, actorId: null, previousStatus: (dto.event?.fromStatus as CaseStatus | undefined) ?? null, evidenceFilename: null,
-      };
-      const actions = [];
+      const ctx = forDryRun(rule, c.id, dto.event?.name ?? defaultEvent(rule, c).name, dto.event?.fromStatus ?? null);
+      const actions: DryRunResult['actions'] = [];
       for (const action of [...rule.actions].sort((a, b) => a.sequence - b.sequence)) {
         actions.push({ actionType: action.actionType, wouldDo: await this.executor.describe(action, ctx, c, uow) });
       }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CASE_STATUSES, CASE_TYPES } from '../../common/enums';
 import { EVENT_NAMES, type CaseSnapshot } from '../../events/event-map';
 import { TRIGGER_TYPES, type Rule } from '../rules/rule.types';
-import { listenedEvents, matchRule, mayFire, type MatchableEvent } from './rule-matcher';
+import { listenedEvents, matchRule, mayFire, toMatchable, type MatchableEvent } from './rule-matcher';
 
 const SCOPES = ['FIN', 'HR', 'IT'];
 
@@ -23,14 +23,18 @@ const eventArb = fc.record({
 const ruleArb = fc.record({
   triggerType: fc.constantFrom(...TRIGGER_TYPES), isEnabled: fc.boolean(), event: fc.constantFrom(...EVENT_NAMES),
   toStatus: fc.subarray([...CASE_STATUSES]), scopeCodes: fc.subarray(SCOPES), caseTypes: fc.subarray([...CASE_TYPES]),
-}).map((r): Rule => ({
-  id: 'r', name: 'r', description: '', triggerType: r.triggerType, isEnabled: r.isEnabled, priority: 100, stopProcessing: false,
-  cooldownSeconds: 0, scopeCodes: r.scopeCodes, caseTypes: r.caseTypes, actions: [], createdAt: '', updatedAt: '',
-  triggerConfig: r.triggerType === 'EVENT' ? { event: r.event }
-    : r.triggerType === 'STATUS_CHANGE' ? { toStatus: r.toStatus }
-      : r.triggerType === 'CONDITION' ? { conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] }
-        : { cron: '0 9 * * *', conditions: [] },
-}));
+}).map((r): Rule => {
+  const common = {
+    id: 'r', name: 'r', description: '', isEnabled: r.isEnabled, priority: 100, stopProcessing: false,
+    cooldownSeconds: 0, scopeCodes: r.scopeCodes, caseTypes: r.caseTypes, actions: [], createdAt: '', updatedAt: '',
+  };
+  switch (r.triggerType) {
+    case 'EVENT': return { ...common, triggerType: 'EVENT', triggerConfig: { event: r.event } };
+    case 'STATUS_CHANGE': return { ...common, triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: r.toStatus } };
+    case 'CONDITION': return { ...common, triggerType: 'CONDITION', triggerConfig: { conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] } };
+    case 'TIME_BASED': return { ...common, triggerType: 'TIME_BASED', triggerConfig: { cron: '0 9 * * *', conditions: [] } };
+  }
+});
 
 describe('mayFire (the engine pre-check)', () => {
   it('never rejects a rule that matchRule would fire', () => {
@@ -54,5 +58,45 @@ describe('mayFire (the engine pre-check)', () => {
         && (!rule.caseTypes.length || rule.caseTypes.includes(event.case.caseType));
       expect(mayFire(rule, event)).toBe(rule.isEnabled && listens && covers);
     }), { numRuns: 5000 });
+  });
+});
+
+describe('matchRule and toMatchable with typed configs and payloads', () => {
+  const c: CaseSnapshot = {
+    id: '00000000-0000-4000-8000-000000000001', caseNumber: 'FIN-2026-0001', title: 't', description: '', status: 'CLOSED', caseType: 'AUDIT',
+    scopeCode: 'FIN', severity: 'CRITICAL', assigneeId: null, ownerId: null, tags: ['fraud'], dueDate: null, evidenceCount: 1,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', closedAt: null,
+  };
+  const common = {
+    id: 'r', name: 'r', description: '', isEnabled: true, priority: 100, stopProcessing: false, cooldownSeconds: 0, scopeCodes: [],
+    caseTypes: [], actions: [], createdAt: '', updatedAt: '',
+  };
+  const at = '2026-06-01T00:00:00.000Z';
+
+  it('STATUS_CHANGE reads the statuses from the event payload and explains each check', () => {
+    const rule: Rule = { ...common, triggerType: 'STATUS_CHANGE', triggerConfig: { fromStatus: ['IN_PROGRESS'], toStatus: ['CLOSED'] } };
+    const fromReview = toMatchable({ name: 'case.status_changed', payload: { case: c, fromStatus: 'UNDER_REVIEW', toStatus: 'CLOSED' }, occurredAt: at });
+    expect(matchRule(rule, fromReview)).toEqual({ matched: false, outcome: 'NOT_MATCHED', reasons: ['fromStatus UNDER_REVIEW is not in [IN_PROGRESS]: false'] });
+    const fromWork = toMatchable({ name: 'case.status_changed', payload: { case: c, fromStatus: 'IN_PROGRESS', toStatus: 'CLOSED' }, occurredAt: at });
+    expect(matchRule(rule, fromWork).matched).toBe(true);
+  });
+
+  it('CONDITION fires on the edge: the case before a case.updated is the case with the previous values', () => {
+    const rule: Rule = { ...common, triggerType: 'CONDITION', triggerConfig: { match: 'ALL', conditions: [{ field: 'severity', op: 'eq', value: 'CRITICAL' }] } };
+    const raised = toMatchable({ name: 'case.updated', payload: { case: c, previous: { severity: 'HIGH' }, changedFields: ['severity'] }, occurredAt: at });
+    expect(raised.before?.severity).toBe('HIGH');
+    expect(matchRule(rule, raised).matched).toBe(true);
+    const retitled = toMatchable({ name: 'case.updated', payload: { case: c, previous: { title: 'old' }, changedFields: ['title'] }, occurredAt: at });
+    expect(matchRule(rule, retitled)).toMatchObject({ matched: false, outcome: 'NOT_MATCHED' });
+  });
+
+  it('EVENT: evidence.uploaded sees one piece of evidence fewer before the upload', () => {
+    const rule: Rule = { ...common, triggerType: 'EVENT', triggerConfig: { event: 'evidence.uploaded', conditions: [{ field: 'evidenceCount', op: 'gt', value: 0 }] } };
+    const uploaded = toMatchable({
+      name: 'evidence.uploaded', payload: { case: c, evidence: { id: 'e', filename: 'a.txt', mimeType: 'text/plain', sizeBytes: 1 } }, occurredAt: at,
+    });
+    expect(uploaded.before?.evidenceCount).toBe(0);
+    expect(matchRule(rule, uploaded).matched).toBe(true);
+    expect(listenedEvents(rule)).toEqual(['evidence.uploaded']);
   });
 });

@@ -1,7 +1,7 @@
 import type { CaseSnapshot, DomainEvent, EventName } from '../../events/event-map';
 import { conditionsMatch, explainConditions } from '../conditions/condition-evaluator';
 import type { Condition } from '../conditions/condition-schema';
-import type { ConditionTrigger, EventTrigger, Rule, StatusChangeTrigger } from '../rules/rule.types';
+import type { Rule } from '../rules/rule.types';
 
 /** What a rule needs to know about an event to decide whether it fires. */
 export interface MatchableEvent {
@@ -25,15 +25,13 @@ export interface MatchResult {
 const CHANGE_EVENTS: EventName[] = ['case.created', 'case.updated', 'evidence.uploaded'];
 
 export function toMatchable(event: Pick<DomainEvent, 'name' | 'payload' | 'occurredAt'>): MatchableEvent {
-  const p = event.payload as unknown as Record<string, unknown> & { case: CaseSnapshot };
+  const p = event.payload;
   let before: CaseSnapshot | null | undefined;
   if (event.name === 'case.created') before = null;
-  else if (event.name === 'case.updated') before = { ...p.case, ...(p.previous as Partial<CaseSnapshot>) };
+  else if (event.name === 'case.updated' && 'previous' in p) before = { ...p.case, ...p.previous };
   else if (event.name === 'evidence.uploaded') before = { ...p.case, evidenceCount: Math.max(0, p.case.evidenceCount - 1) };
-  return {
-    name: event.name, case: p.case, at: new Date(event.occurredAt), before,
-    fromStatus: p.fromStatus as string | undefined, toStatus: p.toStatus as string | undefined,
-  };
+  const statuses = 'fromStatus' in p ? { fromStatus: p.fromStatus, toStatus: p.toStatus } : {};
+  return { name: event.name, case: p.case, at: new Date(event.occurredAt), before, ...statuses };
 }
 
 function listCheck(label: string, actual: string | undefined, allowed: string[] | undefined): { ok: boolean; reason?: string } {
@@ -47,7 +45,7 @@ export function listenedEvents(rule: Rule): readonly EventName[] {
   if (!rule.isEnabled) return [];
   switch (rule.triggerType) {
     case 'STATUS_CHANGE': return ['case.status_changed'];
-    case 'EVENT': return [(rule.triggerConfig as unknown as EventTrigger).event as EventName];
+    case 'EVENT': return [rule.triggerConfig.event];
     case 'CONDITION': return CHANGE_EVENTS;
     case 'TIME_BASED': return [];
   }
@@ -64,7 +62,7 @@ export function mayFire(rule: Rule, event: MatchableEvent): boolean {
   switch (rule.triggerType) {
     case 'TIME_BASED': return false;
     case 'STATUS_CHANGE': if (event.name !== 'case.status_changed') return false; break;
-    case 'EVENT': if ((rule.triggerConfig as unknown as EventTrigger).event !== event.name) return false; break;
+    case 'EVENT': if (rule.triggerConfig.event !== event.name) return false; break;
     case 'CONDITION': if (!CHANGE_EVENTS.includes(event.name)) return false; break;
   }
   return (!rule.scopeCodes.length || rule.scopeCodes.includes(event.case.scopeCode))
@@ -93,7 +91,7 @@ export function matchRule(rule: Rule, event: MatchableEvent): MatchResult {
     case 'TIME_BASED':
       return notMatched(['TIME_BASED rules run on their schedule, not on events']);
     case 'STATUS_CHANGE': {
-      const cfg = rule.triggerConfig as unknown as StatusChangeTrigger;
+      const cfg = rule.triggerConfig;
       if (event.name !== 'case.status_changed') return notMatched([`STATUS_CHANGE listens to case.status_changed, not ${event.name}`]);
       for (const check of [listCheck('fromStatus', event.fromStatus, cfg.fromStatus), listCheck('toStatus', event.toStatus, cfg.toStatus)]) {
         if (check.reason) reasons.push(`${check.reason}: ${check.ok}`);
@@ -103,14 +101,14 @@ export function matchRule(rule: Rule, event: MatchableEvent): MatchResult {
       break;
     }
     case 'EVENT': {
-      const cfg = rule.triggerConfig as unknown as EventTrigger;
+      const cfg = rule.triggerConfig;
       if (event.name !== cfg.event) return notMatched([`listens to ${cfg.event}, not ${event.name}`]);
       reasons.push(`event is ${cfg.event}: true`);
       conditions = cfg.conditions;
       break;
     }
     case 'CONDITION': {
-      const cfg = rule.triggerConfig as unknown as ConditionTrigger;
+      const cfg = rule.triggerConfig;
       if (!CHANGE_EVENTS.includes(event.name)) return notMatched([`CONDITION rules are evaluated after case.created, case.updated and evidence.uploaded, not ${event.name}`]);
       match = cfg.match ?? 'ALL';
       const now = conditionsMatch(c, cfg.conditions, match, event.at);

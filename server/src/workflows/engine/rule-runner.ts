@@ -4,11 +4,13 @@ import type { CaseSnapshot } from '../../events/event-map';
 import { performance } from 'node:perf_hooks';
 import { inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../../database/unit-of-work';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../../realtime/committed-events';
-import { ActionFailure, type RunContext } from '../actions/action-context';
+import { ActionFailure } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
 import { CasesService } from '../../cases/cases.service';
 import { isUniqueViolation } from '../../database/sql-errors';
-import { HISTORY_COLUMNS, toHistoryView, type ActionOutcome, type HistoryRow, type HistoryView } from '../history/history.types';
+import { HistoryRepository } from '../history/history.repository';
+import { toHistoryView, type ActionOutcome, type HistoryView } from '../history/history.types';
+import type { RunRequest } from './run-request';
 import { WorkflowMetrics } from '../workflow-metrics';
 
 const CASE_GONE = 'the case no longer exists';
@@ -33,13 +35,6 @@ export interface PendingHistory {
   finalCase: CaseSnapshot | null;
 }
 
-export interface RunRequest {
-  ctx: RunContext;
-  caseNumber: string;
-  triggerData: Record<string, unknown>;
-  retryOf?: string;
-}
-
 /**
  * One rule run for one case: the history row is claimed first (a unique key
  * per event, rule and case makes a second run impossible), then the actions
@@ -54,6 +49,7 @@ export class RuleRunner {
     private readonly cases: CasesService,
     private readonly emitter: EventEmitter2,
     private readonly metrics: WorkflowMetrics,
+    private readonly history: HistoryRepository,
   ) {}
 
   /**
@@ -130,24 +126,12 @@ export class RuleRunner {
   async record(uow: UnitOfWork, pending: PendingHistory[]): Promise<HistoryView[]> {
     if (!pending.length) return [];
     const errors = pending.map((p) => p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`));
-    const column = <T>(pick: (p: PendingHistory, i: number) => T) => pending.map(pick);
-    const rows: HistoryRow[] = await uow.manager.query(
-      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
-         actions_executed, success, error_message, duration_ms, skipped_reason)
-       SELECT rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
-              actions_executed, success, error_message, duration_ms, skipped_reason
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::int[], $9::uuid[],
-                     $10::jsonb[], $11::boolean[], $12::text[], $13::int[], $14::text[])
-              WITH ORDINALITY AS r(rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
-                                   actions_executed, success, error_message, duration_ms, skipped_reason, n)
-        ORDER BY n
-       RETURNING ${HISTORY_COLUMNS}`,
-      [column((p) => p.req.ctx.rule.id), column((p) => p.req.ctx.rule.name), column((p) => p.req.ctx.caseId), column((p) => p.req.caseNumber),
-        column((p) => p.req.ctx.eventId), column((p) => p.req.ctx.eventName), column((p) => JSON.stringify(p.req.triggerData)),
-        column((p) => p.req.ctx.depth), column((p) => p.req.retryOf ?? null), column((p) => JSON.stringify(p.outcomes)),
-        column((_, i) => errors[i].length === 0),
-        column((_, i) => (errors[i].length ? errors[i].join('; ') : null)),
-        column((p) => p.durationMs), column((p) => p.skippedReason)]);
+    const rows = await this.history.insertMany(uow, pending.map((p, i) => ({
+      ruleId: p.req.ctx.rule.id, ruleName: p.req.ctx.rule.name, caseId: p.req.ctx.caseId, caseNumber: p.req.caseNumber,
+      eventId: p.req.ctx.eventId, eventName: p.req.ctx.eventName, triggerData: p.req.triggerData, depth: p.req.ctx.depth,
+      retryOf: p.req.retryOf ?? null, outcomes: p.outcomes, success: errors[i].length === 0,
+      errorMessage: errors[i].length ? errors[i].join('; ') : null, durationMs: p.durationMs, skippedReason: p.skippedReason,
+    })));
     // Matched by key rather than trusting the order RETURNING happens to keep.
     const key = (ruleId: string, caseId: string, eventId: string) => `${ruleId}|${caseId}|${eventId}`;
     const byKey = new Map(rows.map((r) => [key(r.rule_id, r.case_id, r.event_id), r]));

@@ -1,29 +1,6 @@
-export interface ActionOutcome {
-  actionType: string;
-  success: boolean;
-  detail: string;
-  durationMs?: number;
-}
+import type { ActionOutcome, HistoryView } from '../../../../contracts/workflows';
 
-/** The contract's `history` row (CONTRACT §6), plus `retryOf` (§9). */
-export interface HistoryView {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  caseId: string;
-  caseNumber: string;
-  eventId: string;
-  eventName: string;
-  triggerData: Record<string, unknown>;
-  actionsExecuted: ActionOutcome[];
-  success: boolean;
-  errorMessage: string | null;
-  skippedReason: 'COOLDOWN' | 'MAX_DEPTH' | null;
-  depth: number;
-  durationMs: number;
-  retryOf: string | null;
-  createdAt: string;
-}
+export type { ActionOutcome, HistoryView } from '../../../../contracts/workflows';
 
 export interface HistoryRow {
   id: string; rule_id: string; rule_name: string; case_id: string; case_number: string; event_id: string; event_name: string;

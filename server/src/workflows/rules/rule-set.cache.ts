@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
-import { loadRules } from './rule-rows';
+import { RuleRepository } from './rule.repository';
 import type { Rule } from './rule.types';
 
 export const RULES_CHANGED = 'workflow.rules_changed';
@@ -20,6 +20,8 @@ export class RuleSetCache {
   /** One version check per transaction: a dispatcher batch of events shares it. */
   private readonly checked = new WeakMap<EntityManager, Rule[]>();
 
+  constructor(private readonly repository: RuleRepository) {}
+
   async current(manager: EntityManager): Promise<Rule[]> {
     const known = this.checked.get(manager);
     if (known && this.version !== -1) return known;
@@ -29,10 +31,9 @@ export class RuleSetCache {
   }
 
   private async load(manager: EntityManager): Promise<Rule[]> {
-    const [{ version }] = await manager.query('SELECT version FROM workflow_rule_set_version WHERE id = 1');
-    const v = Number(version);
+    const v = await this.repository.ruleSetVersion(manager);
     if (v === this.version) return this.rules;
-    this.loading ??= loadRules(manager).then(({ rules }) => {
+    this.loading ??= this.repository.list({}, undefined, manager).then(({ rules }) => {
       this.rules = rules;
       this.version = v;
       return rules;
@@ -44,9 +45,4 @@ export class RuleSetCache {
   invalidate(): void {
     this.version = -1;
   }
-}
-
-/** Called inside every transaction that changes a rule or its actions. */
-export async function bumpRuleSetVersion(manager: EntityManager): Promise<void> {
-  await manager.query('UPDATE workflow_rule_set_version SET version = version + 1 WHERE id = 1');
 }

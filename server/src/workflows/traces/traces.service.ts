@@ -1,22 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { ListResult } from '../../common/list';
-import type { DomainEvent } from '../../events/event-map';
+import { EventsService, toEventView } from '../../events/events.service';
 import type { ListEventsQuery } from '../dto/history.dto';
 import { matchRule, toMatchable } from '../engine/rule-matcher';
+import { HistoryRepository } from '../history/history.repository';
 import { RevisionsService } from '../rules/revisions.service';
 import { MAX_DEPTH } from '../rules/rule.types';
 
-export type TraceOutcome = 'RAN' | 'NOT_MATCHED' | 'DISABLED' | 'OUT_OF_SCOPE' | 'COOLDOWN' | 'MAX_DEPTH' | 'STOPPED_BY_PRIORITY';
-
-export interface TraceEntry { ruleId: string; ruleName: string; outcome: TraceOutcome; reasons: string[] }
-
-export interface EventView { id: string; name: string; caseId: string; depth: number; createdAt: string; processedAt: string | null }
-
-interface EventRow {
-  id: string; name: DomainEvent['name']; case_id: string; actor_id: string | null; rule_id: string | null; depth: number;
-  payload: DomainEvent['payload']; created_at: Date; processed_at: Date | null; last_error: string | null;
-}
+import type { EventTraceView, EventView, TraceEntry, TraceOutcome } from '../../../../contracts/workflows';
 
 /**
  * "Why did (not) it fire". Nothing extra is written on the hot path: the
@@ -28,32 +19,19 @@ interface EventRow {
  */
 @Injectable()
 export class TracesService {
-  constructor(private readonly dataSource: DataSource, private readonly revisions: RevisionsService) {}
+  constructor(
+    private readonly events: EventsService, private readonly revisions: RevisionsService, private readonly history: HistoryRepository,
+  ) {}
 
-  async listEvents(q: ListEventsQuery): Promise<ListResult<EventView>> {
-    const params: unknown[] = [];
-    let where = '';
-    if (q.caseId) { params.push(q.caseId); where = 'WHERE case_id = $1'; }
-    const [rows, [{ n }]] = await Promise.all([
-      this.dataSource.query(`SELECT id, name, case_id, depth, created_at, processed_at FROM domain_events ${where}
-        ORDER BY seq DESC LIMIT ${q.limit} OFFSET ${q.offset}`, params),
-      this.dataSource.query(`SELECT count(*) AS n FROM domain_events ${where}`, params),
-    ]);
-    return { items: (rows as EventRow[]).map(toEventView), total: Number(n) };
+  listEvents(q: ListEventsQuery): Promise<ListResult<EventView>> {
+    return this.events.list(q);
   }
 
-  async trace(eventId: string): Promise<{ event: EventView; items: TraceEntry[]; total: number }> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT id, name, case_id, actor_id, rule_id, depth, payload, created_at, processed_at, last_error FROM domain_events WHERE id = $1`, [eventId]);
-    const row = rows[0];
+  async trace(eventId: string): Promise<EventTraceView> {
+    const row = await this.events.findForTrace(eventId);
     if (!row) throw new NotFoundException('event not found (events are kept for a limited time)');
     const at = row.processed_at ?? row.created_at;
-    const [rules, history] = await Promise.all([
-      this.revisions.rulesAt(new Date(at)),
-      this.dataSource.query(
-        `SELECT rule_id, success, skipped_reason, error_message, actions_executed FROM workflow_history
-          WHERE event_id = $1 AND retry_of IS NULL`, [eventId]) as Promise<Array<{ rule_id: string; success: boolean; skipped_reason: string | null; error_message: string | null; actions_executed: Array<{ actionType: string; success: boolean; detail: string }> }>>,
-    ]);
+    const [rules, history] = await Promise.all([this.revisions.rulesAt(new Date(at)), this.history.runsOfEvent(eventId)]);
     const ran = new Map(history.map((h) => [h.rule_id, h]));
     const matchable = toMatchable({ name: row.name, payload: row.payload, occurredAt: new Date(row.created_at).toISOString() });
     let stoppedBy: { name: string; priority: number } | undefined;
@@ -80,11 +58,4 @@ export class TracesService {
     }
     return { event: toEventView(row), items, total: items.length };
   }
-}
-
-function toEventView(r: EventRow): EventView {
-  return {
-    id: r.id, name: r.name, caseId: r.case_id, depth: r.depth, createdAt: new Date(r.created_at).toISOString(),
-    processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
-  };
 }

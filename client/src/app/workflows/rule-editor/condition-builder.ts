@@ -60,7 +60,7 @@ export class ConditionBuilder {
     return valueKindFor(fieldMeta(row.controls.field.value, this.meta()), row.controls.op.value);
   }
 
-  protected enumValues(row: ConditionForm): string[] {
+  protected enumValues(row: ConditionForm): readonly string[] {
     return fieldMeta(row.controls.field.value, this.meta())?.values ?? [];
   }
 

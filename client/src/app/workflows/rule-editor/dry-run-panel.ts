@@ -12,7 +12,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { catchError, debounceTime, distinctUntilChanged, filter, of, switchMap } from 'rxjs';
 import { CasesApi } from '../../cases/cases-api';
 import type { CaseView as Case } from '../../../../../contracts/api';
-import { CaseStatus, EventName } from '../../core/api-models';
+import { CaseStatus, EventName } from '../../../../../contracts/enums';
 import { errorText } from '../../core/api-errors';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { WorkflowsApi } from '../workflows-api';

@@ -23,14 +23,16 @@ import { UsersDirectory } from '../../core/users-directory';
 import { RevisionsPanel } from '../revisions/revisions-panel';
 import { describeTrigger } from '../trigger-summary';
 import { WorkflowMetaStore } from '../workflow-meta';
-import { WorkflowsApi } from '../workflows-api';
+import { RuleAtRevision, WorkflowsApi } from '../workflows-api';
 import { WorkflowRule } from '../workflow.models';
 import { ActionList } from './action-list';
 import { DryRunPanel } from './dry-run-panel';
 import { RuleForm, buildRulePayload, createRuleForm } from './rule-form';
-import { RuleSaveError, saveExistingRule } from './rule-save';
 import { controlForServerPath } from './rule-server-errors';
 import { TriggerEditor } from './trigger-editor';
+
+const CONCURRENT_EDIT =
+  'Someone else saved this rule after you opened it, so your save was not applied. Reload to see their version (your edits here are discarded), then edit again.';
 
 /** Create (/workflows/rules/new) or edit (/workflows/rules/:id) a rule, test it, and browse its revisions. */
 @Component({
@@ -71,6 +73,8 @@ export class RuleEditorPage implements OnInit {
   readonly id = input<string>();
 
   protected readonly rule = signal<WorkflowRule | null>(null);
+  /** The ETag the shown rule was read at: a save sends it as If-Match so it cannot overwrite someone else's save. */
+  private etag: string | null = null;
   protected readonly form = signal<RuleForm>(createRuleForm());
   protected readonly loading = signal(false);
   protected readonly loadError = signal<string | null>(null);
@@ -85,6 +89,7 @@ export class RuleEditorPage implements OnInit {
       untracked(() => {
         if (!id) {
           this.rule.set(null);
+          this.etag = null;
           this.form.set(createRuleForm());
           this.title.setTitle('New rule · AuditCaseOS Workflows');
           return;
@@ -92,9 +97,9 @@ export class RuleEditorPage implements OnInit {
         this.loading.set(true);
         this.loadError.set(null);
         const sub = this.api.rule(id).subscribe({
-          next: (rule) => {
+          next: (loaded) => {
             this.loading.set(false);
-            this.showRule(rule);
+            this.showRule(loaded);
           },
           error: (err: unknown) => {
             this.loading.set(false);
@@ -134,16 +139,19 @@ export class RuleEditorPage implements OnInit {
     const meta = this.metaStore.meta();
     const saved = this.rule();
     this.saving.set(true);
-    const request: Observable<WorkflowRule> = saved
-      ? saveExistingRule(this.api, saved, form, meta)
-      : this.api.createRule(buildRulePayload(form.getRawValue(), meta));
+    const payload = buildRulePayload(form.getRawValue(), meta);
+    // One request either way: the rule and all its actions are saved together or not at all.
+    const request: Observable<RuleAtRevision> = saved
+      ? this.api.replaceRule(saved.id, payload, this.etag)
+      : this.api.createRule(payload);
 
     request.subscribe({
-      next: (rule) => {
+      next: (result) => {
+        const rule = result.rule;
         this.saving.set(false);
         this.snackBar.open(saved ? `${rule.name} saved` : `${rule.name} created`, undefined, { duration: 3000 });
         if (saved) {
-          this.showRule(rule);
+          this.showRule(result);
         } else {
           form.markAsPristine();
           void this.router.navigate(['/workflows/rules', rule.id], { replaceUrl: true });
@@ -151,8 +159,12 @@ export class RuleEditorPage implements OnInit {
       },
       error: (err: unknown) => {
         this.saving.set(false);
-        const messages = err instanceof RuleSaveError ? err.messages : errorMessages(err);
-        const status = httpStatus(err instanceof RuleSaveError ? err.httpError : err);
+        const status = httpStatus(err);
+        if (status === 412 && saved) {
+          this.offerReload(saved.id);
+          return;
+        }
+        const messages = errorMessages(err);
         const unplaced = applyServerErrors(messages, (path) => controlForServerPath(form, path));
         const lead = status === 409 ? ['A rule with this name already exists.'] : [];
         this.formErrors.set([...lead, ...unplaced.filter((m) => !(status === 409 && lead.length && /exist/i.test(m)))]);
@@ -161,8 +173,6 @@ export class RuleEditorPage implements OnInit {
           this.formErrors.set([`The server refused ${count} field${count === 1 ? '' : 's'} — see the highlighted fields below.`]);
         }
         scrollToFirstInvalidField();
-        // Part of an existing rule may have been saved: keep the edits, but plan the next save against what the server has.
-        if (saved) this.api.rule(saved.id).subscribe({ next: (fresh) => this.rule.set(fresh), error: () => undefined });
       },
     });
   }
@@ -189,11 +199,31 @@ export class RuleEditorPage implements OnInit {
   }
 
   protected onRestored(rule: WorkflowRule): void {
-    this.showRule(rule);
+    // The restore made a new revision: read the rule back with its ETag.
+    this.api.rule(rule.id).subscribe({
+      next: (loaded) => this.showRule(loaded),
+      error: () => this.showRule({ rule, etag: null }),
+    });
   }
 
-  private showRule(rule: WorkflowRule): void {
+  /** Someone else saved the rule since it was opened (412): say so, keep the edits, offer their version. */
+  private offerReload(ruleId: string): void {
+    this.formErrors.set([CONCURRENT_EDIT]);
+    this.snackBar
+      .open(CONCURRENT_EDIT, 'Reload', { duration: 15000 })
+      .onAction()
+      .subscribe(() => {
+        this.form().markAsPristine();
+        this.api.rule(ruleId).subscribe({
+          next: (loaded) => this.showRule(loaded),
+          error: (err: unknown) => this.snackBar.open(`Reload failed: ${errorText(err)}`, 'Dismiss'),
+        });
+      });
+  }
+
+  private showRule({ rule, etag }: RuleAtRevision): void {
     this.rule.set(rule);
+    this.etag = etag;
     this.form.set(createRuleForm(rule));
     this.formErrors.set([]);
     this.revisionsVersion.update((v) => v + 1);

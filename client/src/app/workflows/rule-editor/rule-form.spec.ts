@@ -1,5 +1,5 @@
 import { FALLBACK_META } from '../workflow-meta';
-import { WorkflowAction, WorkflowRule } from '../workflow.models';
+import { WorkflowMeta, WorkflowRule } from '../workflow.models';
 import { opsForField, valueKindFor, fieldMeta } from './condition-ops';
 import {
   applyActionType,
@@ -11,7 +11,6 @@ import {
   createRuleForm,
   moveAction,
 } from './rule-form';
-import { messagesForAction, planActionSync } from './rule-save';
 import { controlForServerPath } from './rule-server-errors';
 
 const meta = FALLBACK_META;
@@ -122,7 +121,7 @@ describe('rule form → POST payload', () => {
     const rule: WorkflowRule = {
       id: 'r1',
       name: 'Nightly overdue',
-      description: null,
+      description: '',
       triggerType: 'TIME_BASED',
       triggerConfig: { cron: '0 2 * * *', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
       isEnabled: false,
@@ -197,9 +196,9 @@ describe('ops filtered by field', () => {
   });
 
   it('follows the server meta when it differs', () => {
-    const custom = {
+    const custom: WorkflowMeta = {
       ...meta,
-      conditionFields: [{ field: 'title', type: 'text' as const, ops: ['isEmpty', 'eq'] }],
+      conditionFields: [{ field: 'title', type: 'text', ops: ['isEmpty', 'eq'] }],
     };
     expect(opsForField('title', custom)).toEqual(['eq', 'isEmpty']);
   });
@@ -234,44 +233,7 @@ describe('action reordering', () => {
   });
 });
 
-describe('planActionSync', () => {
-  const saved: WorkflowAction[] = [
-    { id: 'a', ruleId: 'r', actionType: 'ADD_TAG', actionConfig: { tag: 'x' }, sequence: 0 },
-    { id: 'b', ruleId: 'r', actionType: 'CREATE_TIMELINE', actionConfig: { message: 'hi' }, sequence: 1 },
-    { id: 'c', ruleId: 'r', actionType: 'CHANGE_STATUS', actionConfig: { status: 'CLOSED' }, sequence: 2 },
-  ];
-
-  it('deletes removed, patches moved or edited, posts new, leaves unchanged alone', () => {
-    const form = createRuleForm({ actions: saved } as WorkflowRule);
-    form.controls.actions.removeAt(1); // drop b
-    form.controls.actions.at(1).patchValue({ status: 'ARCHIVED' }); // c edited, now index 1
-    form.controls.actions.push(createActionForm({ actionType: 'ADD_TAG', actionConfig: { tag: 'new' } }));
-
-    const plan = planActionSync(saved, form.controls.actions.getRawValue());
-    expect(plan.deletes).toEqual(['b']);
-    expect(plan.updates).toEqual([
-      { id: 'c', index: 1, request: { actionType: 'CHANGE_STATUS', actionConfig: { status: 'ARCHIVED' }, sequence: 1 } },
-    ]);
-    expect(plan.creates).toEqual([{ index: 2, request: { actionType: 'ADD_TAG', actionConfig: { tag: 'new' }, sequence: 2 } }]);
-  });
-
-  it('does nothing when nothing changed', () => {
-    const form = createRuleForm({ actions: saved } as WorkflowRule);
-    expect(planActionSync(saved, form.controls.actions.getRawValue())).toEqual({ deletes: [], updates: [], creates: [] });
-  });
-});
-
 describe('server messages land on the right control', () => {
-  it('rephrases single-action endpoint messages with the action position', () => {
-    expect(
-      messagesForAction(['actionConfig.title: unknown template variable {{x}}', 'tag: too long', 'Cannot change a deleted rule'], 2),
-    ).toEqual([
-      'actions[2].actionConfig.title: unknown template variable {{x}}',
-      'actions[2].actionConfig.tag: too long',
-      'Action 3: Cannot change a deleted rule',
-    ]);
-  });
-
   it('maps trigger and action paths', () => {
     const form = createRuleForm();
     form.controls.trigger.controls.conditions.push(createConditionForm());

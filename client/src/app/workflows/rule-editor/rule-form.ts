@@ -1,7 +1,7 @@
 // The rule editor form: its shape, per-kind validation, and the payloads it becomes.
 import { AbstractControl, FormArray, FormControl, FormGroup, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
 import { moveItemInArray } from '@angular/cdk/drag-drop';
-import { CaseStatus, CaseType, EventName, NotificationPriority, Role } from '../../core/api-models';
+import { CaseStatus, CaseType, EventName, NotificationPriority, Role } from '../../../../../contracts/enums';
 import { cronProblem } from '../cron/cron-schedule';
 import {
   ActionConfig,
@@ -267,7 +267,7 @@ export function buildActionRequests(actions: ActionFormValue[]): ActionRequest[]
   }));
 }
 
-/** The rule fields, for PATCH /workflows/rules/:id. */
+/** The rule's own fields (everything but its actions). */
 export function buildRuleFields(value: RuleFormValue, meta: WorkflowMeta): Omit<RuleRequest, 'actions'> {
   return {
     name: value.name.trim(),
@@ -283,7 +283,7 @@ export function buildRuleFields(value: RuleFormValue, meta: WorkflowMeta): Omit<
   };
 }
 
-/** The whole body of POST /workflows/rules, actions included (sequence = position). */
+/** The whole body of POST /workflows/rules and PUT /workflows/rules/:id, actions included (sequence = position). */
 export function buildRulePayload(value: RuleFormValue, meta: WorkflowMeta): RuleRequest {
   return { ...buildRuleFields(value, meta), actions: buildActionRequests(value.actions) };
 }

@@ -25,7 +25,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
   `,
 })
 export class TemplateVariableMenu {
-  readonly variables = input.required<string[]>();
+  readonly variables = input.required<readonly string[]>();
   readonly fieldLabel = input('the field');
   readonly testId = input('template-variable-button');
   readonly picked = output<string>();

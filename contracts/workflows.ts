@@ -1,0 +1,180 @@
+/**
+ * Workflow shapes of the public API (CONTRACT §6, §9, §12), compiled by both the server and the console.
+ * Rule and action configs are discriminated unions: `triggerType` decides the shape of `triggerConfig`,
+ * `actionType` the shape of `actionConfig`.
+ */
+import type { ActionType, CaseStatus, CaseType, EventName, NotificationPriority, Role, TriggerType } from './enums';
+
+export const CONDITION_FIELDS = [
+  'status', 'severity', 'caseType', 'scopeCode', 'assigneeId', 'tags', 'title', 'dueDate', 'createdAt', 'updatedAt', 'evidenceCount',
+] as const;
+export type ConditionField = (typeof CONDITION_FIELDS)[number];
+
+export const CONDITION_OPS = [
+  'eq', 'neq', 'in', 'notIn', 'contains', 'gt', 'lt', 'isEmpty', 'isNotEmpty', 'olderThanHours', 'withinHours',
+] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
+export type ConditionValue = string | number | string[] | null;
+
+export interface Condition {
+  field: ConditionField;
+  op: ConditionOp;
+  value?: ConditionValue;
+}
+
+export type ConditionMatch = 'ALL' | 'ANY';
+
+export const RECIPIENT_KINDS = ['ASSIGNEE', 'OWNER', 'ADMINS'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+export const ASSIGN_STRATEGIES = ['ROUND_ROBIN', 'LEAST_LOADED'] as const;
+export type AssignStrategy = (typeof ASSIGN_STRATEGIES)[number];
+
+export interface StatusChangeTrigger { fromStatus?: CaseStatus[]; toStatus?: CaseStatus[]; conditions?: Condition[] }
+export interface EventTrigger { event: EventName; conditions?: Condition[] }
+export interface ConditionTrigger { conditions: Condition[]; match?: ConditionMatch }
+export interface TimeBasedTrigger { cron: string; conditions: Condition[] }
+
+/** A rule's trigger: the type and the config that goes with it. */
+export type RuleTrigger =
+  | { triggerType: 'STATUS_CHANGE'; triggerConfig: StatusChangeTrigger }
+  | { triggerType: 'EVENT'; triggerConfig: EventTrigger }
+  | { triggerType: 'CONDITION'; triggerConfig: ConditionTrigger }
+  | { triggerType: 'TIME_BASED'; triggerConfig: TimeBasedTrigger };
+export type TriggerConfig = RuleTrigger['triggerConfig'];
+export type TriggerConfigOf<T extends TriggerType> = Extract<RuleTrigger, { triggerType: T }>['triggerConfig'];
+
+export interface ChangeStatusConfig { status: CaseStatus }
+export type AssignUserConfig = { userId: string } | { strategy: AssignStrategy; role?: Role };
+export interface AddTagConfig { tag: string }
+export interface SendNotificationConfig {
+  /** ASSIGNEE, OWNER, ADMINS or a user id. */
+  recipients: string[];
+  title: string;
+  message: string;
+  priority?: NotificationPriority;
+}
+export interface CreateTimelineConfig { message: string }
+
+/** What an action does: the type and the config that goes with it. */
+export type ActionSpec =
+  | { actionType: 'CHANGE_STATUS'; actionConfig: ChangeStatusConfig }
+  | { actionType: 'ASSIGN_USER'; actionConfig: AssignUserConfig }
+  | { actionType: 'ADD_TAG'; actionConfig: AddTagConfig }
+  | { actionType: 'SEND_NOTIFICATION'; actionConfig: SendNotificationConfig }
+  | { actionType: 'CREATE_TIMELINE'; actionConfig: CreateTimelineConfig };
+export type ActionConfig = ActionSpec['actionConfig'];
+export type ActionConfigOf<T extends ActionType> = Extract<ActionSpec, { actionType: T }>['actionConfig'];
+
+/** The contract's `action`. */
+export type ActionView = ActionSpec & { id: string; ruleId: string; sequence: number };
+
+interface RuleFields {
+  name: string;
+  description: string;
+  isEnabled: boolean;
+  priority: number;
+  stopProcessing: boolean;
+  cooldownSeconds: number;
+  scopeCodes: string[];
+  caseTypes: CaseType[];
+}
+
+/** The contract's `rule` (CONTRACT §6). */
+export type RuleView = RuleFields & RuleTrigger & { id: string; actions: ActionView[]; createdAt: string; updatedAt: string };
+
+/** An action in a request body: `sequence` defaults to its place in the list. */
+export type ActionBody = ActionSpec & { sequence?: number };
+
+/** Body of POST /rules and PUT /rules/:id (every field but name and the trigger has a default). */
+export type RuleBody = Partial<RuleFields> & Pick<RuleFields, 'name'> & RuleTrigger & { actions?: ActionBody[] };
+
+export interface ActionOutcome {
+  actionType: ActionType;
+  success: boolean;
+  detail: string;
+  durationMs?: number;
+}
+
+export type SkippedReason = 'COOLDOWN' | 'MAX_DEPTH';
+
+/** The contract's `history` row (CONTRACT §6), plus `retryOf` (§9). */
+export interface HistoryView {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  caseId: string;
+  caseNumber: string;
+  eventId: string;
+  eventName: string;
+  triggerData: Record<string, unknown>;
+  actionsExecuted: ActionOutcome[];
+  success: boolean;
+  errorMessage: string | null;
+  skippedReason: SkippedReason | null;
+  depth: number;
+  durationMs: number;
+  retryOf: string | null;
+  createdAt: string;
+}
+
+export interface RevisionView {
+  revision: number;
+  ruleId: string;
+  change: string;
+  snapshot: RuleView & { deleted?: boolean };
+  changedBy: string | null;
+  changedAt: string;
+}
+
+export type TraceOutcome = 'RAN' | 'NOT_MATCHED' | 'DISABLED' | 'OUT_OF_SCOPE' | 'COOLDOWN' | 'MAX_DEPTH' | 'STOPPED_BY_PRIORITY';
+export interface TraceEntry { ruleId: string; ruleName: string; outcome: TraceOutcome; reasons: string[] }
+export interface EventView { id: string; name: EventName; caseId: string; depth: number; createdAt: string; processedAt: string | null }
+export interface EventTraceView { event: EventView; items: TraceEntry[]; total: number }
+
+export interface DryRunEvent { name: EventName; fromStatus?: CaseStatus; toStatus?: CaseStatus }
+export interface DryRunRequest { caseId: string; event?: DryRunEvent }
+export interface DryRunResult {
+  matched: boolean;
+  reasons: string[];
+  actions: Array<{ actionType: ActionType; wouldDo: string }>;
+}
+
+export type FieldKind = 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
+export interface ConditionFieldMeta { field: ConditionField; type: FieldKind; values?: readonly string[]; ops: readonly ConditionOp[] }
+
+/** GET /workflows/meta: what the console needs to build rule editors. */
+export interface WorkflowMeta {
+  triggerTypes: readonly TriggerType[];
+  actionTypes: readonly ActionType[];
+  eventNames: readonly EventName[];
+  caseStatuses: readonly CaseStatus[];
+  caseTypes: readonly CaseType[];
+  severities: readonly string[];
+  roles: readonly Role[];
+  notificationPriorities: readonly NotificationPriority[];
+  recipientKinds: readonly RecipientKind[];
+  assignStrategies: readonly AssignStrategy[];
+  conditionOps: readonly ConditionOp[];
+  conditionFields: readonly ConditionFieldMeta[];
+  templateVariables: readonly string[];
+  maxDepth: number;
+}
+
+/** GET /workflows/stats: the numbers behind the history page's dashboard card. */
+export interface WorkflowStats {
+  runsLastMinute: number;
+  runsLastHour: number;
+  failuresLastHour: number;
+  skippedLastHour: number;
+  outboxPending: number;
+  outboxLagSeconds: number;
+}
+
+/** GET /rules/export; POST /rules/import takes the same. */
+export interface RuleExport {
+  format: 'auditcaseos-rules';
+  version: 1;
+  exportedAt: string;
+  rules: RuleBody[];
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { WorkflowStats } from '../../../../contracts/workflows';
+import type { UnitOfWork } from '../../database/unit-of-work';
+import { HISTORY_COLUMNS, type ActionOutcome, type HistoryRow } from './history.types';
+
+/** One history row to write. */
+export interface HistoryInsert {
+  ruleId: string; ruleName: string; caseId: string; caseNumber: string; eventId: string; eventName: string;
+  triggerData: Record<string, unknown>; depth: number; retryOf: string | null; outcomes: ActionOutcome[];
+  success: boolean; errorMessage: string | null; durationMs: number; skippedReason: 'COOLDOWN' | 'MAX_DEPTH' | null;
+}
+
+export interface HistoryFilter {
+  ruleId?: string; caseId?: string; success?: boolean; skipped?: boolean; from?: string; to?: string;
+}
+
+/** A rule that may be cooling down for a case. */
+export interface CooldownCandidate { ruleId: string; caseId: string; cooldownSeconds: number }
+
+/** What a trace needs of the first (not retried) runs of an event. */
+export interface EventRun {
+  rule_id: string; success: boolean; skipped_reason: string | null; error_message: string | null;
+  actions_executed: Array<{ actionType: string; success: boolean; detail: string }>;
+}
+
+export const cooldownKey = (ruleId: string, caseId: string): string => `${ruleId}|${caseId}`;
+
+/** The only place with SQL on workflow_history. */
+@Injectable()
+export class HistoryRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Writes the rows in one statement, in order; returns them as stored (in no promised order). */
+  async insertMany(uow: UnitOfWork, rows: HistoryInsert[]): Promise<HistoryRow[]> {
+    const column = <T>(pick: (r: HistoryInsert) => T) => rows.map(pick);
+    return uow.manager.query(
+      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+         actions_executed, success, error_message, duration_ms, skipped_reason)
+       SELECT rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+              actions_executed, success, error_message, duration_ms, skipped_reason
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::int[], $9::uuid[],
+                     $10::jsonb[], $11::boolean[], $12::text[], $13::int[], $14::text[])
+              WITH ORDINALITY AS r(rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+                                   actions_executed, success, error_message, duration_ms, skipped_reason, n)
+        ORDER BY n
+       RETURNING ${HISTORY_COLUMNS}`,
+      [column((r) => r.ruleId), column((r) => r.ruleName), column((r) => r.caseId), column((r) => r.caseNumber),
+        column((r) => r.eventId), column((r) => r.eventName), column((r) => JSON.stringify(r.triggerData)),
+        column((r) => r.depth), column((r) => r.retryOf), column((r) => JSON.stringify(r.outcomes)),
+        column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)]);
+  }
+
+  /** Newest first. */
+  async list(filter: HistoryFilter, page: { limit: number; offset: number }): Promise<{ rows: HistoryRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
+    if (filter.ruleId) add('rule_id = ?', filter.ruleId);
+    if (filter.caseId) add('case_id = ?', filter.caseId);
+    if (filter.success !== undefined) add('success = ?', filter.success);
+    if (filter.skipped !== undefined) where.push(filter.skipped ? 'skipped_reason IS NOT NULL' : 'skipped_reason IS NULL');
+    if (filter.from) add('created_at >= ?::timestamptz', filter.from);
+    if (filter.to) add('created_at <= ?::timestamptz', filter.to);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${HISTORY_COLUMNS} FROM workflow_history ${clause} ORDER BY created_at DESC, id DESC LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`, params),
+      this.dataSource.query(`SELECT count(*) AS n FROM workflow_history ${clause}`, params),
+    ]);
+    return { rows, total: Number(n) };
+  }
+
+  async findById(id: string, uow?: UnitOfWork): Promise<HistoryRow | undefined> {
+    const rows: HistoryRow[] = await (uow?.manager ?? this.dataSource.manager).query(`SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** The retry of run `id`, if there is one. */
+  async findRetryOf(id: string, uow?: UnitOfWork): Promise<HistoryRow | undefined> {
+    const rows: HistoryRow[] = await (uow?.manager ?? this.dataSource.manager).query(
+      `SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE retry_of = $1`, [id]);
+    return rows[0];
+  }
+
+  /**
+   * Of the candidates, those whose rule ran (not skipped) for their case less than cooldownSeconds ago,
+   * as cooldownKey(ruleId, caseId): one statement for any mix of rules and cases (the engine asks for one
+   * case and several rules, a schedule tick for one rule and a batch of cases).
+   */
+  async coolingDown(uow: UnitOfWork, candidates: CooldownCandidate[]): Promise<Set<string>> {
+    const waiting = candidates.filter((c) => c.cooldownSeconds > 0);
+    if (!waiting.length) return new Set();
+    const rows: Array<{ rule_id: string; case_id: string }> = await uow.manager.query(
+      `SELECT r.rule_id, r.case_id FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS r(rule_id, case_id, cooldown)
+        WHERE EXISTS (SELECT 1 FROM workflow_history h
+                       WHERE h.case_id = r.case_id AND h.rule_id = r.rule_id AND h.skipped_reason IS NULL
+                         AND h.created_at > clock_timestamp() - make_interval(secs => r.cooldown))`,
+      [waiting.map((c) => c.ruleId), waiting.map((c) => c.caseId), waiting.map((c) => c.cooldownSeconds)]);
+    return new Set(rows.map((r) => cooldownKey(r.rule_id, r.case_id)));
+  }
+
+  /** The runs an event caused, retries left out. */
+  async runsOfEvent(eventId: string): Promise<EventRun[]> {
+    return this.dataSource.query(
+      `SELECT rule_id, success, skipped_reason, error_message, actions_executed FROM workflow_history
+        WHERE event_id = $1 AND retry_of IS NULL`, [eventId]);
+  }
+
+  /** Counts over the last hour, across all processes. */
+  async stats(): Promise<Pick<WorkflowStats, 'runsLastMinute' | 'runsLastHour' | 'failuresLastHour' | 'skippedLastHour'>> {
+    const [runs] = await this.dataSource.query(`
+      SELECT count(*) FILTER (WHERE created_at > now() - interval '1 minute' AND skipped_reason IS NULL)::int AS "runsLastMinute",
+             count(*) FILTER (WHERE skipped_reason IS NULL)::int AS "runsLastHour",
+             count(*) FILTER (WHERE NOT success)::int AS "failuresLastHour",
+             count(*) FILTER (WHERE skipped_reason IS NOT NULL)::int AS "skippedLastHour"
+        FROM workflow_history WHERE created_at > now() - interval '1 hour'`);
+    return runs;
+  }
+}
