@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { rememberClientAddress } from './audit/request-context';
 import { OWASP_SCRYPT_PARAMS, setHashParams } from './auth/password-hasher';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
@@ -100,6 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   // First, so that every response — a 413 or 415 included — carries its X-Request-Id.
   app.use(new RequestIdMiddleware().use);
+  app.use(rememberClientAddress);
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true, forbidNonWhitelisted: true, transform: true,

@@ -68,6 +68,42 @@ describe('audit log (CONTRACT §10)', () => {
     expect(JSON.stringify(items)).not.toMatch(/passphrase|scrypt\$/);
   });
 
+  it('records every rule change in its transaction: created, updated (PATCH, PUT, actions), toggled, restored, imported, deleted', async () => {
+    const api = (method: 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) =>
+      t.http()[method](`/api/v1/workflows/rules${path}`).set(...bearer(admin)).set(...from('203.0.113.9')).send(body);
+    const name = `audited rule ${Date.now()}`;
+    const rule = (await api('post', '', { name, triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, scopeCodes: ['NOPE'] }).expect(201)).body;
+    await api('patch', `/${rule.id}`, { description: 'patched' }).expect(200);
+    await api('put', `/${rule.id}`, { name, triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, scopeCodes: ['NOPE'],
+      actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'audited' } }] }).expect(200);
+    const action = (await api('post', `/${rule.id}/actions`, { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'x' } }).expect(201)).body;
+    await api('patch', `/${rule.id}/actions/${action.id}`, { actionConfig: { message: 'y' } }).expect(200);
+    await api('delete', `/${rule.id}/actions/${action.id}`).expect(204);
+    await api('post', `/${rule.id}/toggle`).expect(200);
+    await api('post', `/${rule.id}/revisions/1/restore`).expect(200);
+    // A refused change leaves no entry: a duplicate name is a 409.
+    await api('post', '', { name, triggerType: 'EVENT', triggerConfig: { event: 'case.created' } }).expect(409);
+    await api('delete', `/${rule.id}`).expect(204);
+
+    const { items } = await entries(`targetId=${rule.id}&limit=200`);
+    expect(items.map((e) => [e.action, e.detail.change])).toEqual([
+      ['RULE_DELETED', undefined], ['RULE_RESTORED', 'RESTORED_FROM_1'], ['RULE_TOGGLED', 'TOGGLED'], ['RULE_UPDATED', 'ACTION_REMOVED'],
+      ['RULE_UPDATED', 'ACTION_UPDATED'], ['RULE_UPDATED', 'ACTION_ADDED'], ['RULE_UPDATED', 'REPLACED'], ['RULE_UPDATED', 'UPDATED'],
+      ['RULE_CREATED', 'CREATED'],
+    ]);
+    for (const e of items) expect(e).toMatchObject({ actorId: admin.id, actorName: 'Audrey Admin', targetType: 'RULE', clientAddress: '203.0.113.9', detail: { name } });
+    expect(items[2].detail).toMatchObject({ isEnabled: false });
+    expect(items[1].detail).toMatchObject({ restoredFrom: 1 });
+
+    const imported = await t.http().post('/api/v1/workflows/rules/import').set(...bearer(admin)).send({ rules: [
+      { name: `${name} a`, triggerType: 'EVENT', triggerConfig: { event: 'case.created' } },
+      { name: `${name} b`, triggerType: 'EVENT', triggerConfig: { event: 'case.created' } },
+    ] }).expect(201);
+    const [entry] = (await entries('action=RULES_IMPORTED&limit=1')).items;
+    expect(entry).toMatchObject({ actorId: admin.id, detail: { rules: imported.body.items.map((r: { id: string; name: string }) => ({ id: r.id, name: r.name })) } });
+    expect((await entries(`targetId=${imported.body.items[0].id}`)).total).toBe(0);
+  });
+
   it('a failed login for an unknown e-mail is recorded without an actor', async () => {
     const email = `nobody-${Date.now()}@test.local`;
     await t.http().post('/api/v1/auth/login').send({ email, password: 'whatever it is' }).expect(401);

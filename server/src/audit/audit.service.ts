@@ -3,6 +3,7 @@ import type { AuditEntryView, ListResult } from '../../../contracts/api';
 import type { AuditAction } from '../../../contracts/enums';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { AuditRepository, type AuditFilter } from './audit.repository';
+import { currentClientAddress } from './request-context';
 
 /** Who did it and from where: what every audited change carries in from its request. */
 export interface AuditContext {
@@ -17,7 +18,7 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** No actor and no address: changes the server makes by itself (seeding, first-run setup from the log). */
+/** No actor: changes the server makes by itself (seeding). The address, if any, comes from the request. */
 export const SYSTEM_CONTEXT: AuditContext = { actor: null, clientAddress: null };
 
 /**
@@ -28,11 +29,16 @@ export const SYSTEM_CONTEXT: AuditContext = { actor: null, clientAddress: null }
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
+  /** For services that know only the user: the client address comes from the request being served. */
+  recordBy(uow: UnitOfWork, user: { id: string; name: string }, entry: AuditEntry): Promise<void> {
+    return this.record(uow, { actor: { id: user.id, name: user.name }, clientAddress: null }, entry);
+  }
+
   async record(uow: UnitOfWork | undefined, context: AuditContext, entry: AuditEntry): Promise<void> {
     await this.audit.insert({
       actorId: context.actor?.id ?? null, actorName: context.actor?.name ?? null, action: entry.action,
       targetType: entry.targetType ?? null, targetId: entry.targetId ?? null, detail: entry.detail ?? {},
-      clientAddress: context.clientAddress,
+      clientAddress: context.clientAddress ?? currentClientAddress(),
     }, uow);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -21,7 +22,7 @@ import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
 
 @Module({
-  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule],
+  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, AuditModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
