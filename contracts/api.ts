@@ -37,11 +37,12 @@ export interface UserView {
   /** Case scopes a non-admin may see; empty means all. */
   scopeCodes: string[];
   createdAt: string;
-  /** Set by an admin's password reset: until changed, the token only reaches auth/me, change-password and logout. */
-  mustChangePassword: boolean;
-  /** null until the first sign-in. */
-  lastLoginAt: string | null;
-  authProvider: AuthProvider;
+  /** §10: true after an admin reset the password, until the user changes it. */
+  mustChangePassword?: boolean;
+  /** §10: null until the first sign-in. */
+  lastLoginAt?: string | null;
+  /** §10: LOCAL (password) or OIDC (single sign-on). */
+  authProvider?: AuthProvider;
 }
 
 /** `GET /users` as a non-admin sees it (assignee pickers): active users only, no e-mails. */
@@ -49,29 +50,6 @@ export interface UserSummary {
   id: string;
   name: string;
   role: Role;
-}
-
-/** `POST /users/:id/reset-password`: shown once, the user must change it at the next sign-in. */
-export interface TemporaryPasswordView {
-  temporaryPassword: string;
-}
-
-/** `GET /setup` while the first admin is still to be created (404 afterwards). */
-export interface SetupStatus {
-  required: true;
-}
-
-/** One entry of `GET /audit-log` (CONTRACT §10). */
-export interface AuditEntryView {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: AuditAction;
-  targetType: string | null;
-  targetId: string | null;
-  detail: Record<string, unknown>;
-  clientAddress: string | null;
 }
 
 /** `POST /auth/login`. */
@@ -190,4 +168,50 @@ export interface NotificationPreferences {
   minToastPriority: NotificationPriority;
   mutedRuleIds: string[];
   quietHours: QuietHours | null;
+}
+
+// ---- Accounts and access (CONTRACT §10) ----
+
+/** `GET /auth/providers` (public): which sign-in the login page offers. */
+export interface AuthProviders {
+  /** false: password sign-in is off for everyone but the setup admin (OIDC_LOCAL_LOGIN=false). */
+  local: boolean;
+  oidc: { label: string } | null;
+}
+
+/** `GET /setup` while the first admin is still to be created (404 afterwards). */
+export interface SetupStatus {
+  required: true;
+}
+
+/** `POST /setup`. */
+export interface SetupRequest {
+  token: string;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** `POST /auth/change-password`. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** `POST /users/:id/reset-password`. */
+export interface ResetPasswordResponse {
+  temporaryPassword: string;
+}
+
+/** One entry of `GET /audit-log`. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown> | null;
+  clientAddress: string | null;
 }

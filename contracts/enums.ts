@@ -40,7 +40,7 @@ export type EventName = (typeof EVENT_NAMES)[number];
 export const TRIGGER_TYPES = ['STATUS_CHANGE', 'TIME_BASED', 'EVENT', 'CONDITION'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
-export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE'] as const;
+export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE', 'CALL_WEBHOOK'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 export const SCOPE_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;

@@ -3,3 +3,4 @@ export * from './enums';
 export type * from './api';
 export type * from './socket-events';
 export * from './workflows';
+export * from './webhooks';

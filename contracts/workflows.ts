@@ -33,7 +33,8 @@ export type AssignStrategy = (typeof ASSIGN_STRATEGIES)[number];
 export interface StatusChangeTrigger { fromStatus?: CaseStatus[]; toStatus?: CaseStatus[]; conditions?: Condition[] }
 export interface EventTrigger { event: EventName; conditions?: Condition[] }
 export interface ConditionTrigger { conditions: Condition[]; match?: ConditionMatch }
-export interface TimeBasedTrigger { cron: string; conditions: Condition[] }
+/** `timeZone`: IANA name the cron is read in (default UTC; rule views always carry it). */
+export interface TimeBasedTrigger { cron: string; timeZone?: string; conditions: Condition[] }
 
 /** A rule's trigger: the type and the config that goes with it. */
 export type RuleTrigger =
@@ -55,6 +56,7 @@ export interface SendNotificationConfig {
   priority?: NotificationPriority;
 }
 export interface CreateTimelineConfig { message: string }
+export interface CallWebhookConfig { webhookId: string }
 
 /** What an action does: the type and the config that goes with it. */
 export type ActionSpec =
@@ -62,7 +64,8 @@ export type ActionSpec =
   | { actionType: 'ASSIGN_USER'; actionConfig: AssignUserConfig }
   | { actionType: 'ADD_TAG'; actionConfig: AddTagConfig }
   | { actionType: 'SEND_NOTIFICATION'; actionConfig: SendNotificationConfig }
-  | { actionType: 'CREATE_TIMELINE'; actionConfig: CreateTimelineConfig };
+  | { actionType: 'CREATE_TIMELINE'; actionConfig: CreateTimelineConfig }
+  | { actionType: 'CALL_WEBHOOK'; actionConfig: CallWebhookConfig };
 export type ActionConfig = ActionSpec['actionConfig'];
 export type ActionConfigOf<T extends ActionType> = Extract<ActionSpec, { actionType: T }>['actionConfig'];
 
@@ -134,11 +137,16 @@ export interface EventTraceView { event: EventView; items: TraceEntry[]; total: 
 
 export interface DryRunEvent { name: EventName; fromStatus?: CaseStatus; toStatus?: CaseStatus }
 export interface DryRunRequest { caseId: string; event?: DryRunEvent }
+/** POST /rules/test: the same dry run for a rule body that is not saved (validated as POST /rules). */
+export interface DraftDryRunRequest extends DryRunRequest { rule: RuleBody }
 export interface DryRunResult {
   matched: boolean;
   reasons: string[];
   actions: Array<{ actionType: ActionType; wouldDo: string }>;
 }
+
+/** GET /workflows/cron-preview: the schedule in words and its next five firings (UTC instants). */
+export interface CronPreview { description: string; timeZone: string; next: string[] }
 
 export type FieldKind = 'enum' | 'text' | 'tags' | 'date' | 'number' | 'user';
 export interface ConditionFieldMeta { field: ConditionField; type: FieldKind; values?: readonly string[]; ops: readonly ConditionOp[] }

@@ -69,7 +69,7 @@ scenario('an admin-built STATUS_CHANGE rule notifies the assignee live and shows
     await action.getByTestId('action-message').fill('{{case.title}} waits for your review.');
     await s.shot(adminPage, 'rule-editor-filled');
 
-    await adminPage.getByTestId('rule-save').click();
+    await adminPage.getByTestId('rule-save-enable').click();
     await adminPage.waitForURL(/\/workflows\/rules\/[0-9a-f-]{36}$/);
     await expectText(adminPage.getByTestId('rule-editor-title'), ruleName);
     const ruleId = adminPage.url().split('/').pop();

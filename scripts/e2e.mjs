@@ -102,6 +102,10 @@ const dataDir = mkdtempSync('/var/tmp/auditcaseos-e2e-');
 chmodSync(dataDir, 0o755);
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
+// A real OpenID provider on loopback for the single sign-on test (e2e/lib/oidc-peer.mjs), up before the server.
+const { startOidcPeer, OIDC_CLIENT } = await import('../e2e/lib/oidc-peer.mjs');
+const oidcPeer = await startOidcPeer({ redirectUris: [`${baseUrl}/api/v1/auth/oidc/callback`] });
+log(`OpenID provider for the single sign-on test at ${oidcPeer.issuer}`);
 const serverLog = createWriteStream(SERVER_LOG);
 log(`starting the server on ${baseUrl} (DATA_DIR ${dataDir}, log ${SERVER_LOG})`);
 // Always the embedded database with the demo data: never a DATABASE_URL from the caller's environment.
@@ -111,10 +115,19 @@ const serverEnv = {
   HOST: '127.0.0.1',
   DATA_DIR: dataDir,
   DEMO_DATA: 'true',
+  // The webhook scenario's receiver listens on 127.0.0.1, which is refused unless private addresses are allowed.
+  WEBHOOK_ALLOW_PRIVATE: 'true',
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
   FORCE_COLOR: '0',
+  OIDC_ISSUER_URL: oidcPeer.issuer,
+  OIDC_CLIENT_ID: OIDC_CLIENT.id,
+  OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+  OIDC_ADMIN_GROUPS: 'acos-admins',
+  OIDC_INVESTIGATOR_GROUPS: 'acos-investigators',
+  OIDC_SCOPES_CLAIM: 'acos_scopes',
+  OIDC_LABEL: 'Test IdP',
 };
-for (const name of ['DATABASE_URL', 'NODE_ENV', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'OUTBOX_DISPATCHER', 'SCHEDULER']) {
+for (const name of ['PUBLIC_URL', 'OIDC_LOCAL_LOGIN', 'OIDC_ROLES_CLAIM', 'DATABASE_URL', 'NODE_ENV', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'OUTBOX_DISPATCHER', 'SCHEDULER']) {
   delete serverEnv[name];
 }
 let testRun = null;
@@ -146,6 +159,7 @@ async function stopServerAndClean() {
     }
   }
   stopLeftoverPostgres();
+  await oidcPeer.close();
   await new Promise((r) => serverLog.end(r));
   rmSync(dataDir, { recursive: true, force: true });
 }

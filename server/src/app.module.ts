@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 import { UsersModule } from './users/users.module';
 import { SetupModule } from './setup/setup.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         RealtimeModule,
         NotificationsModule,
         WorkflowsModule,
+        WebhooksModule,
         SchedulerModule,
         MetricsModule,
         DemoModule,

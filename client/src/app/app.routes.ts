@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { roleGuard, signedInGuard, signedOutGuard } from './auth/auth.guards';
+import { passwordChangeGuard } from './auth/password-change.guard';
 import { leaveRuleEditorGuard } from './workflows/rule-editor/leave-rule-editor.guard';
 
 export const routes: Routes = [
@@ -10,8 +11,25 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/login.page').then((m) => m.LoginPage),
   },
   {
-    path: '',
+    path: 'login/callback',
+    title: 'Signing in',
+    loadComponent: () => import('./auth/sso-callback.page').then((m) => m.SsoCallbackPage),
+  },
+  {
+    path: 'setup',
+    title: 'Set up',
+    loadComponent: () => import('./setup/setup.page').then((m) => m.SetupPage),
+  },
+  {
+    path: 'change-password',
+    title: 'Choose a new password',
     canActivate: [signedInGuard],
+    loadComponent: () => import('./account/force-change-password.page').then((m) => m.ForceChangePasswordPage),
+  },
+  {
+    path: '',
+    canActivate: [signedInGuard, passwordChangeGuard],
+    canActivateChild: [passwordChangeGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'cases' },
@@ -58,6 +76,29 @@ export const routes: Routes = [
         title: 'Workflow history',
         canActivate: [roleGuard('ADMIN')],
         loadComponent: () => import('./history/history.page').then((m) => m.HistoryPage),
+      },
+      {
+        path: 'webhooks',
+        title: 'Webhooks',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./webhooks/webhooks.page').then((m) => m.WebhooksPage),
+      },
+      {
+        path: 'users',
+        title: 'Users',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./users/users.page').then((m) => m.UsersPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./audit/audit.page').then((m) => m.AuditPage),
+      },
+      {
+        path: 'account',
+        title: 'Account',
+        loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
       },
       {
         path: 'settings',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEntryView, ListResult } from '../../../contracts/api';
+import type { AuditEntry as AuditEntryView, ListResult } from '../../../contracts/api';
 import type { AuditAction } from '../../../contracts/enums';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { AuditRepository, type AuditFilter } from './audit.repository';

@@ -10,6 +10,9 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginFailureRepository } from './login-failure.repository';
 import { LoginThrottle } from './login-throttle';
+import { OidcIdentityRepository } from './oidc/oidc-identity.repository';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -23,8 +26,11 @@ import { TokenService } from './token.service';
     UsersModule,
     AuditModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TokenService, LoginThrottle, LoginFailureRepository, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, OidcController],
+  providers: [
+    AuthService, TokenService, LoginThrottle, LoginFailureRepository, OidcService, OidcIdentityRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [TokenService],
 })
 export class AuthModule {}

@@ -4,6 +4,7 @@ import { TransactionRunner } from '../database/unit-of-work';
 import { toUserView, UsersService } from '../users/users.service';
 import type { UserView } from '../users/dto/user.dto';
 import { LoginThrottle } from './login-throttle';
+import { OidcService } from './oidc/oidc.service';
 import { assertPasswordAllowed } from './password-policy';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hasher';
 import { TokenService, type Session } from './token.service';
@@ -16,6 +17,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly oidc: OidcService,
   ) {}
 
   async login(email: string, password: string, address: string): Promise<{ accessToken: string; user: UserView }> {
@@ -38,8 +40,13 @@ export class AuthService {
       });
       throw new UnauthorizedException('invalid email or password');
     }
+    // Said only to someone who knew the password: OIDC_LOCAL_LOGIN=false leaves password sign-in to the setup admin.
+    if (!(await this.oidc.passwordSignInAllowed(user.id))) {
+      await this.throttle.abandoned(attempt);
+      throw new UnauthorizedException('password sign-in is turned off here: sign in through single sign-on');
+    }
     // Hashes made with older parameters are brought up to today's while the password is at hand.
-    const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
+    const upgradedHash = needsRehash(user.passwordHash ?? '') ? await hashPassword(password) : null;
     const signedIn = user;
     await this.transactions.run(async (uow) => {
       await this.throttle.succeeded(attempt, email, address, uow);
@@ -54,7 +61,7 @@ export class AuthService {
     const user = await this.users.findById(session.user.id);
     if (!user) throw new UnauthorizedException('missing, invalid or expired token');
     if (user.authProvider !== 'LOCAL') throw new BadRequestException('you sign in through single sign-on: change your password there');
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new BadRequestException('currentPassword is wrong');
+    if (!(await verifyPassword(currentPassword, user.passwordHash ?? ''))) throw new BadRequestException('currentPassword is wrong');
     assertPasswordAllowed(newPassword, user.email);
     const hash = await hashPassword(newPassword);
     await this.transactions.run(async (uow) => {

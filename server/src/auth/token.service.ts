@@ -37,6 +37,12 @@ export class TokenService {
     return this.jwt.sign({ sub: userId, ver: tokenVersion }, { algorithm: 'HS256', expiresIn: this.config.jwtExpiresInSeconds, jwtid: randomUUID() });
   }
 
+  /** A token for a user signed in some other way (single sign-on), under their current token version. */
+  async issueFor(userId: string): Promise<string> {
+    const user = await this.users.findById(userId);
+    return this.issue(userId, user?.tokenVersion ?? 0);
+  }
+
   /** The active user the token names, with its expiry; null for a bad, expired, signed-out or superseded token. */
   async authenticate(token: string | undefined): Promise<Session | null> {
     if (!token) return null;

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { passwordProblem } from '../auth/password-policy';
 import { importFirstReleaseFiles } from '../database/first-release';
 import { isRoot } from '../database/postgres-os';
+import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
 import { placeDataDir, prepareDataDir } from './data-dir';
 
 /** The process configuration, validated once at boot. */
@@ -48,6 +49,25 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   /** log2 of scrypt's N; 17 (OWASP) unless the test suites lower it through INTERNAL_TEST_SCRYPT_LOG2N. */
   scryptLog2N: number;
+  /** Single sign-on (OIDC_*); null when off. */
+  oidc: OidcConfig | null;
+  /** Outgoing webhooks (README "Webhooks"). */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** WEBHOOK_ALLOW_PRIVATE: deliveries may go to loopback/private/link-local addresses (tests, closed networks). */
+  allowPrivate: boolean;
+  /** WEBHOOK_TIMEOUT_MS: how long one delivery attempt may take (the contract's 10 s). */
+  timeoutMs: number;
+  /** WEBHOOK_RETRY_BASE_MS: the first retry's delay; each later one doubles, with jitter. */
+  retryBaseMs: number;
+  /** WEBHOOK_RETRY_MAX_MS: the longest delay between two attempts. */
+  retryMaxMs: number;
+  /** WEBHOOK_RETRY_WINDOW_MS: how long a delivery is retried before it is marked FAILED (default 25 h). */
+  retryWindowMs: number;
+  /** WEBHOOK_POLL_MS: how often the delivery worker looks for due deliveries when nothing woke it. */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +205,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const loginMaxFailuresPerAddress = parseInteger(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1_000_000, problems);
   const loginMaxFailuresPerAccount = parseInteger(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 10_000, problems);
   const scryptLog2N = parseInteger(env, 'INTERNAL_TEST_SCRYPT_LOG2N', 17, 10, 20, problems);
+  const webhooks: WebhookSettings = {
+    allowPrivate: parseBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', false, problems),
+    timeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 10_000, problems),
+    retryBaseMs: parseInteger(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 60_000, problems),
+    retryMaxMs: parseInteger(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 10, 24 * 3_600_000, problems),
+    retryWindowMs: parseInteger(env, 'WEBHOOK_RETRY_WINDOW_MS', 25 * 3_600_000, 100, 30 * 24 * 3_600_000, problems),
+    pollMs: parseInteger(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000, problems),
+  };
+  if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
+  const oidc = parseOidcConfig(env, problems);
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -203,7 +233,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N,
+    scryptLog2N, webhooks, oidc,
   };
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob, CronTime } from 'cron';
+import { nextRun, scheduleCron, type ScheduledJob } from '../common/cron-schedule';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/unit-of-work';
 import { RuleRepository, type TimeRuleRow } from '../workflows/rules/rule.repository';
@@ -9,9 +8,10 @@ import { RULES_CHANGED } from '../workflows/rules/rule-set.cache';
 import { TICK_ENQUEUED } from './tick-processor.service';
 import { TickRepository } from './tick.repository';
 
-const JOB_PREFIX = 'workflow-rule:';
 /** How often a process checks whether another process changed the rules. */
 const RESYNC_MS = 3000;
+
+const scheduleOf = (rule: TimeRuleRow) => `${rule.cron}@${rule.time_zone}`;
 
 /**
  * Keeps one cron job per enabled TIME_BASED rule in this process. A job only
@@ -21,7 +21,8 @@ const RESYNC_MS = 3000;
 @Injectable()
 export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
-  private readonly registered = new Map<string, string>();
+  /** Per rule: its timer and the schedule (cron + zone) the timer was made for. */
+  private readonly registered = new Map<string, { job: ScheduledJob; schedule: string }>();
   private lastVersion = -1;
   private poller: NodeJS.Timeout | undefined;
   private syncing: Promise<void> = Promise.resolve();
@@ -30,7 +31,6 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly tx: TransactionRunner,
     private readonly rules: RuleRepository,
     private readonly ticks: TickRepository,
-    private readonly registry: SchedulerRegistry,
     private readonly emitter: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -70,7 +70,8 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
       const rules = await this.rules.enabledTimeRules();
       const wanted = new Map(rules.map((r) => [r.id, r]));
       for (const ruleId of [...this.registered.keys()]) {
-        if (wanted.get(ruleId)?.cron !== this.registered.get(ruleId)) this.unregister(ruleId);
+        const rule = wanted.get(ruleId);
+        if (!rule || scheduleOf(rule) !== this.registered.get(ruleId)?.schedule) this.unregister(ruleId);
       }
       for (const rule of rules) {
         if (!this.registered.has(rule.id)) this.register(rule);
@@ -81,35 +82,24 @@ export class TimeRuleScheduler implements OnApplicationBootstrap, OnApplicationS
   }
 
   private register(rule: TimeRuleRow): void {
-    const cronTime = new CronTime(rule.cron, 'UTC');
-    const job = CronJob.from({
-      cronTime: rule.cron,
-      timeZone: 'UTC',
-      start: true,
-      onTick: () => {
-        // The nominal time of this firing, the same in every process: the next slot after "1.5 s ago".
-        const scheduledFor = cronTime.getNextDateFrom(new Date(Date.now() - 1500)).toJSDate();
-        void this.enqueue(rule.id, scheduledFor, false);
-      },
+    const job = scheduleCron(rule.cron, rule.time_zone, () => {
+      // The nominal time of this firing, the same in every process: the next slot after "1.5 s ago".
+      const scheduledFor = nextRun(rule.cron, rule.time_zone, new Date(Date.now() - 1500));
+      if (scheduledFor) void this.enqueue(rule.id, scheduledFor, false);
     });
-    this.registry.addCronJob(JOB_PREFIX + rule.id, job as never);
-    this.registered.set(rule.id, rule.cron);
+    this.registered.set(rule.id, { job, schedule: scheduleOf(rule) });
   }
 
   private unregister(ruleId: string): void {
-    try {
-      this.registry.deleteCronJob(JOB_PREFIX + ruleId);
-    } catch {
-      /* already gone */
-    }
+    this.registered.get(ruleId)?.job.stop();
     this.registered.delete(ruleId);
   }
 
   /** After downtime: if at least one firing was missed, enqueue ONE catch-up tick, not one per missed firing. */
   private async catchUp(rule: TimeRuleRow): Promise<void> {
     const since = rule.last_tick_at ?? rule.created_at;
-    const missed = new CronTime(rule.cron, 'UTC').getNextDateFrom(new Date(since)).toJSDate();
-    if (missed.getTime() < Date.now() - 1000) {
+    const missed = nextRun(rule.cron, rule.time_zone, new Date(since));
+    if (missed && missed.getTime() < Date.now() - 1000) {
       this.logger.log(`rule "${rule.name}" missed its schedule since ${new Date(since).toISOString()}: catching up once`);
       await this.enqueue(rule.id, missed, true);
     }

@@ -16,8 +16,9 @@ export class UserEntity {
   @Column({ type: 'enum', enumName: 'user_role', enum: ['ADMIN', 'INVESTIGATOR', 'VIEWER'] })
   role: Role;
 
-  @Column({ name: 'password_hash', type: 'text' })
-  passwordHash: string;
+  /** Null for a user of the single sign-on provider (no password sign-in). */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;

@@ -7,13 +7,14 @@ import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
 import {
-  ActionDto, CreateRuleDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
+  ActionDto, CreateRuleDto, CronPreviewQuery, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
 } from './dto/rule.dto';
 import { RuleTransferService } from './rules/rule-transfer.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RulesService } from './rules/rules.service';
 import { WORKFLOW_META } from './workflow-meta';
+import { cronPreview } from './cron-preview';
 
 const uuid = new ParseUUIDPipe();
 
@@ -40,6 +41,12 @@ export class WorkflowsController {
     return WORKFLOW_META;
   }
 
+  /** The schedule in words and its next five firings, computed as the scheduler computes them. */
+  @Get('cron-preview')
+  cronPreview(@Query() query: CronPreviewQuery) {
+    return cronPreview(query.cron, query.timeZone);
+  }
+
   @Get('rules')
   list(@Query() query: ListRulesQuery) {
     return this.rules.list(query);
@@ -48,6 +55,12 @@ export class WorkflowsController {
   @Post('rules')
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: Response) {
     return withRevision(res, await this.rules.create(user, dto)).rule;
+  }
+
+  @Post('rules/test')
+  @HttpCode(200)
+  testDraft(@Body() dto: DraftDryRunDto) {
+    return this.dryRun.runDraft(dto);
   }
 
   @Get('rules/export')

@@ -4,6 +4,7 @@ import { CasesModule } from '../cases/cases.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ActionExecutor } from './actions/action-executor';
 import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
@@ -22,7 +23,7 @@ import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
 
 @Module({
-  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, AuditModule],
+  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule, AuditModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,

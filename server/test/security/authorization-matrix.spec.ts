@@ -34,6 +34,7 @@ const ADMIN_ONLY_OK = (ok: number): Row['expect'] => [401, 403, 403, ok];
 const SIGNED_IN = (ok: number): Row['expect'] => [401, ok, ok, ok];
 const WRITERS = (ok: number): Row['expect'] => [401, 403, ok, ok];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const WEBHOOK_URL = 'https://203.0.113.10/hook';
 
 describe('authorization matrix', () => {
   let t: TestApp;
@@ -46,6 +47,8 @@ describe('authorization matrix', () => {
   let rule: any;
   let failedRunId: string;
   let eventId: string;
+  let webhookId: string;
+  let deliveryId: string;
   const notificationOf = new Map<string, string>();
   let counter = 0;
 
@@ -96,8 +99,18 @@ describe('authorization matrix', () => {
     expect(run).toMatchObject({ success: false });
     failedRunId = run.id;
     eventId = (await t.sql<{ id: string }>('SELECT id FROM domain_events WHERE case_id = $1 ORDER BY seq LIMIT 1', [finCase.id]))[0].id;
+    webhookId = await freshWebhook();
+    // A finished delivery of the disabled webhook: redelivering it records "disabled" without any traffic.
+    [{ id: deliveryId }] = await t.sql<{ id: string }>(
+      `INSERT INTO webhook_deliveries (webhook_id, payload, status) VALUES ($1, '{}', 'FAILED') RETURNING id`, [webhookId]);
   });
   afterAll(() => t?.close());
+
+  const freshWebhook = async (): Promise<string> => {
+    const res = await t.http().post('/api/v1/webhooks').set(...bearer(as.ADMIN!)).send({ name: `matrix hook ${++counter}`, url: WEBHOOK_URL, isEnabled: false });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  };
 
   const userFor = (who: Who) => (who === 'anonymous' ? as.VIEWER! : as[who]!);
   const freshRule = async () => makeRule(t, as.ADMIN!, {
@@ -173,6 +186,9 @@ describe('authorization matrix', () => {
       } },
     { route: 'POST /workflows/rules/:id/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
+    { route: 'POST /workflows/rules/test', expect: ADMIN_ONLY_OK(200),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/test', body: { caseId: finCase.id, rule: { name: 'matrix draft', triggerType: 'EVENT', triggerConfig: { event: 'case.created' } } } }) },
+    { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
@@ -195,6 +211,21 @@ describe('authorization matrix', () => {
     { route: 'POST /workflows/history/:id/retry', expect: ADMIN_ONLY_OK(201), cell: () => ({ method: 'post', path: `/api/v1/workflows/history/${failedRunId}/retry` }) },
     { route: 'GET /workflows/events', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/events?caseId=${finCase.id}` }) },
     { route: 'GET /workflows/events/:id/trace', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/events/${eventId}/trace` }) },
+    // §11 webhooks. A documentation address (TEST-NET-3), disabled: nothing is ever sent anywhere.
+    { route: 'GET /webhooks', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/webhooks' }) },
+    { route: 'POST /webhooks', expect: ADMIN_ONLY_OK(201),
+      cell: () => ({ method: 'post', path: '/api/v1/webhooks', body: { name: `matrix hook ${++counter}`, url: WEBHOOK_URL, isEnabled: false } }) },
+    { route: 'GET /webhooks/:id', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/webhooks/${webhookId}` }) },
+    { route: 'PATCH /webhooks/:id', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'patch', path: `/api/v1/webhooks/${webhookId}`, body: { isEnabled: false } }) },
+    { route: 'DELETE /webhooks/:id', expect: ADMIN_ONLY_OK(204), cell: async () => ({ method: 'delete', path: `/api/v1/webhooks/${await freshWebhook()}` }) },
+    { route: 'POST /webhooks/:id/rotate-secret', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'post', path: `/api/v1/webhooks/${webhookId}/rotate-secret` }) },
+    { route: 'GET /webhooks/:id/deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/webhooks/${webhookId}/deliveries` }) },
+    { route: 'POST /webhook-deliveries/:id/redeliver', expect: ADMIN_ONLY_OK(202), cell: () => ({ method: 'post', path: `/api/v1/webhook-deliveries/${deliveryId}/redeliver` }) },
+    // §10 single sign-on: public. This app has no provider configured, so the flow's routes answer 404 to everyone
+    // (server/src/auth/oidc/oidc.e2e.spec.ts runs them against a real provider).
+    { route: 'GET /auth/providers', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/providers' }) },
+    { route: 'GET /auth/oidc/login', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/login' }) },
+    { route: 'GET /auth/oidc/callback', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/callback?code=c&state=s' }) },
     // §1
     { route: 'GET /health', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health' }) },
   ];

@@ -1,8 +1,8 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import { Observable, map, tap } from 'rxjs';
-import type { LoginResponse, UserView } from '../../../../contracts/api';
+import { Observable, catchError, finalize, map, of, tap } from 'rxjs';
+import type { AuthProviders, LoginResponse, UserView } from '../../../../contracts/api';
 import { API_BASE } from '../core/api-models';
 import { AuthSession } from './auth-session';
 
@@ -19,13 +19,38 @@ export class AuthService {
     );
   }
 
+  /** Which sign-in the server offers; on failure, passwords only (the server still decides). */
+  providers(): Observable<AuthProviders> {
+    return this.http.get<AuthProviders>(`${API_BASE}/auth/providers`).pipe(catchError(() => of({ local: true, oidc: null })));
+  }
+
+  /** A token from single sign-on: who it belongs to is asked with the token itself, then it is kept like a login's. */
+  adoptToken(accessToken: string): Observable<UserView> {
+    return this.http.get<UserView>(`${API_BASE}/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } }).pipe(
+      tap((user) => this.session.start(accessToken, user)),
+    );
+  }
+
   /** Re-reads the signed-in user (role or name may have changed since login). */
   refreshCurrentUser(): Observable<UserView> {
     return this.http.get<UserView>(`${API_BASE}/auth/me`).pipe(tap((user) => this.session.updateUser(user)));
   }
 
+  /** Ends the token on the server first (CONTRACT §10), then forgets it here whatever the server said. */
   logout(): void {
-    this.session.clear();
-    void this.router.navigate(['/login']);
+    const forget = () => {
+      this.session.clear();
+      void this.router.navigate(['/login']);
+    };
+    if (!this.session.token()) return forget();
+    this.http.post(`${API_BASE}/auth/logout`, {}).pipe(catchError(() => of(null)), finalize(forget)).subscribe();
+  }
+
+  /** Ends every session of this user, this one included. */
+  logoutEverywhere(): Observable<unknown> {
+    return this.http.post(`${API_BASE}/auth/logout-all`, {}).pipe(finalize(() => {
+      this.session.clear();
+      void this.router.navigate(['/login']);
+    }));
   }
 }

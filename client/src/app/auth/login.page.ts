@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -36,7 +37,11 @@ export class LoginPage {
     password: ['', Validators.required],
   });
   protected readonly submitting = signal(false);
-  protected readonly error = signal<string | null>(null);
+  /** A refused single sign-on comes back here with its reason in `?error=`. */
+  protected readonly error = signal<string | null>(ssoRefusal(this.route.snapshot.queryParamMap.get('error')));
+  /** Unknown until the server answers: neither form nor button flashes in the meantime. */
+  protected readonly providers = toSignal(this.auth.providers());
+  protected readonly ssoUrl = '/api/v1/auth/oidc/login';
 
   protected submit(): void {
     if (this.form.invalid || this.submitting()) {
@@ -57,6 +62,11 @@ export class LoginPage {
       },
     });
   }
+}
+
+/** The reason a refused single sign-on came back with, labelled as such (anyone can craft a link with `?error=`). */
+function ssoRefusal(raw: string | null): string | null {
+  return raw ? `Single sign-on: ${raw.slice(0, 300)}` : null;
 }
 
 export function loginErrorMessage(err: unknown): string {

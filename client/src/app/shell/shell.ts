@@ -29,7 +29,11 @@ const NAV_LINKS: NavLink[] = [
   { path: '/cases', label: 'Cases', icon: 'folder_open', testId: 'nav-cases', adminOnly: false },
   { path: '/workflows', label: 'Workflows', icon: 'account_tree', testId: 'nav-workflows', adminOnly: true },
   { path: '/history', label: 'History', icon: 'history', testId: 'nav-history', adminOnly: true },
+  { path: '/webhooks', label: 'Webhooks', icon: 'bolt', testId: 'nav-webhooks', adminOnly: true },
+  { path: '/users', label: 'Users', icon: 'person_outline', testId: 'nav-users', adminOnly: true },
+  { path: '/audit', label: 'Audit log', icon: 'visibility', testId: 'nav-audit', adminOnly: true },
   { path: '/settings', label: 'Settings', icon: 'tune', testId: 'nav-settings', adminOnly: false },
+  { path: '/account', label: 'Account', icon: 'account_circle', testId: 'nav-account', adminOnly: false },
 ];
 
 /** The signed-in frame: toolbar (notifications, user menu), side navigation, and the routed page. */

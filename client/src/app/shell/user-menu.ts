@@ -25,6 +25,7 @@ import { AuthService } from '../auth/auth.service';
           <span class="pill" data-testid="user-role">{{ user.role }}</span>
         </div>
         <mat-divider />
+        <a mat-menu-item routerLink="/account" data-testid="menu-account"><mat-icon svgIcon="account_circle" />Account and password</a>
         <a mat-menu-item routerLink="/settings"><mat-icon svgIcon="tune" />Notification settings</a>
         <button mat-menu-item (click)="auth.logout()" data-testid="logout"><mat-icon svgIcon="logout" />Sign out</button>
       </mat-menu>

@@ -34,7 +34,7 @@ import type { AssignStrategy, ConditionMatch, ConditionValue, EventTrigger, Stat
 /** In the order the editor offers them. */
 export const TRIGGER_TYPES = ['STATUS_CHANGE', 'EVENT', 'CONDITION', 'TIME_BASED'] as const;
 
-export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE'] as const;
+export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NOTIFICATION', 'CREATE_TIMELINE', 'CALL_WEBHOOK'] as const;
 
 /** A condition as the editor holds it while it is being built (field and op not chosen yet). */
 export interface Condition {
@@ -61,6 +61,7 @@ export interface ActionConfig {
   title?: string;
   message?: string;
   priority?: NotificationPriority;
+  webhookId?: string;
 }
 
 export type WorkflowAction = ActionView;

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type { ListResult } from '../../../../contracts/api';
+import type { CronPreview } from '../../../../contracts/workflows';
 import { API_BASE } from '../core/api-models';
 import {
   DryRunRequest,
@@ -113,6 +114,16 @@ export class WorkflowsApi {
 
   dryRun(ruleId: string, request: DryRunRequest): Observable<DryRunResult> {
     return this.http.post<DryRunResult>(`${BASE}/rules/${id(ruleId)}/test`, request);
+  }
+
+  /** The schedule in words and its next five runs, as the server's scheduler computes them (400 when invalid). */
+  cronPreview(cron: string, timeZone: string): Observable<CronPreview> {
+    return this.http.get<CronPreview>(`${BASE}/cron-preview`, { params: { cron, timeZone } });
+  }
+
+  /** The dry run of the rule as it is in the editor, saved or not (nothing is stored). */
+  dryRunDraft(rule: RuleRequest, request: DryRunRequest): Observable<DryRunResult> {
+    return this.http.post<DryRunResult>(`${BASE}/rules/test`, { ...request, rule });
   }
 
   revisions(ruleId: string): Observable<RuleRevision[]> {

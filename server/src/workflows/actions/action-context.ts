@@ -11,6 +11,8 @@ export interface RunContext {
   actorId: string | null;
   previousStatus: string | null;
   evidenceFilename: string | null;
+  /** When the triggering event happened (a webhook's `event.occurredAt`); unknown for dry runs. */
+  occurredAt?: string;
 }
 
 /** An action that cannot do its job, with a message an admin can act on. */

@@ -6,6 +6,8 @@ import { NotificationsService } from '../../notifications/notifications.service'
 import { scopeAccessProblem } from '../../users/scope-access';
 import type { UserEntity } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
+import { toCaseView } from '../../cases/case-view';
+import { WebhooksService } from '../../webhooks/webhooks.service';
 import { RuleRepository } from '../rules/rule.repository';
 import type { AssignUserConfig, RuleAction, SendNotificationConfig } from '../rules/rule.types';
 import { renderTemplate, type TemplateVariable } from '../templates';
@@ -21,6 +23,7 @@ export class ActionExecutor {
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     private readonly rules: RuleRepository,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /**
@@ -69,6 +72,16 @@ export class ActionExecutor {
         await this.cases.addTimelineEntry(uow, ctx.caseId, 'WORKFLOW', message, origin);
         return done(`timeline: ${message}`);
       }
+      case 'CALL_WEBHOOK': {
+        // Only queued here, in the rule's transaction; the worker calls out after commit.
+        const outcome = await this.webhooks.queueDelivery(uow, action.actionConfig.webhookId, {
+          event: { id: ctx.eventId, name: ctx.eventName, occurredAt: ctx.occurredAt ?? new Date().toISOString() },
+          rule: { id: ctx.rule.id, name: ctx.rule.name },
+          case: toCaseView(snapshot),
+        });
+        if (!outcome.queued) throw new ActionFailure(outcome.problem);
+        return done(`queued delivery ${outcome.deliveryId} to ${outcome.webhookName}`);
+      }
     }
   }
 
@@ -97,6 +110,12 @@ export class ActionExecutor {
         }
         case 'CREATE_TIMELINE':
           return `add timeline entry: ${renderTemplate(action.actionConfig.message, await this.templateValues(ctx, snapshot, uow))}`;
+        case 'CALL_WEBHOOK': {
+          const webhook = await this.webhooks.find(action.actionConfig.webhookId, uow);
+          if (!webhook) return `would fail: webhook ${action.actionConfig.webhookId} no longer exists`;
+          if (!webhook.isEnabled) return `would fail: webhook ${webhook.name} is disabled`;
+          return `call webhook ${webhook.name} (POST ${webhook.url})`;
+        }
       }
     } catch (error) {
       if (error instanceof ActionFailure) return `would fail: ${error.message}`;

@@ -129,6 +129,23 @@ export class DryRunDto {
   event?: DryRunEventDto;
 }
 
+/** POST /rules/test: the dry run of a rule that is not saved (validated like POST /rules). */
+export class DraftDryRunDto extends DryRunDto {
+  @ApiProperty({ type: CreateRuleDto, description: 'The rule as it would be sent to POST /rules' })
+  @IsObject() @ValidateNested() @Type(() => CreateRuleDto)
+  rule: CreateRuleDto;
+}
+
+export class CronPreviewQuery {
+  @ApiProperty({ example: '0 8 * * 1-5', description: '5 fields, or 6 with seconds first' })
+  @IsString() @Length(1, 200)
+  cron: string;
+
+  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin' })
+  @IsOptional() @IsString() @Length(1, 100)
+  timeZone?: string;
+}
+
 /** A rule as exported: no ids, no timestamps; import takes the same shape. */
 export class RuleTransferDto {
   @ApiPropertyOptional({ example: 'auditcaseos-rules' })

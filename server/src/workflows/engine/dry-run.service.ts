@@ -3,7 +3,7 @@ import { CasesService } from '../../cases/cases.service';
 import { TransactionRunner } from '../../database/unit-of-work';
 import type { CaseSnapshot, EventName } from '../../events/event-map';
 import { ActionExecutor } from '../actions/action-executor';
-import type { DryRunDto } from '../dto/rule.dto';
+import type { DraftDryRunDto, DryRunDto } from '../dto/rule.dto';
 import { RulesService } from '../rules/rules.service';
 import type { Rule, TimeBasedTrigger } from '../rules/rule.types';
 import type { DryRunResult } from '../../../../contracts/workflows';
@@ -41,7 +41,15 @@ export class DryRunService {
   ) {}
 
   async run(ruleId: string, dto: DryRunDto): Promise<DryRunResult> {
-    const rule = await this.rules.get(ruleId);
+    return this.evaluate(await this.rules.get(ruleId), dto);
+  }
+
+  /** The same dry run for a rule body that is not saved: validated as POST /rules validates it (400 naming the problem). */
+  async runDraft(dto: DraftDryRunDto): Promise<DryRunResult> {
+    return this.evaluate(await this.rules.draft(dto.rule), dto);
+  }
+
+  private evaluate(rule: Rule, dto: DryRunDto): Promise<DryRunResult> {
     return this.tx.runReadOnly(async (uow) => {
       const c = await this.cases.snapshot(dto.caseId, uow);
       if (!c) throw new NotFoundException('case not found');
@@ -74,7 +82,7 @@ export class DryRunService {
   private timeBased(rule: Rule, c: CaseSnapshot, cfg: TimeBasedTrigger, now: Date): { matched: boolean; reasons: string[] } {
     const scopeOk = !rule.scopeCodes.length || rule.scopeCodes.includes(c.scopeCode);
     const typeOk = !rule.caseTypes.length || rule.caseTypes.includes(c.caseType);
-    const reasons = [`on schedule "${cfg.cron}" (UTC)`];
+    const reasons = [`on schedule "${cfg.cron}" (${cfg.timeZone ?? 'UTC'})`];
     if (!scopeOk) reasons.push(`case scope ${c.scopeCode} is not in [${rule.scopeCodes.join(', ')}]`);
     if (!typeOk) reasons.push(`case type ${c.caseType} is not in [${rule.caseTypes.join(', ')}]`);
     reasons.push(...explainConditions(c, cfg.conditions, now).map((r) => r.explanation));

@@ -14,7 +14,7 @@ import type { RunRequest } from './run-request';
 import { WorkflowMetrics } from '../workflow-metrics';
 
 const CASE_GONE = 'the case no longer exists';
-const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION']);
+const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION', 'CALL_WEBHOOK']);
 
 /** Failures an admin can act on (recorded in history); anything else is a fault that fails the whole event. */
 function isActionError(error: unknown): boolean {

@@ -16,7 +16,7 @@ interface TriggerFacts { actorId: string | null; previousStatus: string | null; 
 
 /** The one place a run's context is put together (events, schedule ticks, retries and dry runs all go through here). */
 export function runContext(
-  rule: Rule, target: { caseId: string; eventId: string; eventName: string; depth: number }, facts: TriggerFacts,
+  rule: Rule, target: { caseId: string; eventId: string; eventName: string; depth: number; occurredAt?: string }, facts: TriggerFacts,
 ): RunContext {
   return { rule, ...target, ...facts };
 }
@@ -42,7 +42,7 @@ function factsOfTriggerData(data: Record<string, unknown>): TriggerFacts {
 export function forEvent(rule: Rule, event: DomainEvent): RunRequest {
   const { case: snapshot, ...rest } = event.payload;
   return {
-    ctx: runContext(rule, { caseId: event.caseId, eventId: event.id, eventName: event.name, depth: event.depth }, factsOfPayload(event.payload, event.actorId)),
+    ctx: runContext(rule, { caseId: event.caseId, eventId: event.id, eventName: event.name, depth: event.depth, occurredAt: event.occurredAt }, factsOfPayload(event.payload, event.actorId)),
     caseNumber: snapshot.caseNumber,
     // What history shows about the trigger: the event, who caused it and what changed.
     triggerData: { event: event.name, actorId: event.actorId, causedByRuleId: event.ruleId, depth: event.depth, occurredAt: event.occurredAt, ...rest },
@@ -54,16 +54,19 @@ export interface TickRef { id: string; scheduledFor: Date; catchUp: boolean }
 /** A TIME_BASED rule's run for one case on one schedule tick. */
 export function forTick(rule: Rule & { triggerType: 'TIME_BASED' }, tick: TickRef, c: { id: string; caseNumber: string }): RunRequest {
   return {
-    ctx: runContext(rule, { caseId: c.id, eventId: tick.id, eventName: 'schedule.tick', depth: 0 }, { actorId: null, previousStatus: null, evidenceFilename: null }),
+    ctx: runContext(rule, { caseId: c.id, eventId: tick.id, eventName: 'schedule.tick', depth: 0, occurredAt: tick.scheduledFor.toISOString() }, { actorId: null, previousStatus: null, evidenceFilename: null }),
     caseNumber: c.caseNumber,
-    triggerData: { schedule: rule.triggerConfig.cron, scheduledFor: tick.scheduledFor.toISOString(), tickId: tick.id, catchUp: tick.catchUp },
+    triggerData: { schedule: rule.triggerConfig.cron, timeZone: rule.triggerConfig.timeZone ?? 'UTC', scheduledFor: tick.scheduledFor.toISOString(), tickId: tick.id, catchUp: tick.catchUp },
   };
 }
 
 /** The retry of a failed run: same case, event and depth, the rule as it is now. */
 export function forRetry(rule: Rule, original: HistoryRow): RunRequest {
   return {
-    ctx: runContext(rule, { caseId: original.case_id, eventId: original.event_id, eventName: original.event_name, depth: original.depth },
+    ctx: runContext(rule, {
+      caseId: original.case_id, eventId: original.event_id, eventName: original.event_name, depth: original.depth,
+      occurredAt: text(original.trigger_data.occurredAt) ?? text(original.trigger_data.scheduledFor) ?? undefined,
+    },
       factsOfTriggerData(original.trigger_data)),
     caseNumber: original.case_number,
     triggerData: { ...original.trigger_data, retryOf: original.id },

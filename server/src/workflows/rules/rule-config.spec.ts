@@ -21,7 +21,7 @@ describe('parseTrigger: each trigger type, validated and normalised once', () =>
 
   it('TIME_BASED: the cron with single spaces', () => {
     expect(parseTrigger('TIME_BASED', { cron: ' 0  8 * * * ', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] }).value).toEqual({
-      triggerType: 'TIME_BASED', triggerConfig: { cron: '0 8 * * *', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] },
+      triggerType: 'TIME_BASED', triggerConfig: { cron: '0 8 * * *', timeZone: 'UTC', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] },
     });
   });
 

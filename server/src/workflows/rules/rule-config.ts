@@ -1,6 +1,7 @@
+import { DEFAULT_TIME_ZONE } from '../../common/cron-schedule';
 import { validateAction, validateTrigger } from './rule-validation';
 import type {
-  ActionSpec, ActionType, AssignUserConfig, ChangeStatusConfig, ConditionTrigger, CreateTimelineConfig, EventTrigger, RuleTrigger,
+  ActionSpec, ActionType, AssignUserConfig, CallWebhookConfig, ChangeStatusConfig, ConditionTrigger, CreateTimelineConfig, EventTrigger, RuleTrigger,
   SendNotificationConfig, StatusChangeTrigger, TimeBasedTrigger, TriggerType,
 } from './rule.types';
 
@@ -13,7 +14,8 @@ export function storedTrigger(type: TriggerType, config: unknown): RuleTrigger {
     case 'STATUS_CHANGE': return { triggerType: type, triggerConfig: config as StatusChangeTrigger };
     case 'EVENT': return { triggerType: type, triggerConfig: config as EventTrigger };
     case 'CONDITION': return { triggerType: type, triggerConfig: config as ConditionTrigger };
-    case 'TIME_BASED': return { triggerType: type, triggerConfig: config as TimeBasedTrigger };
+    // Rules saved before time zones existed fire in UTC.
+    case 'TIME_BASED': return { triggerType: type, triggerConfig: { ...(config as TimeBasedTrigger), timeZone: (config as TimeBasedTrigger).timeZone ?? DEFAULT_TIME_ZONE } };
   }
 }
 
@@ -25,6 +27,7 @@ export function storedAction(type: ActionType, config: unknown): ActionSpec {
     case 'ADD_TAG': return { actionType: type, actionConfig: config as { tag: string } };
     case 'SEND_NOTIFICATION': return { actionType: type, actionConfig: config as SendNotificationConfig };
     case 'CREATE_TIMELINE': return { actionType: type, actionConfig: config as CreateTimelineConfig };
+    case 'CALL_WEBHOOK': return { actionType: type, actionConfig: config as CallWebhookConfig };
   }
 }
 
@@ -34,6 +37,8 @@ export interface Parsed<T> {
   value?: T;
   /** User ids the input names, to be checked against the users table. */
   userIds: Array<{ id: string; path: string }>;
+  /** Webhook ids the input names, to be checked against the webhooks table. */
+  webhookIds?: Array<{ id: string; path: string }>;
 }
 
 /** Validates and normalises a trigger from a request body (messages are prefixed with `path`). */
@@ -45,7 +50,7 @@ export function parseTrigger(type: TriggerType, config: unknown, path = 'trigger
 /** Validates and normalises an action from a request body. */
 export function parseAction(type: ActionType, config: unknown, path: string): Parsed<ActionSpec> {
   const checked = validateAction(type, config, path);
-  return { problems: checked.problems, value: checked.action, userIds: checked.userIds };
+  return { problems: checked.problems, value: checked.action, userIds: checked.userIds, webhookIds: checked.webhookIds };
 }
 
 export interface ActionInput { actionType: ActionType; actionConfig: unknown; sequence?: number }
@@ -56,6 +61,7 @@ export interface ParsedRuleBody {
   actions: Array<{ spec: ActionSpec; sequence: number }>;
   problems: string[];
   userIds: Array<{ id: string; path: string }>;
+  webhookIds: Array<{ id: string; path: string }>;
 }
 
 /** A rule body's trigger and actions, validated once; `prefix` is put before every field path ("rules[2]."). */
@@ -69,5 +75,6 @@ export function parseRuleBody(
     actions: actions.flatMap((a) => (a.value ? [{ spec: a.value, sequence: a.sequence }] : [])),
     problems: [...trigger.problems, ...actions.flatMap((a) => a.problems)],
     userIds: actions.flatMap((a) => a.userIds),
+    webhookIds: actions.flatMap((a) => a.webhookIds ?? []),
   };
 }

@@ -1,4 +1,4 @@
-import { CronTime } from 'cron';
+import { DEFAULT_TIME_ZONE, cronProblem, timeZoneProblem } from '../../common/cron-schedule';
 import { CASE_STATUSES, NOTIFICATION_PRIORITIES, ROLES } from '../../common/enums';
 import { EVENT_NAMES } from '../../events/event-map';
 import { normaliseConditions, validateConditions } from '../conditions/condition-validator';
@@ -23,19 +23,6 @@ function statusList(value: unknown, path: string): string[] {
     return [`${path}: must be an array of ${CASE_STATUSES.join(', ')}`];
   }
   return [];
-}
-
-/** Standard 5-field cron, or 6 fields with seconds first; no aliases. */
-export function cronProblem(expr: unknown): string | undefined {
-  if (typeof expr !== 'string' || !expr.trim()) return 'must be a cron expression';
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) return `must have 5 fields (or 6 with seconds first), got ${fields.length}`;
-  try {
-    new CronTime(fields.join(' '), 'UTC');
-    return undefined;
-  } catch (error) {
-    return `invalid cron expression "${expr}": ${(error as Error).message}`;
-  }
 }
 
 export interface ValidatedTrigger {
@@ -84,11 +71,16 @@ export function validateTrigger(type: TriggerType, config: unknown, path = 'trig
       break;
     }
     case 'TIME_BASED': {
-      problems.push(...unknownKeys(config, ['cron', 'conditions'], path));
+      problems.push(...unknownKeys(config, ['cron', 'timeZone', 'conditions'], path));
       const cron = cronProblem(config.cron);
       if (cron) problems.push(`${path}.cron: ${cron}`);
+      const zone = config.timeZone === undefined ? undefined : timeZoneProblem(config.timeZone);
+      if (zone) problems.push(`${path}.timeZone: ${zone}`);
       const conditions = conditionsOf(true);
-      if (!cron && conditions) trigger = { triggerType: type, triggerConfig: { cron: (config.cron as string).trim().split(/\s+/).join(' '), conditions } };
+      if (!cron && !zone && conditions) {
+        const timeZone = typeof config.timeZone === 'string' ? config.timeZone.trim() : DEFAULT_TIME_ZONE;
+        trigger = { triggerType: type, triggerConfig: { cron: (config.cron as string).trim().split(/\s+/).join(' '), timeZone, conditions } };
+      }
       break;
     }
     default:
@@ -113,12 +105,14 @@ export interface ValidatedAction {
   action?: ActionSpec;
   /** User ids the config names, to be checked against the users table. */
   userIds: Array<{ id: string; path: string }>;
+  /** Webhook ids the action names, to be checked against the webhooks table. */
+  webhookIds: Array<{ id: string; path: string }>;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 export function validateAction(type: ActionType, config: unknown, path: string): ValidatedAction {
-  const result: ValidatedAction = { problems: [], config: {}, userIds: [] };
+  const result: ValidatedAction = { problems: [], config: {}, userIds: [], webhookIds: [] };
   if (!isObject(config)) return { ...result, problems: [`${path}: must be an object`] };
   const { problems } = result;
   const out = result.config;
@@ -186,6 +180,15 @@ export function validateAction(type: ActionType, config: unknown, path: string):
       action = { actionType: type, actionConfig: { recipients: kept, title: text(config.title), message: text(config.message), priority: priority ?? 'NORMAL' } };
       break;
     }
+    case 'CALL_WEBHOOK':
+      problems.push(...unknownKeys(config, ['webhookId'], path));
+      if (typeof config.webhookId !== 'string' || !UUID.test(config.webhookId)) problems.push(`${path}.webhookId: must be a webhook id (UUID)`);
+      else {
+        result.webhookIds.push({ id: config.webhookId, path: `${path}.webhookId` });
+        action = { actionType: type, actionConfig: { webhookId: config.webhookId } };
+      }
+      out.webhookId = config.webhookId;
+      break;
     case 'CREATE_TIMELINE':
       problems.push(...unknownKeys(config, ['message'], path));
       problems.push(...templateField(config.message, `${path}.message`, 2000));
@@ -193,7 +196,7 @@ export function validateAction(type: ActionType, config: unknown, path: string):
       action = { actionType: type, actionConfig: { message: text(config.message) } };
       break;
     default:
-      problems.push(`${path.replace(/actionConfig$/, 'actionType')}: must be one of CHANGE_STATUS, ASSIGN_USER, ADD_TAG, SEND_NOTIFICATION, CREATE_TIMELINE`);
+      problems.push(`${path.replace(/actionConfig$/, 'actionType')}: must be one of CHANGE_STATUS, ASSIGN_USER, ADD_TAG, SEND_NOTIFICATION, CREATE_TIMELINE, CALL_WEBHOOK`);
   }
   if (!problems.length) result.action = action;
   return result;

@@ -24,7 +24,7 @@ export type RuleRecord = RuleTrigger & {
 export interface RuleFilter { triggerType?: TriggerType; isEnabled?: boolean }
 
 /** An enabled TIME_BASED rule as the scheduler needs it. */
-export interface TimeRuleRow { id: string; name: string; cron: string; last_tick_at: Date | null; created_at: Date }
+export interface TimeRuleRow { id: string; name: string; cron: string; time_zone: string; last_tick_at: Date | null; created_at: Date }
 
 /** pg returns arrays of an enum type as their text form "{A,B}". */
 function enumArray<T extends string>(value: T[] | string): T[] {
@@ -167,7 +167,7 @@ export class RuleRepository {
 
   async enabledTimeRules(): Promise<TimeRuleRow[]> {
     return this.dataSource.query(
-      `SELECT id, name, trigger_config->>'cron' AS cron, last_tick_at, created_at FROM workflow_rules
+      `SELECT id, name, trigger_config->>'cron' AS cron, COALESCE(trigger_config->>'timeZone', 'UTC') AS time_zone, last_tick_at, created_at FROM workflow_rules
         WHERE is_enabled AND trigger_type = 'TIME_BASED'`);
   }
 

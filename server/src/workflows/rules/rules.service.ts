@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth-user';
 import type { ListResult } from '../../common/list';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
+import { WebhooksService } from '../../webhooks/webhooks.service';
 import { isUniqueViolation } from '../../database/sql-errors';
 import type { ActionDto, CreateRuleDto, ListRulesQuery, ReplaceRuleDto, UpdateActionDto, UpdateRuleDto } from '../dto/rule.dto';
 import { RevisionRepository } from './revision.repository';
@@ -16,6 +17,9 @@ import type { Rule, RuleAction, RuleTrigger } from './rule.types';
 
 /** The largest `sequence` an action may have (ActionDto's @Max). */
 const MAX_SEQUENCE = 10000;
+
+/** The id a draft (unsaved) rule carries while it is evaluated. */
+export const DRAFT_RULE_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A rule as saved, with the number of its newest revision (the ETag of rule responses). */
 export interface SavedRule { rule: Rule; revision: number }
@@ -54,6 +58,7 @@ export class RulesService {
     private readonly revisions: RevisionRepository,
     private readonly emitter: EventEmitter2,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async list(query: ListRulesQuery): Promise<ListResult<Rule>> {
@@ -90,6 +95,22 @@ export class RulesService {
     return (await this.save(user, dtos, change)).map((s) => s.rule);
   }
 
+  /**
+   * A rule body validated exactly as `create` validates it, but not stored: the typed rule a dry run
+   * evaluates. It has no id of its own (the nil UUID), so nothing keyed by rule id can match it.
+   */
+  async draft(dto: CreateRuleDto): Promise<Rule> {
+    const parsed = parseRuleBody(dto);
+    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    if (problems.length || !parsed.trigger) throw new BadRequestException(problems);
+    const id = DRAFT_RULE_ID;
+    const now = new Date().toISOString();
+    return {
+      ...recordOf(dto, parsed.trigger), id, createdAt: now, updatedAt: now,
+      actions: parsed.actions.map((a, i) => ({ ...a.spec, id: `${DRAFT_RULE_ID.slice(0, -12)}${String(i + 1).padStart(12, '0')}`, ruleId: id, sequence: a.sequence })),
+    } as Rule;
+  }
+
   async update(user: AuthUser, id: string, dto: UpdateRuleDto, ifMatch?: ExpectedRevision): Promise<SavedRule> {
     return this.change(user, 'UPDATED', id, ifMatch, async (uow, rule) => {
       let trigger: RuleTrigger | undefined;
@@ -111,7 +132,7 @@ export class RulesService {
   /** PUT: the rule and all its actions replaced in one transaction, recorded as one revision. */
   async replace(user: AuthUser, id: string, dto: ReplaceRuleDto, ifMatch?: ExpectedRevision): Promise<SavedRule> {
     const parsed = parseRuleBody(dto);
-    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
     if (problems.length || !parsed.trigger) throw new BadRequestException(problems);
     const trigger = parsed.trigger;
     return this.change(user, 'REPLACED', id, ifMatch, async (uow, rule) => {
@@ -145,7 +166,7 @@ export class RulesService {
 
   async addAction(user: AuthUser, ruleId: string, dto: ActionDto, ifMatch?: ExpectedRevision): Promise<{ action: RuleAction; revision: number }> {
     const parsed = parseAction(dto.actionType, dto.actionConfig, 'actionConfig');
-    const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+    const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
     if (problems.length || !parsed.value) throw new BadRequestException(problems);
     const spec = parsed.value;
     let actionId = '';
@@ -165,7 +186,7 @@ export class RulesService {
       const action = await this.repository.findAction(ruleId, actionId, uow);
       if (!action) throw new NotFoundException('action not found');
       const parsed = parseAction(dto.actionType ?? action.actionType, dto.actionConfig ?? action.actionConfig, 'actionConfig');
-      const problems = [...parsed.problems, ...(await this.unknownUsers(parsed.userIds))];
+      const problems = [...parsed.problems, ...(await this.unknownRefs(parsed))];
       if (problems.length || !parsed.value) throw new BadRequestException(problems);
       await this.repository.updateAction(uow, ruleId, actionId, parsed.value, dto.sequence ?? action.sequence);
       await this.repository.touch(uow, ruleId);
@@ -195,7 +216,7 @@ export class RulesService {
   private async save(user: AuthUser, dtos: CreateRuleDto[], change: string): Promise<SavedRule[]> {
     const prepared = dtos.map((dto, i) => ({ dto, ...parseRuleBody(dto, dtos.length > 1 || change !== 'CREATED' ? `rules[${i}].` : '') }));
     const problems = prepared.flatMap((p) => p.problems);
-    problems.push(...(await this.unknownUsers(prepared.flatMap((p) => p.userIds))));
+    problems.push(...(await this.unknownRefs({ userIds: prepared.flatMap((p) => p.userIds), webhookIds: prepared.flatMap((p) => p.webhookIds) })));
     const names = dtos.map((d) => d.name.toLowerCase());
     names.forEach((n, i) => { if (names.indexOf(n) !== i) problems.push(`rules[${i}].name: "${dtos[i].name}" appears more than once`); });
     if (problems.length) throw new BadRequestException(problems);
@@ -266,6 +287,11 @@ export class RulesService {
   }
 
   /** Named users must exist (being active is checked when the action runs: users change). */
+  /** The users and webhooks actions name that do not exist (400 at save). */
+  private async unknownRefs(parsed: { userIds: Array<{ id: string; path: string }>; webhookIds?: Array<{ id: string; path: string }> }): Promise<string[]> {
+    return [...(await this.unknownUsers(parsed.userIds)), ...(await this.webhooks.unknownWebhooks(parsed.webhookIds ?? []))];
+  }
+
   private async unknownUsers(refs: Array<{ id: string; path: string }>): Promise<string[]> {
     if (!refs.length) return [];
     const found = new Set((await this.users.findManyByIds([...new Set(refs.map((r) => r.id))])).map((u) => u.id));

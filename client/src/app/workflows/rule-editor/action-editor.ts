@@ -7,6 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { UsersDirectory } from '../../core/users-directory';
+import { WebhookDirectory } from '../../webhooks/webhooks-api';
 import { WorkflowMeta } from '../workflow.models';
 import { ActionForm, applyActionType } from './rule-form';
 import { TemplateVariableMenu } from './template-variable-menu';
@@ -37,6 +38,11 @@ const RECIPIENT_LABELS: Record<string, string> = {
 })
 export class ActionEditor {
   protected readonly users = inject(UsersDirectory);
+  protected readonly webhooks = inject(WebhookDirectory);
+
+  constructor() {
+    this.webhooks.ensureLoaded();
+  }
 
   readonly action = input.required<ActionForm>();
   readonly meta = input.required<WorkflowMeta>();

@@ -16,9 +16,12 @@ import { CaseStatus, EventName } from '../../../../../contracts/enums';
 import { errorText } from '../../core/api-errors';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { WorkflowsApi } from '../workflows-api';
-import { DryRunRequest, DryRunResult, WorkflowMeta } from '../workflow.models';
+import { DryRunRequest, DryRunResult, RuleRequest, WorkflowMeta } from '../workflow.models';
 
-/** POST /rules/:id/test against a real case: would the saved rule match, and what would it do? */
+/**
+ * A dry run against a real case: would the rule as it is in the editor match, and what would it do?
+ * An unsaved or edited rule goes to POST /rules/test with its body; a saved rule without edits to /rules/:id/test.
+ */
 @Component({
   selector: 'app-dry-run-panel',
   imports: [
@@ -42,10 +45,13 @@ export class DryRunPanel implements OnInit {
   private readonly workflows = inject(WorkflowsApi);
   private readonly destroyRef = inject(DestroyRef);
 
-  readonly ruleId = input.required<string>();
+  /** The saved rule's id; null for a rule that was never saved. */
+  readonly ruleId = input<string | null>(null);
   readonly meta = input.required<WorkflowMeta>();
-  /** True when the editor has unsaved changes (the dry run uses the saved rule). */
+  /** True when the editor has unsaved changes: the dry run then tests the editor's content. */
   readonly hasUnsavedChanges = input(false);
+  /** The editor's current rule body, or null while the form has invalid fields. */
+  readonly draft = input.required<() => RuleRequest | null>();
 
   protected readonly caseSearch = new FormControl<string | Case>('', { nonNullable: true });
   protected readonly eventForm = inject(NonNullableFormBuilder).group({
@@ -96,10 +102,23 @@ export class DryRunPanel implements OnInit {
         if (event.toStatus) request.event.toStatus = event.toStatus;
       }
     }
+    const ruleId = this.ruleId();
+    let call;
+    if (ruleId && !this.hasUnsavedChanges()) {
+      call = this.workflows.dryRun(ruleId, request);
+    } else {
+      const body = this.draft()();
+      if (!body) {
+        this.result.set(null);
+        this.error.set('Some fields of the rule need attention before it can be tested — see the Rule tab.');
+        return;
+      }
+      call = this.workflows.dryRunDraft(body, request);
+    }
     this.running.set(true);
     this.error.set(null);
     this.result.set(null);
-    this.workflows.dryRun(this.ruleId(), request).subscribe({
+    call.subscribe({
       next: (result) => {
         this.running.set(false);
         this.result.set(result);

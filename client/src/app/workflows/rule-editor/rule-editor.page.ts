@@ -24,7 +24,7 @@ import { RevisionsPanel } from '../revisions/revisions-panel';
 import { describeTrigger } from '../trigger-summary';
 import { WorkflowMetaStore } from '../workflow-meta';
 import { RuleAtRevision, WorkflowsApi } from '../workflows-api';
-import { WorkflowRule } from '../workflow.models';
+import { RuleRequest, WorkflowRule } from '../workflow.models';
 import { ActionList } from './action-list';
 import { DryRunPanel } from './dry-run-panel';
 import { RuleForm, buildRulePayload, createRuleForm } from './rule-form';
@@ -126,7 +126,18 @@ export class RuleEditorPage implements OnInit {
     return describeTrigger(value.triggerType, buildRulePayload(value, this.metaStore.meta()).triggerConfig);
   }
 
-  protected save(): void {
+  /** The rule as it is in the editor, for a dry run before saving; null while a field is invalid. */
+  protected readonly draftBody = (): RuleRequest | null => {
+    const form = this.form();
+    if (form.invalid) {
+      form.markAllAsTouched();
+      return null;
+    }
+    return buildRulePayload(form.getRawValue(), this.metaStore.meta());
+  };
+
+  /** `enable` (new rules only): false saves a draft (disabled), true saves it enabled; an existing rule keeps its toggle. */
+  protected save(enable?: boolean): void {
     const form = this.form();
     clearServerErrors(form);
     this.formErrors.set([]);
@@ -140,6 +151,7 @@ export class RuleEditorPage implements OnInit {
     const saved = this.rule();
     this.saving.set(true);
     const payload = buildRulePayload(form.getRawValue(), meta);
+    if (!saved) payload.isEnabled = enable ?? false;
     // One request either way: the rule and all its actions are saved together or not at all.
     const request: Observable<RuleAtRevision> = saved
       ? this.api.replaceRule(saved.id, payload, this.etag)
@@ -149,7 +161,8 @@ export class RuleEditorPage implements OnInit {
       next: (result) => {
         const rule = result.rule;
         this.saving.set(false);
-        this.snackBar.open(saved ? `${rule.name} saved` : `${rule.name} created`, undefined, { duration: 3000 });
+        const created = rule.isEnabled ? `${rule.name} created and enabled` : `${rule.name} saved as a draft (disabled)`;
+        this.snackBar.open(saved ? `${rule.name} saved` : created, undefined, { duration: 3000 });
         if (saved) {
           this.showRule(result);
         } else {

@@ -96,8 +96,10 @@ describe('rule form → POST payload', () => {
 
     form.patchValue({ triggerType: 'TIME_BASED' });
     form.controls.trigger.patchValue({ cron: '  0  9 * * 1-5 ' });
+    form.controls.trigger.patchValue({ timeZone: 'Europe/Berlin' });
     expect(buildRulePayload(form.getRawValue(), meta).triggerConfig).toEqual({
       cron: '0 9 * * 1-5',
+      timeZone: 'Europe/Berlin',
       conditions: [{ field: 'title', op: 'contains', value: 'fraud' }],
     });
   });
@@ -123,7 +125,7 @@ describe('rule form → POST payload', () => {
       name: 'Nightly overdue',
       description: '',
       triggerType: 'TIME_BASED',
-      triggerConfig: { cron: '0 2 * * *', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
+      triggerConfig: { cron: '0 2 * * *', timeZone: 'America/New_York', conditions: [{ field: 'dueDate', op: 'olderThanHours', value: 0 }] },
       isEnabled: false,
       priority: 5,
       stopProcessing: false,
@@ -155,7 +157,7 @@ describe('validation follows the chosen kinds', () => {
     expect(form.valid).toBe(true);
 
     form.patchValue({ triggerType: 'TIME_BASED' });
-    form.controls.trigger.patchValue({ cron: '61 * * * *' });
+    form.controls.trigger.patchValue({ cron: '0 9 * *' });
     applyTriggerType(form);
     expect(form.controls.trigger.controls.cron.hasError('cron')).toBe(true);
     expect(form.controls.trigger.controls.conditions.hasError('required')).toBe(true);
@@ -173,6 +175,18 @@ describe('validation follows the chosen kinds', () => {
     applyActionType(action);
     expect(action.controls.title.errors).toBeNull();
     expect(action.controls.tag.hasError('required')).toBe(true);
+  });
+
+  it('CALL_WEBHOOK needs a webhook and sends only its id', () => {
+    const action = createActionForm({ actionType: 'CALL_WEBHOOK', actionConfig: { webhookId: '' } });
+    expect(action.controls.webhookId.hasError('required')).toBe(true);
+    action.patchValue({ webhookId: 'b3c1c5c2-4a4e-4d0e-9a51-0f7f3a4c2d11', tag: 'ignored' });
+    expect(action.valid).toBe(true);
+    const form = createRuleForm();
+    form.controls.actions.push(action);
+    expect(buildRulePayload(form.getRawValue(), meta).actions).toEqual([
+      { actionType: 'CALL_WEBHOOK', actionConfig: { webhookId: 'b3c1c5c2-4a4e-4d0e-9a51-0f7f3a4c2d11' }, sequence: 0 },
+    ]);
   });
 
   it('a condition value is optional for isEmpty', () => {

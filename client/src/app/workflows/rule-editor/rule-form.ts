@@ -2,7 +2,6 @@
 import { AbstractControl, FormArray, FormControl, FormGroup, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
 import { moveItemInArray } from '@angular/cdk/drag-drop';
 import { CaseStatus, CaseType, EventName, NotificationPriority, Role } from '../../../../../contracts/enums';
-import { cronProblem } from '../cron/cron-schedule';
 import {
   ActionConfig,
   ActionRequest,
@@ -32,6 +31,8 @@ export type TriggerForm = FormGroup<{
   toStatus: FormControl<CaseStatus[]>;
   event: FormControl<EventName | ''>;
   cron: FormControl<string>;
+  /** IANA zone the cron is read in (TIME_BASED only). */
+  timeZone: FormControl<string>;
   match: FormControl<'ALL' | 'ANY'>;
   conditions: FormArray<ConditionForm>;
 }>;
@@ -52,6 +53,7 @@ export type ActionForm = FormGroup<{
   title: FormControl<string>;
   message: FormControl<string>;
   priority: FormControl<NotificationPriority>;
+  webhookId: FormControl<string>;
 }>;
 
 export type RuleForm = FormGroup<{
@@ -74,9 +76,14 @@ export type TriggerFormValue = ReturnType<TriggerForm['getRawValue']>;
 
 // ---------------------------------------------------------------- validators
 
+/**
+ * Only the shape is checked here; whether the fields mean a schedule is the server's answer
+ * (GET /workflows/cron-preview, shown and reported by the cron preview), so both ends agree.
+ */
 export const cronValidator: ValidatorFn = (control: AbstractControl): ValidationErrors | null => {
-  const problem = cronProblem(String(control.value ?? ''));
-  return problem ? { cron: problem } : null;
+  const fields = String(control.value ?? '').trim().split(/\s+/).filter(Boolean);
+  if (!fields.length || fields.length === 5 || fields.length === 6) return null;
+  return { cron: `must have 5 fields (or 6 with seconds first), got ${fields.length}` };
 };
 
 const atLeastOne: ValidatorFn = (control) =>
@@ -104,6 +111,7 @@ export function createTriggerForm(type: TriggerType = 'STATUS_CHANGE', config?: 
     toStatus: nn<CaseStatus[]>((cfg['toStatus'] as CaseStatus[] | undefined) ?? []),
     event: nn<EventName | ''>((cfg['event'] as EventName | undefined) ?? ''),
     cron: nn<string>((cfg['cron'] as string | undefined) ?? (type === 'TIME_BASED' ? '' : '0 * * * *')),
+    timeZone: nn<string>((cfg['timeZone'] as string | undefined) ?? 'UTC'),
     match: nn<'ALL' | 'ANY'>((cfg['match'] as 'ALL' | 'ANY' | undefined) ?? 'ALL'),
     conditions: new FormArray(conditions.map((c) => createConditionForm(c))),
   });
@@ -124,6 +132,7 @@ export function createActionForm(action?: Partial<WorkflowAction>): ActionForm {
     title: nn(cfg.title ?? ''),
     message: nn(cfg.message ?? ''),
     priority: nn<NotificationPriority>(cfg.priority ?? 'NORMAL'),
+    webhookId: nn(cfg.webhookId ?? ''),
   });
   applyActionType(form);
   return form;
@@ -181,6 +190,7 @@ export function applyActionType(form: ActionForm): void {
   need(c.recipients, type === 'SEND_NOTIFICATION', [atLeastOne]);
   need(c.title, type === 'SEND_NOTIFICATION', [Validators.required]);
   need(c.message, type === 'SEND_NOTIFICATION' || type === 'CREATE_TIMELINE', [Validators.required]);
+  need(c.webhookId, type === 'CALL_WEBHOOK', [Validators.required]);
   form.updateValueAndValidity({ emitEvent: false });
 }
 
@@ -234,7 +244,7 @@ export function buildTriggerConfig(type: TriggerType, trigger: TriggerFormValue,
     case 'CONDITION':
       return { conditions, match: trigger.match };
     case 'TIME_BASED':
-      return { cron: trigger.cron.trim().replace(/\s+/g, ' '), conditions };
+      return { cron: trigger.cron.trim().replace(/\s+/g, ' '), timeZone: trigger.timeZone.trim() || 'UTC', conditions };
   }
 }
 
@@ -256,6 +266,8 @@ export function buildActionConfig(action: ActionFormValue): ActionConfig {
       };
     case 'CREATE_TIMELINE':
       return { message: action.message };
+    case 'CALL_WEBHOOK':
+      return { webhookId: action.webhookId };
   }
 }
 

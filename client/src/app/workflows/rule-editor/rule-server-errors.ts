@@ -1,7 +1,7 @@
 import { AbstractControl } from '@angular/forms';
 import { RuleForm } from './rule-form';
 
-const ACTION_CONFIG_KEYS = new Set(['status', 'userId', 'strategy', 'role', 'tag', 'recipients', 'title', 'message', 'priority']);
+const ACTION_CONFIG_KEYS = new Set(['status', 'userId', 'strategy', 'role', 'tag', 'recipients', 'title', 'message', 'priority', 'webhookId']);
 const RULE_KEYS = new Set([
   'name',
   'description',

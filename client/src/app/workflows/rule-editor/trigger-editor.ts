@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { ReactiveFormsModule } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -9,6 +10,9 @@ import { TriggerType, WorkflowMeta } from '../workflow.models';
 import { ConditionBuilder } from './condition-builder';
 import { CronPreview } from './cron-preview';
 import { RuleForm, applyTriggerType } from './rule-form';
+
+/** Every IANA zone the browser knows (the server validates the same names). */
+const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 
 const TRIGGER_HELP: Record<TriggerType, string> = {
   STATUS_CHANGE: 'Runs when a case moves between statuses.',
@@ -22,6 +26,7 @@ const TRIGGER_HELP: Record<TriggerType, string> = {
   selector: 'app-trigger-editor',
   imports: [
     ReactiveFormsModule,
+    MatAutocompleteModule,
     MatButtonToggleModule,
     MatFormFieldModule,
     MatInputModule,
@@ -38,7 +43,8 @@ const TRIGGER_HELP: Record<TriggerType, string> = {
     .help { margin: 0 0 12px; }
     .pair { display: flex; flex-wrap: wrap; gap: 0 12px; }
     .pair mat-form-field { flex: 1 1 260px; }
-    .cron { width: 100%; max-width: 420px; }
+    .cron { width: 100%; max-width: 420px; margin-right: 12px; }
+    .zone { width: 260px; }
     h3 { font: var(--mat-sys-title-small); margin: 12px 0 8px; }
     .match { margin: 0 0 12px; display: flex; align-items: center; gap: 12px; }
   `,
@@ -49,6 +55,25 @@ export class TriggerEditor {
 
   protected help(type: TriggerType): string {
     return TRIGGER_HELP[type] ?? '';
+  }
+
+  protected zoneOptions(typed: string): string[] {
+    const q = typed.trim().toLowerCase();
+    return (q ? TIME_ZONES.filter((z) => z.toLowerCase().includes(q)) : TIME_ZONES).slice(0, 50);
+  }
+
+  /** The server's objection to the schedule ("cron: …" or "timeZone: …") marks the field it names. */
+  protected scheduleProblem(problem: string | null): void {
+    const t = this.form().controls.trigger.controls;
+    for (const [control, key, prefix] of [[t.cron, 'cron', 'cron:'], [t.timeZone, 'zone', 'timeZone:']] as const) {
+      const mine = problem?.split('; ').filter((m) => m.startsWith(prefix)).map((m) => m.slice(prefix.length).trim()).join('; ');
+      if (mine) {
+        control.setErrors({ ...(control.errors ?? {}), [key]: mine });
+        control.markAsTouched();
+      } else if (control.hasError(key)) {
+        control.updateValueAndValidity({ emitEvent: false });
+      }
+    }
   }
 
   protected typeChanged(): void {
