@@ -4,7 +4,7 @@
  * the server validates request bodies with its own class-validator DTOs. Workflow shapes live in
  * workflows.ts.
  */
-import type { CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
+import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
 
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
@@ -43,6 +43,13 @@ export interface UserView {
   lastLoginAt?: string | null;
   /** §10: LOCAL (password) or OIDC (single sign-on). */
   authProvider?: AuthProvider;
+}
+
+/** `GET /users` as a non-admin sees it (assignee pickers): active users only, no e-mails. */
+export interface UserSummary {
+  id: string;
+  name: string;
+  role: Role;
 }
 
 /** `POST /auth/login`. */
@@ -164,9 +171,6 @@ export interface NotificationPreferences {
 }
 
 // ---- Accounts and access (CONTRACT §10) ----
-
-/** How a user signs in. */
-export type AuthProvider = 'LOCAL' | 'OIDC';
 
 /** `GET /auth/providers` (public): which sign-in the login page offers. */
 export interface AuthProviders {

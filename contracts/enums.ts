@@ -5,6 +5,17 @@
 export const ROLES = ['ADMIN', 'INVESTIGATOR', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** How a user signs in (CONTRACT §10). */
+export const AUTH_PROVIDERS = ['LOCAL', 'OIDC'] as const;
+export type AuthProvider = (typeof AUTH_PROVIDERS)[number];
+
+/** What the audit log records (CONTRACT §10). */
+export const AUDIT_ACTIONS = [
+  'LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'LOGOUT', 'PASSWORD_CHANGED', 'PASSWORD_RESET', 'USER_CREATED', 'USER_UPDATED',
+  'RULE_CREATED', 'RULE_UPDATED', 'RULE_DELETED', 'RULE_TOGGLED', 'RULE_RESTORED', 'RULES_IMPORTED', 'WEBHOOK_CHANGED',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const CASE_STATUSES = ['OPEN', 'IN_PROGRESS', 'UNDER_REVIEW', 'CLOSED', 'ARCHIVED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 

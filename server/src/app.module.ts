@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import type { AppConfig } from './config/app-config';
@@ -16,6 +17,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 import { UsersModule } from './users/users.module';
+import { SetupModule } from './setup/setup.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -31,6 +33,8 @@ export class AppModule {
         EventsModule,
         AuthModule,
         UsersModule,
+        AuditModule,
+        SetupModule,
         CasesModule,
         EvidenceModule,
         RealtimeModule,

@@ -9,6 +9,8 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { rememberClientAddress } from './audit/request-context';
+import { OWASP_SCRYPT_PARAMS, setHashParams } from './auth/password-hasher';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { JsonBodyLimitsMiddleware } from './common/json-body-limits.middleware';
 import { completeDocument } from './openapi/complete-document';
@@ -71,6 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   const nestLogger = new PinoNestLogger(pinoLogger);
   Logger.overrideLogger(nestLogger);
   const config = loadConfig(env);
+  setHashParams({ ...OWASP_SCRYPT_PARAMS, N: 2 ** config.scryptLog2N });
   const logger = new Logger('Bootstrap');
   const abortIfStopping = () => { if (options.signal?.aborted) throw new StartAborted(); };
   let embedded: RunningPostgres | undefined;
@@ -159,6 +162,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   const metrics = app.get(MetricsService);
   app.use(accessLog(logger, (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
   app.use(app.get(Lifecycle).middleware);
+  app.use(rememberClientAddress);
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true, forbidNonWhitelisted: true, transform: true,
@@ -174,7 +178,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
         'style-src': ["'self'", "'unsafe-inline'"],
         'font-src': ["'self'", 'data:'],
         'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'", 'ws:', 'wss:'],
+        // The console talks to its own origin only (Socket.IO included: browsers count same-host ws/wss as 'self').
+        'connect-src': ["'self'"],
       },
     },
     crossOriginEmbedderPolicy: false,
@@ -184,7 +189,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(express.json({ limit: '1mb' }));
   app.use(new JsonBodyLimitsMiddleware().use);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For names the client (login throttling, audit log): TRUST_PROXY, default loopback.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
   const openApi = new DocumentBuilder()

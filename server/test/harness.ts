@@ -53,7 +53,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = await startServer({
     env: {
       DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET,
-      DEMO_DATA: 'false', LOG_LEVEL: 'error', CLIENT_DIR: '/nonexistent', ...options.env,
+      DEMO_DATA: 'false', LOG_LEVEL: 'error', CLIENT_DIR: '/nonexistent',
+      // scrypt at 2^12 instead of OWASP's 2^17: every fixture user hashes a password.
+      INTERNAL_TEST_SCRYPT_LOG2N: '12', ...options.env,
     },
     logger: options.logger ?? ['error'],
     logDestination: options.logDestination,
@@ -79,7 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         role, password, scopeCodes: overrides.scopeCodes ?? [],
       });
       if (overrides.isActive === false) await server.app.get(UsersService).update(view.id, { isActive: false });
-      const token = server.app.get(TokenService).issue(view.id);
+      const token = server.app.get(TokenService).issue(view.id, 0);
       return { id: view.id, email: view.email, name: view.name, role: view.role, scopeCodes: view.scopeCodes, token, password };
     },
     async makeCase(owner, overrides = {}) {

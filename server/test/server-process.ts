@@ -32,7 +32,7 @@ export async function startServerProcess(env: Record<string, string>, port?: num
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npx nest build" (npm test does)`);
   const p = port ?? (await freePort());
   const proc = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLIENT_DIR: '/nonexistent', ...env },
+    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLIENT_DIR: '/nonexistent', INTERNAL_TEST_SCRYPT_LOG2N: '12', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

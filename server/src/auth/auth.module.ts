@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
+import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginFailureRepository } from './login-failure.repository';
+import { LoginThrottle } from './login-throttle';
 import { OidcIdentityRepository } from './oidc/oidc-identity.repository';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcService } from './oidc/oidc.service';
@@ -21,9 +24,13 @@ import { TokenService } from './token.service';
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) }),
     }),
     UsersModule,
+    AuditModule,
   ],
   controllers: [AuthController, OidcController],
-  providers: [AuthService, TokenService, OidcService, OidcIdentityRepository, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService, TokenService, LoginThrottle, LoginFailureRepository, OidcService, OidcIdentityRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [TokenService],
 })
 export class AuthModule {}

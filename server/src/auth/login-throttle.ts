@@ -1,82 +1,93 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
+import { LoginFailureRepository } from './login-failure.repository';
 
-export interface LoginThrottleLimits {
-  windowMs: number;
-  maxFailuresPerAccount: number;
-  maxFailuresPerAddress: number;
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+/** 429 with the seconds to wait (the controller sends them as Retry-After). */
+export class TooManyLoginsException extends HttpException {
+  constructor(readonly retryAfterSeconds: number, message: string) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
+  }
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = {
-  windowMs: 15 * 60 * 1000,
-  maxFailuresPerAccount: 10,
-  maxFailuresPerAddress: 50,
-};
-
-interface Window { count: number; startedAt: number }
-
 /** The account key: the email as the user lookup sees it (trimmed, case-insensitive). */
-function accountKey(email: string): string {
-  return `a:${email.trim().toLowerCase()}`;
+export function accountKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface LoginDecision {
+  verdict: 'ALLOW' | 'ACCOUNT_LIMITED' | 'ADDRESS_LIMITED';
+  retryAfterSeconds: number;
 }
 
 /**
- * Counts failed logins per account and per client address in a 15-minute
- * window. An attempt is counted as a failure the moment it is let through
- * (before the slow password check) and taken back when it succeeds, so a burst
- * of concurrent guesses cannot all pass the check before any of them has
- * failed. Per process: with several processes the effective limit is
- * multiplied by their number, which still stops online guessing.
+ * The rule itself, apart from storage (CONTRACT §10): an address over its own limit waits, for every
+ * account; an account over its limit makes addresses with recent failures wait, but an address with no
+ * recent failure is always let through to check its password, so nobody can lock a user out by failing
+ * on purpose from somewhere else.
  */
+export function decide(
+  c: { accountFailures: number; addressFailures: number; accountClearsIn: number; addressCleanIn: number; addressEasesIn: number },
+  limits: { maxFailuresPerAccount: number; maxFailuresPerAddress: number },
+): LoginDecision {
+  if (c.addressFailures >= limits.maxFailuresPerAddress) return { verdict: 'ADDRESS_LIMITED', retryAfterSeconds: Math.max(1, c.addressEasesIn) };
+  if (c.accountFailures >= limits.maxFailuresPerAccount && c.addressFailures > 0) {
+    return { verdict: 'ACCOUNT_LIMITED', retryAfterSeconds: Math.max(1, Math.min(c.accountClearsIn, c.addressCleanIn)) };
+  }
+  return { verdict: 'ALLOW', retryAfterSeconds: 0 };
+}
+
+/**
+ * Failed logins per account and per client address over a sliding 15-minute window, kept in PostgreSQL
+ * so every process counts the same attempts. An attempt is recorded as a failure when it is let through
+ * (before the slow password check) and taken back when it succeeds or cannot be decided, so a burst of
+ * concurrent guesses cannot all pass the check before any of them has failed.
+ */
+@Injectable()
 export class LoginThrottle {
-  private readonly failures = new Map<string, Window>();
+  private attemptsSincePrune = 0;
 
   constructor(
-    private readonly limits: LoginThrottleLimits = DEFAULT_LOGIN_LIMITS,
-    private readonly now: () => number = Date.now,
+    private readonly failures: LoginFailureRepository,
+    private readonly transactions: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Throws 429 when the account or the address is over its limit; otherwise counts this attempt as failed. */
-  begin(email: string, address: string): void {
-    const now = this.now();
-    const account = accountKey(email);
-    const ip = `ip:${address}`;
-    if (this.count(account, now) >= this.limits.maxFailuresPerAccount
-      || this.count(ip, now) >= this.limits.maxFailuresPerAddress) {
-      throw new HttpException('Too many failed logins; try again later', HttpStatus.TOO_MANY_REQUESTS);
+  /** Throws TooManyLoginsException, or records this attempt as failed and returns its id. */
+  async begin(email: string, address: string): Promise<string> {
+    if (++this.attemptsSincePrune >= 200) {
+      this.attemptsSincePrune = 0;
+      await this.failures.pruneOlderThan(LOGIN_WINDOW_SECONDS);
     }
-    for (const key of [account, ip]) {
-      const w = this.failures.get(key);
-      if (!w || now - w.startedAt > this.limits.windowMs) this.failures.set(key, { count: 1, startedAt: now });
-      else w.count++;
-    }
-    if (this.failures.size > 100_000) this.prune(now);
+    const key = accountKey(email);
+    return this.transactions.run(async (uow) => {
+      await this.failures.lock(key, address, uow);
+      const decision = decide(await this.failures.counts(key, address, LOGIN_WINDOW_SECONDS, uow), {
+        maxFailuresPerAccount: this.config.loginMaxFailuresPerAccount, maxFailuresPerAddress: this.config.loginMaxFailuresPerAddress,
+      });
+      if (decision.verdict === 'ADDRESS_LIMITED') {
+        throw new TooManyLoginsException(decision.retryAfterSeconds, 'Too many failed logins from your address; try again later');
+      }
+      if (decision.verdict === 'ACCOUNT_LIMITED') {
+        throw new TooManyLoginsException(decision.retryAfterSeconds, 'Too many failed logins for this account; try again later');
+      }
+      return this.failures.insert(key, address, uow);
+    });
   }
 
-  /** The attempt begun for this account and address succeeded: the account starts afresh, the address gets its attempt back. */
-  succeeded(email: string, address: string): void {
-    this.failures.delete(accountKey(email));
-    const w = this.failures.get(`ip:${address}`);
-    if (w && w.count > 0) w.count--;
+  /** The attempt succeeded (in the sign-in's own transaction): it and this address's failures on the account are forgotten. */
+  async succeeded(attemptId: string, email: string, address: string, uow: UnitOfWork): Promise<void> {
+    await this.failures.remove(attemptId, uow);
+    await this.failures.clear(accountKey(email), address, uow);
   }
 
   /**
-   * The attempt begun could not be decided (the user lookup or the password check threw, e.g. the database was
-   * down): it counts against neither the account nor the address, or users retrying through an outage would be
-   * locked out for the rest of the window.
+   * The attempt could not be decided (the user lookup or the password check threw, e.g. the database was
+   * down): it counts against neither the account nor the address.
    */
-  abandoned(email: string, address: string): void {
-    for (const key of [accountKey(email), `ip:${address}`]) {
-      const w = this.failures.get(key);
-      if (w && w.count > 0) w.count--;
-    }
-  }
-
-  private count(key: string, now: number): number {
-    const w = this.failures.get(key);
-    return w && now - w.startedAt <= this.limits.windowMs ? w.count : 0;
-  }
-
-  private prune(now: number): void {
-    for (const [key, w] of this.failures) if (now - w.startedAt > this.limits.windowMs) this.failures.delete(key);
+  async abandoned(attemptId: string): Promise<void> {
+    await this.failures.remove(attemptId).catch(() => undefined);
   }
 }

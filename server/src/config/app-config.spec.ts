@@ -38,12 +38,12 @@ describe('loadConfig', () => {
   it('reads PORT, HOST, DATABASE_URL, EVIDENCE_MAX_BYTES and the admin credentials', () => {
     const config = loadConfig({
       PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/acos', JWT_SECRET: SECRET, DATA_DIR: dir,
-      EVIDENCE_MAX_BYTES: '1024', ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'long-enough', OUTBOX_DISPATCHER: 'off',
+      EVIDENCE_MAX_BYTES: '1024', ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'long-enough-admin-pw', OUTBOX_DISPATCHER: 'off',
       SCHEDULER: 'off',
     });
     expect(config).toMatchObject({
       port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/acos', evidenceMaxBytes: 1024,
-      adminEmail: 'root@example.com', adminPassword: 'long-enough', outboxDispatcher: false,
+      adminEmail: 'root@example.com', adminPassword: 'long-enough-admin-pw', outboxDispatcher: false,
       scheduler: false,
     });
   });
@@ -120,5 +120,38 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, DEMO_DATA: 'false' }).demoData).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://localhost/x', DEMO_DATA: 'true' }).demoData).toBe(true);
     expect(loadConfig({ ...base, DATABASE_URL: '  ' }).demoData).toBe(true);
+  });
+
+  it('PUBLIC_URL defaults to http://HOST:PORT, drops a trailing slash, and must be an http(s) URL', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ ...base, HOST: '::1', PORT: '8080' }).publicUrl).toBe('http://[::1]:8080');
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://audit.example.com/app/' }).publicUrl).toBe('https://audit.example.com/app');
+    for (const PUBLIC_URL of ['audit.example.com', 'ftp://audit.example.com', 'https://a.example.com/?x=1', 'https://a.example.com/#top']) {
+      expect({ PUBLIC_URL, problems: problemsOf({ ...base, PUBLIC_URL }) }).toEqual({ PUBLIC_URL, problems: [expect.stringContaining('PUBLIC_URL')] });
+    }
+  });
+
+  it('TRUST_PROXY takes Express trust proxy values (default loopback) and names anything else', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    for (const TRUST_PROXY of ['everyone', '10.0.0.0/33', '10.0.0/8', 'fd00::/129', '1.2.3.4/8/8']) {
+      expect({ TRUST_PROXY, problems: problemsOf({ ...base, TRUST_PROXY }) }).toEqual({ TRUST_PROXY, problems: [expect.stringContaining('TRUST_PROXY')] });
+    }
+  });
+
+  it('LOGIN_MAX_FAILURES_PER_ADDRESS defaults to 100 and must be a positive whole number; ADMIN_PASSWORD follows the password policy', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base)).toMatchObject({ loginMaxFailuresPerAddress: 100, loginMaxFailuresPerAccount: 10, scryptLog2N: 17 });
+    expect(loadConfig({ ...base, LOGIN_MAX_FAILURES_PER_ADDRESS: '500' }).loginMaxFailuresPerAddress).toBe(500);
+    for (const LOGIN_MAX_FAILURES_PER_ADDRESS of ['0', '-1', 'many', '1.5']) {
+      expect(problemsOf({ ...base, LOGIN_MAX_FAILURES_PER_ADDRESS })).toEqual([expect.stringContaining('LOGIN_MAX_FAILURES_PER_ADDRESS')]);
+    }
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'qwerty123456' })).toEqual([expect.stringMatching(/ADMIN_PASSWORD.*commonly used/)]);
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' })).toEqual([expect.stringMatching(/ADMIN_PASSWORD.*12 characters/)]);
   });
 });

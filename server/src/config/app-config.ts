@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { passwordProblem } from '../auth/password-policy';
 import { importFirstReleaseFiles } from '../database/first-release';
 import { isRoot } from '../database/postgres-os';
 import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
@@ -45,6 +47,16 @@ export interface AppConfig {
   scheduler: boolean;
   /** CLIENT_DIR: the built Angular console served at `/` (default dist/client/browser). */
   clientDir: string;
+  /** PUBLIC_URL: the console's address in links (setup link, e-mails), without a trailing slash. */
+  publicUrl: string;
+  /** TRUST_PROXY: Express `trust proxy` value deciding whose X-Forwarded-For names the client. */
+  trustProxy: boolean | number | string[];
+  /** LOGIN_MAX_FAILURES_PER_ADDRESS: failed logins from one address in 15 minutes before it gets 429 for every account. */
+  loginMaxFailuresPerAddress: number;
+  /** Failed logins on one account in 15 minutes before addresses with recent failures are told to wait. */
+  loginMaxFailuresPerAccount: number;
+  /** log2 of scrypt's N; 17 (OWASP) unless the test suites lower it through INTERNAL_TEST_SCRYPT_LOG2N. */
+  scryptLog2N: number;
   /** Single sign-on (OIDC_*); null when off. */
   oidc: OidcConfig | null;
   /** Outgoing webhooks (README "Webhooks"). */
@@ -97,6 +109,43 @@ function parseBoolean(env: Env, name: string, fallback: boolean, problems: strin
 }
 
 const MIN_SECRET_LENGTH = 32;
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Express `trust proxy` syntax: true/false, a hop count, or a comma list of names, addresses and CIDR ranges. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): AppConfig['trustProxy'] {
+  const value = raw?.trim() || 'loopback';
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const part of parts) {
+    if (TRUST_PROXY_NAMES.includes(part)) continue;
+    const [address, prefix, extra] = part.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix)
+      || (family === 4 && isIP(prefix) === 4);
+    if (!family || !prefixOk || extra !== undefined) {
+      problems.push(`TRUST_PROXY must be true, false, a hop count or a comma list of loopback/linklocal/uniquelocal, addresses and CIDR ranges; "${part}" is none of these`);
+    }
+  }
+  return parts;
+}
+
+function parsePublicUrl(raw: string | undefined, host: string, port: number, problems: string[]): string {
+  const fallback = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const value = raw?.trim();
+  if (!value) return fallback;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    if (url.search || url.hash) throw new Error('query');
+  } catch {
+    problems.push(`PUBLIC_URL must be an http:// or https:// URL without query or fragment, got "${value}"`);
+    return fallback;
+  }
+  return value.replace(/\/+$/, '');
+}
 
 /**
  * Reads the JWT secret from DATA_DIR, creating it (0600) on first start.
@@ -151,7 +200,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || undefined;
   if (!!adminEmail !== !!adminPassword) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push('ADMIN_EMAIL is not an email address');
-  if (adminPassword && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
+  const adminPasswordProblem = adminPassword ? passwordProblem(adminPassword, adminEmail) : null;
+  if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD: ${adminPasswordProblem}`);
   const demoData = parseBoolean(env, 'DEMO_DATA', !databaseUrl, problems);
   const evidenceMaxBytes = parseInteger(env, 'EVIDENCE_MAX_BYTES', 26214400, 1, 10 * 1024 ** 3, problems);
   const jwtExpiresInSeconds = parseInteger(env, 'JWT_EXPIRES_IN_SECONDS', 8 * 3600, 10, 30 * 24 * 3600, problems);
@@ -170,6 +220,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const scheduler = parseBoolean(env, 'SCHEDULER', true, problems);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   const clientDir = resolve(env.CLIENT_DIR?.trim() || 'dist/client/browser');
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL, host, port, problems);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const loginMaxFailuresPerAddress = parseInteger(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1_000_000, problems);
+  const loginMaxFailuresPerAccount = parseInteger(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 10_000, problems);
+  const scryptLog2N = parseInteger(env, 'INTERNAL_TEST_SCRYPT_LOG2N', 17, 10, 20, problems);
   const webhooks: WebhookSettings = {
     allowPrivate: parseBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', false, problems),
     timeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 10_000, problems),
@@ -198,7 +253,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, socketAdapter,
-    outboxDispatcher, scheduler, clientDir, webhooks, oidc,
+    outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
+    scryptLog2N, webhooks, oidc,
   };
 }
 

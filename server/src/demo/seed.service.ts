@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { isIPv4 } from 'node:net';
 import { DataSource } from 'typeorm';
+import { SYSTEM_CONTEXT } from '../audit/audit.service';
+import { SetupService } from '../setup/setup.service';
 import { CasesService } from '../cases/cases.service';
 import type { AuthUser } from '../common/auth-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -9,6 +12,20 @@ import { RulesService } from '../workflows/rules/rules.service';
 import { DEMO_CASES, DEMO_RULES, DEMO_USERS } from './demo-data';
 
 const SEED_LOCK = 7_150_043;
+
+/** Why demo data (users with published passwords) must not load here, or null when it may. */
+export function demoRefusal(config: Pick<AppConfig, 'host' | 'nodeEnv'>): string | null {
+  if (config.nodeEnv === 'production') return 'NODE_ENV=production';
+  if (!isLoopback(config.host)) return `HOST ${config.host} is not a loopback address`;
+  return null;
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const v4 = host.replace(/^::ffff:/i, '');
+  if (isIPv4(v4)) return v4.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}
 
 /** On an empty database: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, and demo data when DEMO_DATA is on. */
 @Injectable()
@@ -21,6 +38,7 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly users: UsersService,
     private readonly cases: CasesService,
     private readonly rules: RulesService,
+    private readonly setup: SetupService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,15 +49,21 @@ export class SeedService implements OnApplicationBootstrap {
         await this.users.create({ email: this.config.adminEmail, name: 'Administrator', role: 'ADMIN', password: this.config.adminPassword });
         this.logger.log(`created the initial admin ${this.config.adminEmail}`);
       }
-      if (this.config.demoData) await this.seedDemo();
+      if (this.config.demoData) {
+        const refusal = demoRefusal(this.config);
+        if (refusal) this.logger.warn(`demo data not loaded: ${refusal}`);
+        else await this.seedDemo();
+      }
     });
+    // Still nobody to sign in (no ADMIN_EMAIL, no demo data): the first admin comes through a setup link.
+    await this.setup.announceIfNeeded();
   }
 
   private async seedDemo(): Promise<void> {
     const byEmail = new Map<string, AuthUser>();
     for (const u of DEMO_USERS) {
       const existing = await this.users.findByEmail(u.email);
-      const view = existing ? await this.users.get(existing.id) : await this.users.create(u);
+      const view = existing ? await this.users.get(existing.id) : await this.users.create(u, SYSTEM_CONTEXT, undefined, { demoPassword: true });
       byEmail.set(u.email, { id: view.id, email: view.email, name: view.name, role: view.role, scopeCodes: view.scopeCodes });
     }
     const admin = byEmail.get(DEMO_USERS[0].email)!;

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
+import { CaseVisibleBeforeUpload } from './case-visible-before-upload.interceptor';
 import { EvidenceService } from './evidence.service';
 import type { StoredFile } from './evidence-storage';
 
@@ -28,7 +29,8 @@ export class EvidenceController {
   @Roles('ADMIN', 'INVESTIGATOR')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, description: { type: 'string' } } } })
-  @UseInterceptors(FileInterceptor('file'))
+  // Order matters: the case is checked before the multipart body is read.
+  @UseInterceptors(CaseVisibleBeforeUpload, FileInterceptor('file'))
   upload(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) caseId: string,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -233,6 +234,35 @@ describe('evidence API', () => {
     await t.http().get(`/api/v1/cases/${UNKNOWN_ID}/evidence`).set(...bearer(admin)).expect(404);
     // The same user sees evidence of their own scope.
     await download(finOnly, (await upload(finOnly, caseId, [{ name: 'file', filename: 'f.txt', data: 'ok' }]).expect(201)).body.id).expect(200);
+  });
+
+  it('an upload to a case the user cannot see is refused before its body is read: 404 while the body is still being sent, nothing stored', async () => {
+    const hr = await t.makeCase(admin, { scopeCode: 'HR' });
+    const files = storedFiles();
+    const boundary = 'early-refusal-boundary';
+    const started = Date.now();
+    // 20 MB announced, one small chunk sent, and the rest never: only a server that answers before reading the body answers at all.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(`${t.url}/api/v1/cases/${hr.id}/evidence`);
+      const req = httpRequest({
+        host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
+        headers: {
+          Authorization: `Bearer ${finOnly.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(20 * 1024 * 1024),
+        },
+      }, (res) => {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+      req.write(Buffer.alloc(64 * 1024, 7));
+    });
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(storedFiles()).toEqual(files);
   });
 
   it('a stored file that went missing or was altered answers a clean 500, not a cut-off download', async () => {

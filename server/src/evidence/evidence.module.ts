@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceEntity } from './evidence.entity';
 import { EvidenceRepository } from './evidence.repository';
+import { CaseVisibleBeforeUpload } from './case-visible-before-upload.interceptor';
 import { EvidenceService } from './evidence.service';
 import { HashingDiskStorage } from './evidence-storage';
 
@@ -31,6 +32,6 @@ const storageProvider = {
     }),
   ],
   controllers: [EvidenceController],
-  providers: [EvidenceService, EvidenceRepository, storageProvider],
+  providers: [EvidenceService, EvidenceRepository, storageProvider, CaseVisibleBeforeUpload],
 })
 export class EvidenceModule {}

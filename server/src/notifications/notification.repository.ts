@@ -19,6 +19,15 @@ export interface NotificationRow {
 /** The counter shard a connection writes to (see the notifications migration). */
 const SHARD = '(pg_backend_pid() % 64)';
 
+/**
+ * The notification is about a case its user may no longer see (their scopes changed since): hidden from
+ * the list and the counts, kept in the table (it comes back if the scope does).
+ */
+const ABOUT_A_HIDDEN_CASE = `(notifications.entity_type = 'case' AND EXISTS (
+  SELECT 1 FROM cases hc JOIN users hu ON hu.id = notifications.user_id
+   WHERE hc.id = notifications.entity_id AND hu.role <> 'ADMIN' AND cardinality(hu.scope_codes) > 0
+     AND NOT (hc.scope_code = ANY (hu.scope_codes))))`;
+
 const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
 /** Timestamps as the API's ISO strings, formatted by PostgreSQL (created_at is stored to the millisecond). */
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
@@ -57,7 +66,7 @@ export class NotificationRepository {
    */
   list(userId: string, limit: number, unreadOnly: boolean, before?: { createdAt: string; id: string }): Promise<NotificationRow[]> {
     const params: unknown[] = [userId, limit];
-    let where = 'user_id = $1';
+    let where = `user_id = $1 AND NOT ${ABOUT_A_HIDDEN_CASE}`;
     if (unreadOnly) where += ' AND NOT is_read';
     if (before) {
       params.push(before.createdAt, before.id);
@@ -67,10 +76,18 @@ export class NotificationRepository {
       `SELECT ${LIST_COLUMNS} FROM notifications WHERE ${where} ORDER BY notifications.created_at DESC, id DESC LIMIT $2`, params);
   }
 
-  /** Committed unread counts: the sum of each user's counter shards (users without any are absent). */
+  /**
+   * Committed unread counts: the sum of each user's counter shards (users without any are absent), less the
+   * unread notifications about cases the user can no longer see. The second part only has rows to look at
+   * for users limited to some scopes.
+   */
   async unreadCounts(userIds: string[]): Promise<Array<{ user_id: string; n: number }>> {
     return this.dataSource.query(
-      'SELECT user_id, sum(unread_count)::int AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id', [userIds]);
+      `SELECT c.user_id, (c.n - COALESCE(h.n, 0))::int AS n
+         FROM (SELECT user_id, sum(unread_count) AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id) c
+         LEFT JOIN (SELECT n.user_id, count(*) AS n FROM notifications n
+                     WHERE n.user_id = ANY($1::uuid[]) AND NOT n.is_read AND ${ABOUT_A_HIDDEN_CASE.replace(/notifications\./g, 'n.')}
+                     GROUP BY n.user_id) h ON h.user_id = c.user_id`, [userIds]);
   }
 
   /** Marks one unread notification read; the row when it changed, else undefined (already read, or not the user's). */

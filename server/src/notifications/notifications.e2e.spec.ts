@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../test/harness';
@@ -53,9 +54,9 @@ describe('notifications: REST and sockets', () => {
   it('refuses sockets without a valid token in the handshake', async () => {
     expect(await connectError(t.url, {})).toBeInstanceOf(Error);
     expect(await connectError(t.url, { token: 'garbage' })).toBeInstanceOf(Error);
-    const forged = new JwtService().sign({ sub: alice.id }, { secret: 'another-secret-of-sufficient-length-xxxxxxxx' });
+    const forged = new JwtService().sign({ sub: alice.id, ver: 0, jti: randomUUID() }, { secret: 'another-secret-of-sufficient-length-xxxxxxxx' });
     expect(await connectError(t.url, { token: forged })).toBeInstanceOf(Error);
-    const expired = new JwtService().sign({ sub: alice.id, exp: Math.floor(Date.now() / 1000) - 10 }, { secret: t.server.config.jwtSecret });
+    const expired = new JwtService().sign({ sub: alice.id, ver: 0, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) - 10 }, { secret: t.server.config.jwtSecret });
     expect(await connectError(t.url, { token: expired })).toBeInstanceOf(Error);
     expect(await connectError(t.url, { token: alice.token })).toBeNull();
   });
@@ -108,7 +109,7 @@ describe('notifications: REST and sockets', () => {
   });
 
   it('closes a socket when its token expires', async () => {
-    const shortLived = new JwtService().sign({ sub: alice.id }, { secret: t.server.config.jwtSecret, expiresIn: 2 });
+    const shortLived = new JwtService().sign({ sub: alice.id, ver: 0, jti: randomUUID() }, { secret: t.server.config.jwtSecret, expiresIn: 2 });
     const s = await connectSocket(t.url, shortLived);
     const started = Date.now();
     await new Promise((resolve) => s.socket.once('disconnect', resolve));
@@ -122,6 +123,27 @@ describe('notifications: REST and sockets', () => {
     await t.http().patch(`/api/v1/users/${carol.id}`).set(...bearer(admin)).send({ isActive: false }).expect(200);
     await gone;
     expect(await connectError(t.url, { token: carol.token })).toBeInstanceOf(Error);
+  });
+
+  it('hides notifications about cases the user can no longer see from the list and the counts', async () => {
+    const user = await t.makeUser({ role: 'INVESTIGATOR' });
+    const fin = await t.makeCase(admin, { scopeCode: 'FIN' });
+    const hr = await t.makeCase(admin, { scopeCode: 'HR' });
+    await t.get(NotificationsService).createMany([
+      { userId: user.id, title: 'about fin', message: 'm', entityType: 'case', entityId: fin.id },
+      { userId: user.id, title: 'about hr', message: 'm', entityType: 'case', entityId: hr.id },
+      { userId: user.id, title: 'about nothing', message: 'm' },
+    ]);
+    const seen = async () => {
+      const list = await t.http().get('/api/v1/notifications').set(...bearer(user)).expect(200);
+      const count = await t.http().get('/api/v1/notifications/unread-count').set(...bearer(user)).expect(200);
+      return { titles: list.body.items.map((n: { title: string }) => n.title).sort(), count: count.body.count };
+    };
+    expect(await seen()).toEqual({ titles: ['about fin', 'about hr', 'about nothing'], count: 3 });
+    await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ scopeCodes: ['FIN'] }).expect(200);
+    expect(await seen()).toEqual({ titles: ['about fin', 'about nothing'], count: 2 });
+    await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ scopeCodes: [] }).expect(200);
+    expect(await seen()).toEqual({ titles: ['about fin', 'about hr', 'about nothing'], count: 3 });
   });
 
   it('pages with a stable cursor, filters unread, counts, marks read and mark-all-read', async () => {

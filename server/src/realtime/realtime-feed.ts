@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { toCaseView } from '../cases/case-view';
 import type { DomainEvent } from '../events/event-map';
 import { OnDomainEvent } from '../events/on-domain-event.decorator';
-import { USER_ACCESS_CHANGED } from '../users/users.service';
+import { USER_ACCESS_CHANGED, USER_SESSIONS_ENDED, type UserSessionsEnded } from '../users/users.service';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from './committed-events';
 import { rooms } from './rooms';
 import { SocketOutlet } from './socket-outlet';
@@ -20,6 +20,13 @@ export class RealtimeFeed {
   onAccessChanged({ userId }: { userId: string }): void {
     // Deactivated, or role/scopes changed: its sockets go now; a still-active user reconnects with fresh rooms.
     this.outlet.disconnectUser(userId);
+  }
+
+  @OnEvent(USER_SESSIONS_ENDED, { suppressErrors: true })
+  onSessionsEnded({ userId, tokenId, keptTokenId }: UserSessionsEnded): void {
+    // Signed out, logged out everywhere, password changed or reset: the ended tokens' sockets go now.
+    if (tokenId) this.outlet.disconnectToken(tokenId);
+    else this.outlet.disconnectUser(userId, keptTokenId);
   }
 
   @OnDomainEvent('case.created', 'case.updated', 'evidence.uploaded')

@@ -3,7 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGatew
 import type { Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
 import type { AuthUser } from '../common/auth-user';
-import { roomsOf } from './rooms';
+import { rooms, roomsOf } from './rooms';
 import { SocketOutlet, type RealtimeServer } from './socket-outlet';
 
 /** Socket buffers beyond this many queued packets belong to a client that stopped reading. */
@@ -32,8 +32,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.tokens.authenticate(typeof token === 'string' ? token : undefined).then(
         (session) => {
           if (!session) return next(new Error('unauthorized'));
+          if (session.mustChangePassword) return next(new Error('password change required'));
           socket.data.user = session.user;
           socket.data.expiresAt = session.expiresAt;
+          socket.data.tokenId = session.tokenId;
+          socket.data.token = token;
           next();
         },
         () => next(new Error('unavailable')),
@@ -43,10 +46,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.sweeper.unref();
   }
 
-  handleConnection(socket: Socket): void {
+  async handleConnection(socket: Socket): Promise<void> {
     const user = socket.data.user as AuthUser | undefined;
     if (!user) return void socket.disconnect(true);
-    void socket.join(roomsOf(user));
+    await socket.join([...roomsOf(user), rooms.token(socket.data.tokenId as string)]);
+    // A deactivation, sign-out or access change that committed between the handshake's check and the join
+    // closed the user's sockets before this one was in their rooms: check the token once more now that it is.
+    const session = await this.tokens.authenticate(socket.data.token as string).catch(() => null);
+    delete socket.data.token;
+    if (!session || session.mustChangePassword || session.user.role !== user.role || session.user.scopeCodes.join() !== user.scopeCodes.join()) {
+      return void socket.disconnect(true);
+    }
     // The socket lives no longer than its token.
     const ttl = Math.max(0, (socket.data.expiresAt as number) - Date.now());
     const timer = setTimeout(() => socket.disconnect(true), Math.min(ttl, 2 ** 31 - 1));

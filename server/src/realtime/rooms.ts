@@ -1,6 +1,8 @@
 /** Socket rooms: one per user, one for admins, one per case scope (and one for users who see every scope). */
 export const rooms = {
   user: (id: string) => `user:${id}`,
+  /** The sockets opened with one access token (closed when it is signed out). */
+  token: (tokenId: string) => `token:${tokenId}`,
   admins: 'role:ADMIN',
   scope: (code: string) => `scope:${code}`,
   allScopes: 'scope:*',

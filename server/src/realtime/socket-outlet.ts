@@ -59,9 +59,15 @@ export class SocketOutlet {
     this.scheduleFlush();
   }
 
-  /** Closes the user's sockets on every process: their access changed or ended. */
-  disconnectUser(userId: string): void {
-    this.server?.in(rooms.user(userId)).disconnectSockets(true);
+  /** Closes the user's sockets on every process (but those of `keptTokenId`): their access changed or ended. */
+  disconnectUser(userId: string, keptTokenId?: string | null): void {
+    const target = this.server?.in(rooms.user(userId));
+    (keptTokenId ? target?.except(rooms.token(keptTokenId)) : target)?.disconnectSockets(true);
+  }
+
+  /** Closes, on every process, the sockets opened with one token (signed out). */
+  disconnectToken(tokenId: string): void {
+    this.server?.in(rooms.token(tokenId)).disconnectSockets(true);
   }
 
   /** Sockets connected to this process. */

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { AuthProvider } from '../../../contracts/enums';
 import type { Role } from '../common/enums';
 
 @Entity('users')
@@ -24,6 +25,21 @@ export class UserEntity {
 
   @Column({ name: 'scope_codes', type: 'text', array: true, default: () => "'{}'" })
   scopeCodes: string[];
+
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword: boolean;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
+  @Column({ name: 'auth_provider', type: 'enum', enumName: 'auth_provider', enum: ['LOCAL', 'OIDC'], default: 'LOCAL' })
+  authProvider: AuthProvider;
+
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  @Column({ name: 'kept_token_id', type: 'uuid', nullable: true })
+  keptTokenId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/decorators';
-import { PageQuery } from '../common/list';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { Audited } from '../audit/audit-context.decorator';
+import type { AuditContext } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
+import { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -11,20 +13,28 @@ import { UsersService } from './users.service';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  /** ADMIN: full users, filtered by q, role, isActive. Others: {id, name, role} of active users. */
   @Get()
-  list(@Query() page: PageQuery) {
-    return this.users.list(page);
+  list(@CurrentUser() caller: AuthUser, @Query() query: UserListQuery) {
+    return this.users.list(caller, query);
   }
 
   @Post()
   @Roles('ADMIN')
-  create(@Body() dto: CreateUserDto) {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @Audited() context: AuditContext) {
+    return this.users.create(dto, context);
   }
 
   @Patch(':id')
   @Roles('ADMIN')
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto) {
-    return this.users.update(id, dto);
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto, @Audited() context: AuditContext) {
+    return this.users.update(id, dto, context);
+  }
+
+  @Post(':id/reset-password')
+  @Roles('ADMIN')
+  @HttpCode(200)
+  resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Audited() context: AuditContext) {
+    return this.users.resetPassword(id, context);
   }
 }

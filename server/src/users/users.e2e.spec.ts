@@ -24,20 +24,20 @@ describe('users API', () => {
   it('an ADMIN creates a user (201, the contract shape, no password) who can then log in', async () => {
     const email = uniqueEmail();
     const res = await t.http().post('/api/v1/users').set(...bearer(admin))
-      .send({ email: `  ${email} `, name: ' Dana Investigator ', role: 'INVESTIGATOR', password: 'correct horse', scopeCodes: ['FIN', 'HR', 'FIN'] })
+      .send({ email: `  ${email} `, name: ' Dana Investigator ', role: 'INVESTIGATOR', password: 'correct horse staple', scopeCodes: ['FIN', 'HR', 'FIN'] })
       .expect(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, name: 'Dana Investigator', role: 'INVESTIGATOR', isActive: true,
-      scopeCodes: ['FIN', 'HR'], createdAt: expect.any(String),
+      scopeCodes: ['FIN', 'HR'], createdAt: expect.any(String), mustChangePassword: false, lastLoginAt: null, authProvider: 'LOCAL',
     });
     expect(Math.abs(Date.parse(res.body.createdAt) - Date.now())).toBeLessThan(60_000);
-    const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'correct horse' }).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'correct horse staple' }).expect(200);
     expect(login.body.user.id).toBe(res.body.id);
   });
 
   it('only an ADMIN may create users: INVESTIGATOR and VIEWER get 403, anonymous 401, and nothing is created', async () => {
     const before = await userCount();
-    const body = { email: uniqueEmail(), name: 'X', role: 'VIEWER', password: 'password123' };
+    const body = { email: uniqueEmail(), name: 'X', role: 'VIEWER', password: 'long password 123' };
     await t.http().post('/api/v1/users').set(...bearer(investigator)).send(body).expect(403);
     await t.http().post('/api/v1/users').set(...bearer(viewer)).send(body).expect(403);
     await t.http().post('/api/v1/users').send(body).expect(401);
@@ -46,9 +46,9 @@ describe('users API', () => {
 
   it('a duplicate email answers 409, whatever its case', async () => {
     const email = uniqueEmail();
-    await t.http().post('/api/v1/users').set(...bearer(admin)).send({ email, name: 'First', role: 'VIEWER', password: 'password123' }).expect(201);
+    await t.http().post('/api/v1/users').set(...bearer(admin)).send({ email, name: 'First', role: 'VIEWER', password: 'long password 123' }).expect(201);
     const dup = await t.http().post('/api/v1/users').set(...bearer(admin))
-      .send({ email: email.toUpperCase(), name: 'Second', role: 'ADMIN', password: 'password123' }).expect(409);
+      .send({ email: email.toUpperCase(), name: 'Second', role: 'ADMIN', password: 'long password 123' }).expect(409);
     expect(dup.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
     const rows = await t.sql('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
     expect(rows).toHaveLength(1);
@@ -58,13 +58,13 @@ describe('users API', () => {
     const email = uniqueEmail();
     const results = await Promise.all(Array.from({ length: 4 }, (_, i) =>
       t.http().post('/api/v1/users').set(...bearer(admin))
-        .send({ email: i % 2 ? email.toUpperCase() : email, name: `Racer ${i}`, role: 'VIEWER', password: 'password123' })));
+        .send({ email: i % 2 ? email.toUpperCase() : email, name: `Racer ${i}`, role: 'VIEWER', password: 'long password 123' })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
   });
 
   it('rejects invalid input with 400 naming the problem, and creates nothing', async () => {
     const before = await userCount();
-    const valid = { email: uniqueEmail(), name: 'Valid', role: 'VIEWER', password: 'password123' };
+    const valid = { email: uniqueEmail(), name: 'Valid', role: 'VIEWER', password: 'long password 123' };
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ ...valid, isAdmin: true }, /isAdmin/],
       [{ ...valid, passwordHash: 'scrypt$1$1$1$a$b' }, /passwordHash/],
@@ -75,7 +75,10 @@ describe('users API', () => {
       [{ ...valid, email: '\ud800@example.com' }, /email/],
       [{ ...valid, email: '\ud800' }, /email/],
       [{ ...valid, email: undefined }, /email/],
-      [{ ...valid, password: 'short' }, /password/],
+      [{ ...valid, password: 'short' }, /password must be at least 12 characters/],
+      [{ ...valid, password: 'x'.repeat(129) }, /password must be at most 128 characters/],
+      [{ ...valid, password: 'qwertyuiop123' }, /commonly used passwords/],
+      [{ ...valid, password: valid.email.toUpperCase() }, /must not be the e-mail/],
       [{ ...valid, password: 12345678 }, /password/],
       [{ ...valid, name: '' }, /name/],
       [{ ...valid, name: '   ' }, /name/],
@@ -136,29 +139,65 @@ describe('users API', () => {
   });
 
   it('GET /users answers any signed-in role with {items, total}, newest first, paginated', async () => {
-    for (const who of [admin, investigator, viewer]) {
+    const activeCount = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM users WHERE is_active'))[0].n);
+    await t.makeUser({ role: 'VIEWER', isActive: false });
+    const admins = await t.http().get('/api/v1/users').set(...bearer(admin)).expect(200);
+    expect(Object.keys(admins.body).sort()).toEqual(['items', 'total']);
+    expect(admins.body.total).toBe(await userCount());
+    for (const who of [investigator, viewer]) {
       const res = await t.http().get('/api/v1/users').set(...bearer(who)).expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['items', 'total']);
-      expect(res.body.total).toBe(await userCount());
+      expect(res.body.total).toBe(await activeCount());
     }
     await t.http().get('/api/v1/users').expect(401);
 
     const total = await userCount();
-    const page1 = await t.http().get('/api/v1/users?limit=2&offset=0').set(...bearer(viewer)).expect(200);
-    const page2 = await t.http().get('/api/v1/users?limit=2&offset=2').set(...bearer(viewer)).expect(200);
-    const all = await t.http().get('/api/v1/users?limit=200').set(...bearer(viewer)).expect(200);
+    const page1 = await t.http().get('/api/v1/users?limit=2&offset=0').set(...bearer(admin)).expect(200);
+    const page2 = await t.http().get('/api/v1/users?limit=2&offset=2').set(...bearer(admin)).expect(200);
+    const all = await t.http().get('/api/v1/users?limit=200').set(...bearer(admin)).expect(200);
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.total).toBe(total);
     expect(all.body.items).toHaveLength(total);
     expect([...page1.body.items, ...page2.body.items].map((u: { id: string }) => u.id)).toEqual(all.body.items.slice(0, 4).map((u: { id: string }) => u.id));
     const created = all.body.items.map((u: { createdAt: string }) => Date.parse(u.createdAt));
     expect(created).toEqual([...created].sort((a, b) => b - a));
-    for (const u of all.body.items) expect(Object.keys(u).sort()).toEqual(['createdAt', 'email', 'id', 'isActive', 'name', 'role', 'scopeCodes']);
+    for (const u of all.body.items) {
+      expect(Object.keys(u).sort()).toEqual(['authProvider', 'createdAt', 'email', 'id', 'isActive', 'lastLoginAt', 'mustChangePassword', 'name', 'role', 'scopeCodes']);
+    }
 
-    for (const q of ['limit=0', 'limit=201', 'offset=-1', 'limit=abc', 'bogus=1']) {
+    for (const q of ['limit=0', 'limit=201', 'offset=-1', 'limit=abc', 'bogus=1', 'role=BOSS', 'isActive=maybe']) {
       const res = await t.http().get(`/api/v1/users?${q}`).set(...bearer(admin));
       expect({ q, status: res.status }).toEqual({ q, status: 400 });
     }
+  });
+
+  it('non-admins get {id, name, role} of active users only: no e-mails, no deactivated users', async () => {
+    const gone = await t.makeUser({ role: 'INVESTIGATOR', isActive: false });
+    const res = await t.http().get('/api/v1/users?limit=200').set(...bearer(viewer)).expect(200);
+    for (const u of res.body.items) expect(Object.keys(u).sort()).toEqual(['id', 'name', 'role']);
+    expect(JSON.stringify(res.body)).not.toContain('@');
+    const ids = res.body.items.map((u: { id: string }) => u.id);
+    expect(ids).toContain(admin.id);
+    expect(ids).not.toContain(gone.id);
+    // The admin filters do not reach past that: isActive=false still lists active users only.
+    const filtered = await t.http().get('/api/v1/users?isActive=false&limit=200').set(...bearer(investigator)).expect(200);
+    expect(filtered.body.items.map((u: { id: string }) => u.id)).not.toContain(gone.id);
+  });
+
+  it('admins filter by q (name or e-mail contains, case-insensitive, wildcards literal), role and isActive', async () => {
+    const tag = `zq${Date.now()}`;
+    const a = await t.makeUser({ role: 'VIEWER', name: `Quinn ${tag}` });
+    const b = await t.makeUser({ role: 'INVESTIGATOR', email: `${tag}-b@test.local` });
+    const c = await t.makeUser({ role: 'VIEWER', email: `${tag}-c@test.local`, isActive: false });
+    const ids = async (query: string) => ((await t.http().get(`/api/v1/users?${query}`).set(...bearer(admin)).expect(200)).body.items as Array<{ id: string }>).map((u) => u.id).sort();
+    expect(await ids(`q=${tag.toUpperCase()}`)).toEqual([a.id, b.id, c.id].sort());
+    expect(await ids(`q=${tag}&role=VIEWER`)).toEqual([a.id, c.id].sort());
+    expect(await ids(`q=${tag}&isActive=false`)).toEqual([c.id]);
+    expect(await ids(`q=${tag}&isActive=true&role=INVESTIGATOR`)).toEqual([b.id]);
+    expect(await ids('q=%25')).toEqual([]);
+    const counted = await t.http().get(`/api/v1/users?q=${tag}&limit=1`).set(...bearer(admin)).expect(200);
+    expect(counted.body).toMatchObject({ total: 3 });
+    expect(counted.body.items).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -23,7 +24,7 @@ import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
 
 @Module({
-  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule],
+  imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule, AuditModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
 import { NotificationsService } from '../../src/notifications/notifications.service';
 import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../harness';
@@ -8,7 +8,7 @@ import { connectError, connectSocket, sleep, type CollectingSocket } from '../so
 import { historyFor, makeRule, settle } from '../workflow-fixtures';
 
 /**
- * CONTRACT §4–§9, route by route and role by role: every cell of the table
+ * CONTRACT §4–§10, route by route and role by role: every cell of the table
  * below is one real request, and its status must be exactly the one written.
  * Then the object-level rules (whose notification, which scopes), the socket
  * rooms, and tokens that must not work anywhere.
@@ -17,7 +17,11 @@ type Who = 'anonymous' | 'VIEWER' | 'INVESTIGATOR' | 'ADMIN';
 const WHO: Who[] = ['anonymous', 'VIEWER', 'INVESTIGATOR', 'ADMIN'];
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-interface Cell { method: Method; path: string; body?: unknown; file?: { name: string; data: Buffer } }
+interface Cell {
+  method: Method; path: string; body?: unknown; file?: { name: string; data: Buffer };
+  /** Sent with this user's token instead of the role's shared one (calls that end the caller's tokens or change its password). */
+  as?: TestUser;
+}
 interface Row {
   route: string;
   /** Builds the request of one cell (fresh fixtures where the call consumes them). */
@@ -48,7 +52,7 @@ describe('authorization matrix', () => {
   const notificationOf = new Map<string, string>();
   let counter = 0;
 
-  const send = (who: Who, c: Cell, user: TestUser | undefined = who === 'anonymous' ? undefined : as[who]): Test => {
+  const send = (who: Who, c: Cell, user: TestUser | undefined = who === 'anonymous' ? undefined : (c.as ?? as[who])): Test => {
     let req = t.http()[c.method](c.path);
     if (user) req = req.set(...bearer(user));
     if (c.file) return req.attach('file', c.file.data, c.file.name).field('description', 'matrix');
@@ -124,6 +128,23 @@ describe('authorization matrix', () => {
       cell: () => ({ method: 'post', path: '/api/v1/users', body: { email: `m${++counter}-${randomBytes(3).toString('hex')}@matrix.test`, name: 'M', role: 'VIEWER', password: 'password-123' } }) },
     { route: 'PATCH /users/:id', expect: ADMIN_ONLY_OK(200),
       cell: async () => ({ method: 'patch', path: `/api/v1/users/${(await t.makeUser({ role: 'VIEWER' })).id}`, body: { name: 'Renamed' } }) },
+    // §10 accounts and access
+    { route: 'POST /auth/change-password', expect: SIGNED_IN(204),
+      cell: async (who) => {
+        const me = await t.makeUser({ role: who === 'anonymous' ? 'VIEWER' : who });
+        return { method: 'post', path: '/api/v1/auth/change-password', body: { currentPassword: me.password, newPassword: 'a matrix passphrase' }, as: me };
+      } },
+    { route: 'POST /auth/logout', expect: SIGNED_IN(204),
+      cell: async (who) => ({ method: 'post', path: '/api/v1/auth/logout', as: await t.makeUser({ role: who === 'anonymous' ? 'VIEWER' : who }) }) },
+    { route: 'POST /auth/logout-all', expect: SIGNED_IN(204),
+      cell: async (who) => ({ method: 'post', path: '/api/v1/auth/logout-all', as: await t.makeUser({ role: who === 'anonymous' ? 'VIEWER' : who }) }) },
+    { route: 'POST /users/:id/reset-password', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/users/${(await t.makeUser({ role: 'VIEWER' })).id}/reset-password` }) },
+    { route: 'GET /audit-log', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/audit-log?action=USER_UPDATED' }) },
+    // Public, and gone for good once a user exists (as here).
+    { route: 'GET /setup', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/setup' }) },
+    { route: 'POST /setup', expect: [404, 404, 404, 404],
+      cell: () => ({ method: 'post', path: '/api/v1/setup', body: { token: 'x'.repeat(43), email: 'late@matrix.test', name: 'Late', password: 'a matrix passphrase' } }) },
     // §5 cases, timeline, evidence
     { route: 'GET /cases', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/cases' }) },
     { route: 'POST /cases', expect: WRITERS(201),
@@ -213,7 +234,7 @@ describe('authorization matrix', () => {
     { route: 'GET /health/ready', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/health/ready' }) },
   ];
 
-  it('answers every route of CONTRACT §4–§9 with the expected status for anonymous, VIEWER, INVESTIGATOR and ADMIN', async () => {
+  it('answers every route of CONTRACT §4–§10 with the expected status for anonymous, VIEWER, INVESTIGATOR and ADMIN', async () => {
     const table = [...rows];
     // /metrics (§9) is part of the table once it exists; "no auth when bound to localhost" (the tests bind 127.0.0.1).
     const metrics = await t.http().get('/metrics');
@@ -335,12 +356,28 @@ describe('authorization matrix', () => {
     const secret = () => t.server.config.jwtSecret;
     const now = () => Math.floor(Date.now() / 1000);
     const bad: Array<[string, () => Promise<string>]> = [
-      ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: as.ADMIN!.id, iat: now(), exp: now() + 600 })}.`],
-      ['signed with another key', async () => new JwtService({}).sign({ sub: as.ADMIN!.id }, { secret: 'another-key-'.padEnd(48, 'z'), algorithm: 'HS256', expiresIn: 600 })],
-      ['expired', async () => new JwtService({}).sign({ sub: as.ADMIN!.id, iat: now() - 7200, exp: now() - 1 }, { secret: secret(), algorithm: 'HS256' })],
+      ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: as.ADMIN!.id, ver: 0, jti: randomUUID(), iat: now(), exp: now() + 600 })}.`],
+      ['signed with another key', async () => new JwtService({}).sign({ sub: as.ADMIN!.id, ver: 0, jti: randomUUID() }, { secret: 'another-key-'.padEnd(48, 'z'), algorithm: 'HS256', expiresIn: 600 })],
+      ['expired', async () => new JwtService({}).sign({ sub: as.ADMIN!.id, ver: 0, jti: randomUUID(), iat: now() - 7200, exp: now() - 1 }, { secret: secret(), algorithm: 'HS256' })],
       ['of a deleted user', async () => {
         const u = await t.makeUser({ role: 'ADMIN' });
         await t.sql('DELETE FROM users WHERE id = $1', [u.id]);
+        return u.token;
+      }],
+      ['signed out (POST /auth/logout)', async () => {
+        const u = await t.makeUser({ role: 'ADMIN' });
+        await t.http().post('/api/v1/auth/logout').set(...bearer(u)).expect(204);
+        return u.token;
+      }],
+      ['ended by logout-all from another token', async () => {
+        const u = await t.makeUser({ role: 'ADMIN' });
+        const other = (await t.http().post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body.accessToken;
+        await t.http().post('/api/v1/auth/logout-all').set('Authorization', `Bearer ${other}`).expect(204);
+        return u.token;
+      }],
+      ['ended by an admin\'s password reset', async () => {
+        const u = await t.makeUser({ role: 'ADMIN' });
+        await t.http().post(`/api/v1/users/${u.id}/reset-password`).set(...bearer(as.ADMIN!)).expect(200);
         return u.token;
       }],
       ['of a deactivated user', async () => {
@@ -362,7 +399,7 @@ describe('authorization matrix', () => {
     });
 
     it('control: a good token of an active user works on both', async () => {
-      const good = new JwtService({}).sign({ sub: as.VIEWER!.id }, { secret: secret(), algorithm: 'HS256', expiresIn: 600 });
+      const good = new JwtService({}).sign({ sub: as.VIEWER!.id, ver: 0, jti: randomUUID() }, { secret: secret(), algorithm: 'HS256', expiresIn: 600 });
       await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${good}`).expect(200);
       expect(await connectError(t.url, { token: good })).toBeNull();
     });

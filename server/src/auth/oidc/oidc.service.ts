@@ -96,7 +96,7 @@ export class OidcService {
       throw new SignInRefused('the sign-in could not be completed; please try again');
     }
     const user = await this.signIn(provider.serverMetadata().issuer, String(claims.sub), claims);
-    return { accessToken: this.tokens.issue(user.id), user };
+    return { accessToken: await this.tokens.issueFor(user.id), user };
   }
 
   private async signIn(issuer: string, subject: string, claims: Record<string, unknown>): Promise<OidcUserRow> {

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES, SCOPE_CODE_PATTERN, type Role } from '../../common/enums';
 import { IsEmailAddress, IsOmittable } from '../../common/validation';
+import { PageQuery } from '../../common/list';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -19,8 +20,8 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiProperty({ minLength: 8 })
-  @IsString() @Length(8, 200)
+  @ApiProperty({ minLength: 12, maxLength: 128, description: '12–128 characters, not the e-mail, not a commonly used password' })
+  @IsString() @Length(1, 1000)
   password: string;
 
   @ApiPropertyOptional({ type: [String], example: ['FIN', 'HR'], description: 'Case scopes this user may see; empty = all' })
@@ -47,3 +48,18 @@ export class UpdateUserDto {
 }
 
 export type { UserView } from '../../../../contracts/api';
+
+/** `GET /users`: the filters apply to admins; other roles always get active users only. */
+export class UserListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'name or e-mail contains (admins only)' })
+  @IsOptional() @IsString() @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional() @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'true or false (admins only)' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  isActive?: boolean;
+}

@@ -1,5 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { AuditAction } from '../../../../contracts/enums';
+import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/auth-user';
 import type { ListResult } from '../../common/list';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
@@ -38,7 +40,15 @@ function recordOf(dto: CreateRuleDto, trigger: RuleTrigger): RuleRecord {
   };
 }
 
-/** Rules and their actions: validation, storage, revisions and cache invalidation. */
+/** The audit action of a revision's change kind (UPDATED, REPLACED and the action edits are all updates). */
+function auditActionOf(kind: string): AuditAction {
+  if (kind === 'CREATED') return 'RULE_CREATED';
+  if (kind === 'TOGGLED') return 'RULE_TOGGLED';
+  if (kind.startsWith('RESTORED_FROM_')) return 'RULE_RESTORED';
+  return 'RULE_UPDATED';
+}
+
+/** Rules and their actions: validation, storage, revisions, audit entries and cache invalidation. */
 @Injectable()
 export class RulesService {
   constructor(
@@ -47,6 +57,7 @@ export class RulesService {
     private readonly repository: RuleRepository,
     private readonly revisions: RevisionRepository,
     private readonly emitter: EventEmitter2,
+    private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
   ) {}
 
@@ -146,7 +157,8 @@ export class RulesService {
       const rule = await this.get(id, uow);
       await this.checkRevision(uow, id, ifMatch);
       await this.repository.delete(uow, id);
-      await this.revisions.record(uow, id, { ...rule, deleted: true }, 'DELETED', user.id);
+      const revision = await this.revisions.record(uow, id, { ...rule, deleted: true }, 'DELETED', user.id);
+      await this.audit.recordBy(uow, user, { action: 'RULE_DELETED', targetType: 'RULE', targetId: id, detail: { name: rule.name, revision } });
       await this.repository.bumpRuleSetVersion(uow);
       uow.afterCommit(() => void this.emitter.emit(RULES_CHANGED, { ruleId: id }));
     });
@@ -213,7 +225,12 @@ export class RulesService {
       for (const { dto, trigger, actions } of prepared) {
         const id = await this.repository.insert(uow, recordOf(dto, trigger!), user.id);
         for (const a of actions) await this.repository.insertAction(uow, id, a.spec, a.sequence);
-        saved.push(await this.recordChange(uow, user, id, change));
+        saved.push(await this.recordChange(uow, user, id, change, change !== 'IMPORTED'));
+      }
+      if (change === 'IMPORTED') {
+        await this.audit.recordBy(uow, user, {
+          action: 'RULES_IMPORTED', targetType: 'RULE', detail: { rules: saved.map(({ rule }) => ({ id: rule.id, name: rule.name })) },
+        });
       }
       return saved;
     });
@@ -244,9 +261,17 @@ export class RulesService {
   }
 
   /** Revision + rule-set version bump + in-process notice after commit: what every rule change needs. */
-  private async recordChange(uow: UnitOfWork, user: AuthUser, id: string, kind: string): Promise<SavedRule> {
+  private async recordChange(uow: UnitOfWork, user: AuthUser, id: string, kind: string, audited = true): Promise<SavedRule> {
     const rule = (await this.repository.findById(id, uow))!;
     const revision = await this.revisions.record(uow, id, rule, kind, user.id);
+    if (audited) {
+      const restoredFrom = /^RESTORED_FROM_(\d+)$/.exec(kind);
+      await this.audit.recordBy(uow, user, {
+        action: auditActionOf(kind), targetType: 'RULE', targetId: id,
+        detail: { name: rule.name, revision, change: kind, ...(kind === 'TOGGLED' ? { isEnabled: rule.isEnabled } : {}),
+          ...(restoredFrom ? { restoredFrom: Number(restoredFrom[1]) } : {}) },
+      });
+    }
     await this.repository.bumpRuleSetVersion(uow);
     uow.afterCommit(() => void this.emitter.emit(RULES_CHANGED, { ruleId: id }));
     return { rule, revision };
