@@ -58,7 +58,7 @@ scenario('a rule calls a webhook added in the console, and the delivery shows SU
     const action = page.getByTestId('action-item').first();
     await selectOption(page, action.getByTestId('action-type'), 'Call webhook');
     await selectOption(page, action.getByTestId('action-webhook'), new RegExp(hookName));
-    await page.getByTestId('rule-save').click();
+    await page.getByTestId('rule-save-enable').click();
     await page.waitForURL(/\/workflows\/rules\/[0-9a-f-]{36}$/);
 
     const caseItem = await admin.createCase({ title: `Vendor onboarding ${marker}` });

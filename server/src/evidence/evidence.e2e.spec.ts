@@ -308,7 +308,7 @@ describe('evidence size limit', () => {
   });
 
   it('answers 413 above it and keeps nothing: no row, no event, no file', async () => {
-    const before = { files: files(), rows: await t.sql('SELECT id FROM evidence'), events: await t.sql('SELECT id FROM domain_events') };
+    const before = { files: files(), rows: await t.sql('SELECT id FROM evidence ORDER BY id'), events: await t.sql('SELECT id FROM domain_events ORDER BY id') };
     for (const size of [1025, 200 * 1024]) {
       const res: Response = await t.http().post(`/api/v1/cases/${caseId}/evidence`).set(...bearer(investigator))
         .attach('file', randomBytes(size), 'big.bin').field('description', 'too big');
@@ -317,8 +317,8 @@ describe('evidence size limit', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(files()).toEqual(before.files);
-    expect(await t.sql('SELECT id FROM evidence')).toEqual(before.rows);
-    expect(await t.sql('SELECT id FROM domain_events')).toEqual(before.events);
+    expect(await t.sql('SELECT id FROM evidence ORDER BY id')).toEqual(before.rows);
+    expect(await t.sql('SELECT id FROM domain_events ORDER BY id')).toEqual(before.events);
     // And the server is fine afterwards.
     await t.http().post(`/api/v1/cases/${caseId}/evidence`).set(...bearer(investigator)).attach('file', Buffer.from('small'), 's.txt').expect(201);
   });

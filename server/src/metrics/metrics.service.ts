@@ -81,6 +81,9 @@ export class MetricsService implements OnModuleDestroy {
   readonly contentType = this.registry.contentType;
 
   async render(): Promise<string> {
-    return Registry.merge([this.registry, this.workflow.registry]).metrics();
+    const text = await Registry.merge([this.registry, this.workflow.registry]).metrics();
+    // prom-client writes a NaN sample (the event-loop lag before its first measurement) as "Nan"; the text
+    // format spells it "NaN", which strict parsers require.
+    return text.replace(/ Nan$/gm, ' NaN');
   }
 }

@@ -23,7 +23,10 @@ const STALE = { 412: 'If-Match names a revision that is no longer the current on
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/health': { public: true, ok: { 200: 'Health' }, summary: 'Ready and the database answers (503 while it does not)' },
-  'GET /api/v1/health/live': { public: true, ok: { 200: 'HealthLive' }, summary: 'Liveness: the process serves requests (never asks the database)' },
+  'GET /api/v1/health/live': {
+    public: true, ok: { 200: 'HealthLive' }, summary: 'Liveness: the process serves requests (never asks the database)',
+    errors: { 503: 'the process is stopping: new requests are refused while it finishes its work' },
+  },
   'GET /api/v1/health/ready': { public: true, ok: { 200: 'HealthReady' }, summary: 'Readiness: database reachable and migrations applied (503 otherwise, and while stopping)' },
   'GET /metrics': {
     public: true, ok: { 200: { mediaType: 'text/plain', description: 'Prometheus text format' } },
@@ -42,6 +45,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/auth/providers': { public: true, ok: { 200: 'AuthProviders' } },
   'GET /api/v1/auth/oidc/login': { public: true, ok: { 302: null }, summary: 'Redirects to the identity provider (OIDC, PKCE)' },
   'GET /api/v1/auth/oidc/callback': { public: true, ok: { 302: null }, summary: 'The provider returns here; signs the user in to the console' },
+  'GET /api/v1/setup': { public: true, ok: { 200: 'SetupStatus' }, summary: 'Whether the first-run setup is pending; 404 once a user exists' },
   'POST /api/v1/setup': { public: true, ok: { 201: 'SetupResult' }, summary: 'Creates the first ADMIN with the token of the logged setup link; 404 once a user exists' },
 
   'GET /api/v1/users': { ok: { 200: 'UserList' }, summary: 'Full users for ADMIN; {id, name, role} of active users for others' },

@@ -113,6 +113,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   UnreadCount: object({ count: int({ minimum: 0 }) }),
   MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
   AuthProviders: object({ local: bool, oidc: nullable(object({ label: str() })) }),
+  SetupStatus: object({ required: bool }),
   SetupResult: { ...freeObject, description: 'the first ADMIN was created' },
   TemporaryPassword: object({ temporaryPassword: str() }),
   AuditLogList: listOf(object({

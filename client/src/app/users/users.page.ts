@@ -47,13 +47,14 @@ export class UsersPage implements OnInit {
   protected readonly roles = ROLES;
   protected readonly columns = ['name', 'email', 'role', 'scopes', 'active', 'lastLogin', 'provider', 'actions'];
   protected readonly query = new PagedQuery<UserView>();
+  private readonly route = inject(ActivatedRoute, { optional: true });
   protected readonly filters = inject(NonNullableFormBuilder).group({ q: [''], role: [''], isActive: [''] });
   private filter: UsersFilter = EMPTY_USERS_FILTER;
   private readonly caseScopes = signal<string[]>([]);
 
   ngOnInit(): void {
     // The audit page links here with ?q=<e-mail or name>.
-    const q = inject(ActivatedRoute, { optional: true })?.snapshot.queryParamMap.get('q') ?? '';
+    const q = this.route?.snapshot.queryParamMap.get('q') ?? '';
     if (q) {
       this.filters.patchValue({ q }, { emitEvent: false });
       this.filter = { ...EMPTY_USERS_FILTER, q };

@@ -2,7 +2,7 @@
 // shown once, the forced change at the next sign-in, the account page's live password rules and "sign out
 // everywhere", and the audit page's filters.
 import assert from 'node:assert/strict';
-import { Api, BASE_URL, confirmDialog, expectText, scenario, selectOption, until } from '../lib/harness.mjs';
+import { Api, BASE_URL, confirmDialog, expectText, scenario, selectOption, until } from './lib/harness.mjs';
 
 async function passwordSignIn(page, email, password) {
   await page.goto(`${BASE_URL}/login`);
