@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { COMMA, ENTER } from '@angular/cdk/keycodes';
-import { MatAutocompleteModule, type MatAutocompleteSelectedEvent } from '@angular/material/autocomplete';
+import { MatAutocompleteModule, MatAutocompleteTrigger, type MatAutocompleteSelectedEvent } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule, type MatChipInputEvent } from '@angular/material/chips';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -103,6 +103,7 @@ export class UserEditDialog {
     role: [(this.data.user?.role ?? 'VIEWER') as Role],
     password: ['', this.data.user ? [] : [Validators.required, Validators.minLength(12), Validators.maxLength(128)]],
   });
+  private readonly scopeSuggestions = viewChild(MatAutocompleteTrigger);
   protected readonly scopes = signal<string[]>([...(this.data.user?.scopeCodes ?? [])]);
   protected readonly typed = signal('');
   protected readonly scopeProblem = signal<string | null>(null);
@@ -133,6 +134,8 @@ export class UserEditDialog {
     this.scopeProblem.set(null);
     if (!this.scopes().includes(code)) this.scopes.update((s) => [...s, code]);
     this.typed.set('');
+    // With the input empty again every known code would be offered, covering the dialog's buttons.
+    this.scopeSuggestions()?.closePanel();
   }
 
   protected pickScope(event: MatAutocompleteSelectedEvent): void {
