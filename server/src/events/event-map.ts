@@ -1,24 +1,10 @@
 import type { EventName } from '../../../contracts/enums';
-import type { CaseStatus, CaseType, Severity } from '../common/enums';
+import type { CaseView } from '../../../contracts/api';
+import type { CaseStatus } from '../common/enums';
 
-/** What every event carries about the case, as it was right after the change. */
-export interface CaseSnapshot {
-  id: string;
-  caseNumber: string;
-  title: string;
-  description: string;
-  status: CaseStatus;
-  caseType: CaseType;
-  scopeCode: string;
-  severity: Severity;
-  assigneeId: string | null;
-  ownerId: string | null;
-  tags: string[];
-  dueDate: string | null;
+/** What every event carries about the case, as it was right after the change: the API's case plus its evidence count. */
+export interface CaseSnapshot extends CaseView {
   evidenceCount: number;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
 }
 
 export interface EvidenceSummary { id: string; filename: string; mimeType: string; sizeBytes: number }
