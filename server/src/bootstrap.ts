@@ -107,7 +107,8 @@ export async function prepareDatabase(config: AppConfig, options: StartOptions):
       databaseUrl = embedded.url;
       abortIfStopping();
     }
-    const applied = await runMigrations(databaseUrl);
+    // Each migration is one transaction: abandoning one when a stop arrives rolls it back with PostgreSQL's stop.
+    const applied = await abortable(runMigrations(databaseUrl), options.signal);
     if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
     abortIfStopping();
     return { databaseUrl, embedded };
@@ -132,10 +133,10 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     const database = await prepareDatabase(config, options);
     embedded = database.embedded;
     const databaseUrl = database.databaseUrl;
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    app = await abortable(NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
       logger: new PinoNestLogger(pinoLogger),
       bodyParser: false,
-    });
+    }), options.signal);
     const lifecycle = app.get(Lifecycle);
     configureApp(app, config, pinoLogger);
     if (config.socketAdapter === 'postgres') {
@@ -146,8 +147,8 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       socketPool.on('connect', (client) => client.on('error', (e) => logger.warn(`socket adapter connection: ${e.message}`)));
       app.useWebSocketAdapter(new PostgresIoAdapter(app, socketPool, worker));
     }
-    if (listens) await app.listen(config.port, config.host);
-    else await app.init();
+    if (listens) await abortable(app.listen(config.port, config.host), options.signal);
+    else await abortable(app.init(), options.signal);
     if (worker !== undefined) stopTakingConnections = serveHandedConnections(app.getHttpServer() as Server);
     abortIfStopping();
     const address = listens ? app.getHttpServer().address() : null;
@@ -170,11 +171,29 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     };
   } catch (error) {
     stopTakingConnections?.();
-    await app?.close().catch(() => undefined);
+    // A stop during start-up ends the process: closing a half-built app would only delay stopping PostgreSQL.
+    if (!(error instanceof StartAborted)) await app?.close().catch(() => undefined);
     await socketPool?.end().catch(() => undefined);
     await embedded?.stop();
     throw error;
   }
+}
+
+/**
+ * `work`'s outcome, or StartAborted as soon as a stop is requested. Building the Nest app takes seconds of CPU on
+ * a busy machine; a process told to stop meanwhile stops its database and exits instead of waiting for it.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new StartAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StartAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }
 
 function safeLevel(raw: string | undefined): AppLogLevel {
