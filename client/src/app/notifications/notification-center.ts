@@ -12,6 +12,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { NotificationStore } from './notification-store';
 import { NotificationPreferencesStore } from './notification-preferences-store';
+import { NotificationToaster } from './notification-toaster';
 import { openNotificationLink } from './notification-link';
 import type { NotificationView } from '../../../../contracts/api';
 import { priorityLook, ruleLabel, unreadBadgeText } from './notification-display';
@@ -42,6 +43,7 @@ export class NotificationCenter {
   protected readonly preferences = inject(NotificationPreferencesStore);
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly toaster = inject(NotificationToaster);
   protected readonly look = priorityLook;
   protected readonly ruleLabel = ruleLabel;
   /** The rule whose mute/unmute is being saved (its button is disabled meanwhile). */
@@ -90,6 +92,7 @@ export class NotificationCenter {
     this.preferences.setRuleMuted(ruleId, mute).subscribe({
       next: () => {
         this.savingRule.set(null);
+        if (mute) this.toaster.dropRule(ruleId);
         this.snackBar.open(mute ? `Muted "${name}": its notifications no longer pop up` : `"${name}" unmuted`, undefined, { duration: 4000 });
       },
       error: () => {

@@ -130,6 +130,18 @@ describe('NotificationToaster', () => {
     expect(opened.map((t) => t.data.id)).toEqual(['low-but-wanted']);
   });
 
+  it('muting a rule drops its toasts still waiting in the queue', () => {
+    toaster.enqueue(note('showing'));
+    toaster.enqueue({ ...note('muted-1'), ruleId: 'r1' });
+    toaster.enqueue({ ...note('other'), ruleId: 'r2' });
+    toaster.enqueue({ ...note('muted-2'), ruleId: 'r1' });
+    toaster.dropRule('r1');
+    expect(toaster.pending).toBe(1);
+    closeAll();
+    opened[0].dismissed.next({ dismissedByAction: false });
+    expect(opened.map((t) => t.data.id)).toEqual(['showing', 'other']);
+  });
+
   it('"Open" marks the notification read and navigates to its link', () => {
     toaster.enqueue(note('c1'));
     opened[0].action.next();

@@ -43,7 +43,14 @@ export class NotificationToaster {
     if (!this.showing) this.showNext();
   }
 
-  get pending(): number {
+  /** Forgets the waiting toasts of a rule the user just muted (the one showing stays until it goes). */
+  dropRule(ruleId: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].ruleId === ruleId) this.queue.splice(i, 1);
+    }
+  }
+
+    get pending(): number {
     return this.queue.length;
   }
 

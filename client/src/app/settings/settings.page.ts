@@ -108,7 +108,7 @@ export class SettingsPage implements OnInit {
   }
 
   protected ruleName(id: string): string {
-    return this.rules().find((r) => r.id === id)?.name ?? this.mutedNames().get(id) ?? `a rule no longer named (${id.slice(0, 8)})`;
+    return this.rules().find((r) => r.id === id)?.name ?? this.mutedNames().get(id) ?? `Rule ${id.slice(0, 8)}… (name unknown)`;
   }
 
   /**
