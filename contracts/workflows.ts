@@ -179,6 +179,58 @@ export interface WorkflowStats {
   outboxLagSeconds: number;
 }
 
+/** GET /workflows/stats/timeline: the window and the size of its buckets. */
+export type StatsRange = '24h' | '7d';
+export type StatsBucket = 'hour' | 'day';
+
+/** One bucket of rule runs: `runs` counts runs that executed (failed ones included), `skipped` the COOLDOWN and MAX_DEPTH rows. */
+export interface RunStatsPoint {
+  bucketStart: string;
+  runs: number;
+  failures: number;
+  skipped: number;
+  avgDurationMs: number | null;
+}
+
+export interface FailingRuleStats {
+  ruleId: string;
+  ruleName: string;
+  failures: number;
+  runs: number;
+  /** Start of the latest bucket (hour) with a failure. */
+  lastFailureAt: string;
+}
+
+/** A queue the dashboard samples once a minute: `outbox` (domain events), `webhooks` (deliveries); more may follow. */
+export type BacklogQueue = 'outbox' | 'webhooks' | (string & {});
+
+export interface BacklogPoint {
+  bucketStart: string;
+  /** The most items waiting in any sample of the bucket. */
+  pending: number;
+  /** The longest wait (age of the oldest item) seen in the bucket. */
+  oldestAgeSeconds: number;
+}
+
+export interface BacklogSeries {
+  queue: BacklogQueue;
+  points: BacklogPoint[];
+}
+
+export interface WorkflowStatsTimeline {
+  range: StatsRange;
+  bucket: StatsBucket;
+  /** Start of the first bucket; `to` is the end of the last one (the current bucket is still filling). */
+  from: string;
+  to: string;
+  /** Every bucket of the window, in order, empty ones as zeros. */
+  runs: RunStatsPoint[];
+  topFailingRules: FailingRuleStats[];
+  /** Width of a backlog point (samples are taken once a minute and condensed to this). */
+  backlogIntervalSeconds: number;
+  backlogs: BacklogSeries[];
+}
+
 /** GET /rules/export; POST /rules/import takes the same. */
 export interface RuleExport {
   format: 'auditcaseos-rules';

@@ -40,6 +40,8 @@ export interface AppConfig {
   historyRetentionDays: number;
   /** Read notifications older than this are removed (0: kept forever). */
   notificationRetentionDays: number;
+  /** The ops dashboard's hourly run counters and backlog samples older than this are removed (at least 8: the 7-day charts). */
+  statsRetentionDays: number;
   /** `postgres` fans socket events out to every process sharing the database. */
   socketAdapter: 'postgres' | 'memory';
   /** OUTBOX_DISPATCHER=off: this process records events but leaves their processing to others (tests, maintenance). */
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (metricsToken !== undefined && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
   const historyRetentionDays = parseInteger(env, 'HISTORY_RETENTION_DAYS', 0, 0, 36500, problems);
   const notificationRetentionDays = parseInteger(env, 'NOTIFICATION_RETENTION_DAYS', 180, 0, 36500, problems);
+  const statsRetentionDays = parseInteger(env, 'STATS_RETENTION_DAYS', 90, 8, 36500, problems);
   const socketAdapter = (env.SOCKET_ADAPTER?.trim() || (databaseUrl ? 'postgres' : 'memory')) as AppConfig['socketAdapter'];
   if (!['postgres', 'memory'].includes(socketAdapter)) problems.push('SOCKET_ADAPTER must be postgres or memory');
   const outboxDispatcher = parseBoolean(env, 'OUTBOX_DISPATCHER', true, problems);
@@ -278,7 +281,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv, port, host, databaseUrl, dataDir, formerDataDirs, jwtSecret, jwtExpiresInSeconds, adminEmail, adminPassword,
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
-    historyRetentionDays, notificationRetentionDays, socketAdapter,
+    historyRetentionDays, notificationRetentionDays, statsRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
     scryptLog2N, webhooks, oidc, webConcurrency,
   };

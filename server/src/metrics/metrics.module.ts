@@ -2,15 +2,18 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
+import { BacklogSampleRepository } from './backlog-sample.repository';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { OpsDashboardService } from './ops-dashboard.service';
 import { WorkflowStatsController } from './workflow-stats.controller';
 
 @Module({
-  imports: [WorkflowsModule, EventsModule, RealtimeModule, AuthModule],
+  imports: [WorkflowsModule, EventsModule, RealtimeModule, AuthModule, WebhooksModule],
   controllers: [MetricsController, WorkflowStatsController],
-  providers: [MetricsService],
-  exports: [MetricsService],
+  providers: [MetricsService, OpsDashboardService, BacklogSampleRepository],
+  exports: [MetricsService, OpsDashboardService],
 })
 export class MetricsModule {}

@@ -65,6 +65,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
 
   'GET /api/v1/workflows/meta': { roles: ADMIN, ok: { 200: 'WorkflowMeta' } },
   'GET /api/v1/workflows/stats': { roles: ADMIN, ok: { 200: 'WorkflowStats' } },
+  'GET /api/v1/workflows/stats/timeline': {
+    roles: ADMIN, ok: { 200: 'WorkflowStatsTimeline' },
+    summary: 'Runs and failures per hour or day, the rules failing most and each queue\'s backlog over the last 24 h or 7 days (from pre-aggregated counters)',
+  },
   'GET /api/v1/workflows/rules': { roles: ADMIN, ok: { 200: 'RuleList' } },
   'POST /api/v1/workflows/rules': { roles: ADMIN, ok: { 201: 'Rule' }, errors: NAME_TAKEN },
   'GET /api/v1/workflows/rules/export': { roles: ADMIN, ok: { 200: 'RuleExport' } },

@@ -110,6 +110,24 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   }),
   WorkflowMeta: { ...freeObject, description: 'enums, condition fields with their ops, template variables and maxDepth, for rule editors' },
   WorkflowStats: { ...freeObject, description: 'counters for the history dashboard' },
+  WorkflowStatsTimeline: object({
+    range: enumOf(['24h', '7d']), bucket: enumOf(['hour', 'day']),
+    from: { ...dateTime, description: 'start of the first bucket' }, to: { ...dateTime, description: 'end of the last (current, still filling) bucket' },
+    runs: arrayOf(object({
+      bucketStart: dateTime, runs: int({ minimum: 0, description: 'runs that executed, failed ones included' }),
+      failures: int({ minimum: 0 }), skipped: int({ minimum: 0, description: 'COOLDOWN and MAX_DEPTH rows' }),
+      avgDurationMs: nullable(num),
+    }), { description: 'every bucket of the window in order, empty ones as zeros' }),
+    topFailingRules: arrayOf(object({
+      ruleId: uuid, ruleName: str(), failures: int({ minimum: 1 }), runs: int({ minimum: 0 }),
+      lastFailureAt: { ...dateTime, description: 'start of the latest hour with a failure' },
+    }), { maxItems: 10 }),
+    backlogIntervalSeconds: int({ minimum: 60 }),
+    backlogs: arrayOf(object({
+      queue: str({ description: 'outbox (domain events), webhooks (deliveries); more queues may appear' }),
+      points: arrayOf(object({ bucketStart: dateTime, pending: int({ minimum: 0 }), oldestAgeSeconds: num })),
+    })),
+  }),
   Notification: notification,
   NotificationPage: object({ items: arrayOf(ref('Notification')), nextCursor: nullable(str({ description: 'pass as ?cursor= for the next page' })) }),
   UnreadCount: object({ count: int({ minimum: 0 }) }),

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { EventsService } from '../events/events.service';
+import { OpsDashboardService } from '../metrics/ops-dashboard.service';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { HistoryRepository } from '../workflows/history/history.repository';
 import { TickRepository } from './tick.repository';
@@ -12,12 +13,12 @@ const PRUNE_LOCK = 7_150_044;
 /** Rows per DELETE: each statement stays short, so the tables' other users never wait long behind it. */
 const BATCH = 1000;
 
-export interface PruneResult { events: number; history: number; notifications: number }
+export interface PruneResult { events: number; history: number; notifications: number; runStats: number; backlogSamples: number }
 
 /**
  * Housekeeping, hourly, one process at a time: processed events (the source of traces) and old ticks are kept
  * TRACE_RETENTION_DAYS, workflow history HISTORY_RETENTION_DAYS (0: forever), read notifications
- * NOTIFICATION_RETENTION_DAYS (0: forever).
+ * NOTIFICATION_RETENTION_DAYS (0: forever), the ops dashboard's counters and samples STATS_RETENTION_DAYS.
  */
 @Injectable()
 export class MaintenanceService {
@@ -28,6 +29,7 @@ export class MaintenanceService {
     private readonly ticks: TickRepository,
     private readonly history: HistoryRepository,
     private readonly notifications: NotificationRepository,
+    private readonly dashboard: OpsDashboardService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,9 +55,11 @@ export class MaintenanceService {
         ? await inBatches((limit) => this.notifications.deleteReadOlderThan(notificationRetentionDays, limit, session))
         : 0;
       if (notifications) this.logger.log(`pruned ${notifications} read notifications older than ${notificationRetentionDays} days`);
-      return { events, history, notifications };
+      // The dashboard's counters: a few thousand rows an hour at most, one statement each.
+      const { runStats, backlogSamples } = await this.dashboard.prune(session);
+      return { events, history, notifications, runStats, backlogSamples };
     });
-    return result ?? { events: 0, history: 0, notifications: 0 };
+    return result ?? { events: 0, history: 0, notifications: 0, runStats: 0, backlogSamples: 0 };
   }
 }
 

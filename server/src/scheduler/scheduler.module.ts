@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { EventsModule } from '../events/events.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MaintenanceService } from './maintenance.service';
@@ -9,7 +10,7 @@ import { TickRepository } from './tick.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
-  imports: [WorkflowsModule, CasesModule, EventsModule, NotificationsModule],
+  imports: [WorkflowsModule, CasesModule, EventsModule, NotificationsModule, MetricsModule],
   providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })

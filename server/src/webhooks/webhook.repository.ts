@@ -154,6 +154,14 @@ export class WebhookRepository {
     return row?.due ?? null;
   }
 
+  /** Deliveries still to be made (PENDING) and the age of the oldest, for the ops dashboard's backlog samples. */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age
+         FROM webhook_deliveries WHERE status = 'PENDING'`);
+    return { pending: row.pending, oldestAgeSeconds: Number(row.age) };
+  }
+
   private db(executor?: Executor): EntityManager {
     return managerOf(executor, this.dataSource.manager);
   }

@@ -29,6 +29,11 @@ export class WebhooksService {
     this.secrets = new WebhookSecretBox(config.jwtSecret);
   }
 
+  /** Deliveries waiting to be made, and how long the oldest has waited (ops dashboard). */
+  backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    return this.repository.backlog();
+  }
+
   list(page: PageQuery): Promise<ListResult<WebhookView>> {
     return this.repository.list(page.limit, page.offset);
   }

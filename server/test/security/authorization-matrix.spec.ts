@@ -193,6 +193,7 @@ describe('authorization matrix', () => {
     { route: 'GET /workflows/history/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history/export?success=false` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
+    { route: 'GET /workflows/stats/timeline', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats/timeline?range=7d' }) },
     { route: 'GET /workflows/rules/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/rules/export' }) },
     { route: 'POST /workflows/rules/import', expect: ADMIN_ONLY_OK(201),
       cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/import', body: { rules: [{ name: `imported ${++counter}`, triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, scopeCodes: ['NOPE'] }] } }) },

@@ -49,6 +49,14 @@ export interface EventRun {
   actions_executed: Array<{ actionType: string; success: boolean; detail: string }>;
 }
 
+/** How a run counts in workflow_run_stats. */
+export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'COOLDOWN' | 'MAX_DEPTH';
+const HOUR_MS = 3_600_000;
+
+/** Runs per bucket (hour or UTC day) from the pre-aggregate. */
+export interface RunStatsBucketRow { bucket_start: Date; runs: number; failures: number; skipped: number; duration_ms: string | null }
+export interface FailingRuleRow { rule_id: string; rule_name: string; failures: number; runs: number; last_failure_bucket: Date }
+
 export const cooldownKey = (ruleId: string, caseId: string): string => `${ruleId}|${caseId}`;
 
 /** The only place with SQL on workflow_history. */
@@ -73,7 +81,68 @@ export class HistoryRepository {
       [column((r) => r.ruleId), column((r) => r.ruleName), column((r) => r.caseId), column((r) => r.caseNumber),
         column((r) => r.eventId), column((r) => r.eventName), column((r) => JSON.stringify(r.triggerData)),
         column((r) => r.depth), column((r) => r.retryOf), column((r) => JSON.stringify(r.outcomes)),
-        column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)]);
+        column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)])
+      .then((stored: HistoryRow[]) => {
+        // Counted in the same transaction, but in one statement for the whole unit (an engine batch), just before its commit.
+        uow.stageBeforeCommit('workflow-run-stats', stored, (unit, all) => this.countRuns(unit, all));
+        return stored;
+      });
+  }
+
+  /**
+   * Adds runs to workflow_run_stats, per hour (of created_at, UTC), rule and outcome. The rows are upserted in key
+   * order, so two units adding to the same counters lock them in the same order and never deadlock.
+   */
+  private async countRuns(uow: UnitOfWork, rows: HistoryRow[]): Promise<void> {
+    const counts = new Map<string, { bucket: string; ruleId: string; outcome: RunOutcome; ruleName: string; runs: number; durationMs: number }>();
+    for (const r of rows) {
+      const bucket = new Date(Math.floor(new Date(r.created_at).getTime() / HOUR_MS) * HOUR_MS).toISOString();
+      const outcome: RunOutcome = r.skipped_reason ?? (r.success ? 'SUCCEEDED' : 'FAILED');
+      const key = `${bucket}|${r.rule_id}|${outcome}`;
+      const c = counts.get(key);
+      if (c) { c.runs++; c.durationMs += r.duration_ms; c.ruleName = r.rule_name; }
+      else counts.set(key, { bucket, ruleId: r.rule_id, outcome, ruleName: r.rule_name, runs: 1, durationMs: r.duration_ms });
+    }
+    const all = [...counts.values()];
+    await uow.manager.query(
+      `INSERT INTO workflow_run_stats AS s (bucket_start, rule_id, outcome, rule_name, runs, duration_ms)
+       SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+        ORDER BY 1, 2, 3
+       ON CONFLICT (bucket_start, rule_id, outcome)
+       DO UPDATE SET runs = s.runs + EXCLUDED.runs, duration_ms = s.duration_ms + EXCLUDED.duration_ms, rule_name = EXCLUDED.rule_name`,
+      [all.map((c) => c.bucket), all.map((c) => c.ruleId), all.map((c) => c.outcome), all.map((c) => c.ruleName),
+        all.map((c) => c.runs), all.map((c) => c.durationMs)]);
+  }
+
+  /** Runs, failures and skips per bucket in [from, to) from the pre-aggregate (empty buckets are absent). */
+  async runStatsByBucket(from: Date, to: Date, bucket: 'hour' | 'day'): Promise<RunStatsBucketRow[]> {
+    return this.dataSource.query(
+      `SELECT date_trunc('${bucket === 'day' ? 'day' : 'hour'}', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start,
+              COALESCE(sum(runs) FILTER (WHERE outcome IN ('SUCCEEDED', 'FAILED')), 0)::int AS runs,
+              COALESCE(sum(runs) FILTER (WHERE outcome = 'FAILED'), 0)::int AS failures,
+              COALESCE(sum(runs) FILTER (WHERE outcome IN ('COOLDOWN', 'MAX_DEPTH')), 0)::int AS skipped,
+              sum(duration_ms) FILTER (WHERE outcome IN ('SUCCEEDED', 'FAILED')) AS duration_ms
+         FROM workflow_run_stats WHERE bucket_start >= $1 AND bucket_start < $2
+        GROUP BY 1 ORDER BY 1`, [from, to]);
+  }
+
+  /** The rules with the most failed runs in [from, to), most first. */
+  async topFailingRules(from: Date, to: Date, limit: number): Promise<FailingRuleRow[]> {
+    return this.dataSource.query(
+      `SELECT rule_id, (array_agg(rule_name ORDER BY bucket_start DESC))[1] AS rule_name,
+              COALESCE(sum(runs) FILTER (WHERE outcome = 'FAILED'), 0)::int AS failures,
+              COALESCE(sum(runs) FILTER (WHERE outcome IN ('SUCCEEDED', 'FAILED')), 0)::int AS runs,
+              max(bucket_start) FILTER (WHERE outcome = 'FAILED') AS last_failure_bucket
+         FROM workflow_run_stats WHERE bucket_start >= $1 AND bucket_start < $2
+        GROUP BY rule_id HAVING sum(runs) FILTER (WHERE outcome = 'FAILED') > 0
+        ORDER BY failures DESC, last_failure_bucket DESC, rule_id LIMIT ${Number(limit)}`, [from, to]);
+  }
+
+  /** Housekeeping: deletes the run counters of hours older than `days`; returns how many buckets went. */
+  async deleteRunStatsOlderThan(days: number, executor?: Executor): Promise<number> {
+    const [, n] = await managerOf(executor, this.dataSource.manager).query(
+      `DELETE FROM workflow_run_stats WHERE bucket_start < now() - make_interval(days => $1)`, [days]);
+    return Number(n);
   }
 
   /** Newest first. */
