@@ -103,6 +103,10 @@ export class ListRulesQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional() @Transform(bool) @IsBoolean({ message: 'isEnabled must be true or false' })
   isEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Rule name contains (case-insensitive)', maxLength: 200 })
+  @IsOptional() @Transform(trim) @IsString() @Length(0, 200)
+  q?: string;
 }
 
 export class DryRunEventDto {

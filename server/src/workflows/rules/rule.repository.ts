@@ -21,7 +21,11 @@ export type RuleRecord = RuleTrigger & {
   scopeCodes: string[]; caseTypes: CaseType[];
 };
 
-export interface RuleFilter { triggerType?: TriggerType; isEnabled?: boolean }
+export interface RuleFilter {
+  triggerType?: TriggerType; isEnabled?: boolean;
+  /** Name contains, case-insensitive. */
+  q?: string;
+}
 
 /** An enabled TIME_BASED rule as the scheduler needs it. */
 export interface TimeRuleRow { id: string; name: string; cron: string; time_zone: string; last_tick_at: Date | null; created_at: Date }
@@ -68,6 +72,8 @@ export class RuleRepository {
     const params: unknown[] = [];
     if (filter.triggerType) { params.push(filter.triggerType); where.push(`trigger_type = $${params.length}`); }
     if (filter.isEnabled !== undefined) { params.push(filter.isEnabled); where.push(`is_enabled = $${params.length}`); }
+    // LIKE's own wildcards in the text are matched literally.
+    if (filter.q) { params.push(filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)); where.push(`name ILIKE '%' || $${params.length} || '%'`); }
     return this.load(this.manager(db), where.join(' AND ') || 'true', params, page);
   }
 

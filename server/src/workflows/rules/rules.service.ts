@@ -62,7 +62,7 @@ export class RulesService {
   ) {}
 
   async list(query: ListRulesQuery): Promise<ListResult<Rule>> {
-    const { rules, total } = await this.repository.list({ triggerType: query.triggerType, isEnabled: query.isEnabled }, query);
+    const { rules, total } = await this.repository.list({ triggerType: query.triggerType, isEnabled: query.isEnabled, q: query.q || undefined }, query);
     return { items: rules, total };
   }
 
