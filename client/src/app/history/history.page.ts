@@ -23,6 +23,7 @@ import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workf
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
 import { endOfDayIso, matchesHistoryFilters, outcomeOf, retriedRunIds, startOfDayIso } from './history-filters';
 import { HistoryStatsCard } from './history-stats-card';
+import { OpsDashboard } from './ops-dashboard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +46,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     MatTooltipModule,
     EnumLabelPipe,
     HistoryStatsCard,
+    OpsDashboard,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.page.html',

@@ -2,7 +2,7 @@ import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type { ListResult } from '../../../../contracts/api';
-import type { CronPreview } from '../../../../contracts/workflows';
+import type { CronPreview, StatsBucket, StatsRange, WorkflowStatsTimeline } from '../../../../contracts/workflows';
 import { API_BASE } from '../core/api-models';
 import {
   DryRunRequest,
@@ -51,6 +51,14 @@ export interface HistoryFilters {
 }
 
 /** Query parameters for GET /workflows/history. */
+export interface RulePageQuery {
+  limit: number;
+  offset: number;
+  q?: string;
+  triggerType?: string;
+  isEnabled?: boolean;
+}
+
 export function historyParams(filters: HistoryFilters, page: { limit: number; offset: number }): HttpParams {
   return historyFilterParams(filters, new HttpParams().set('limit', page.limit).set('offset', page.offset));
 }
@@ -87,6 +95,15 @@ export class WorkflowsApi {
   /** Validated like the API and all or nothing: 400 names the bad rule, 409 names existing names. */
   importRules(file: unknown): Observable<{ items: WorkflowRule[]; total: number }> {
     return this.http.post<{ items: WorkflowRule[]; total: number }>(`${BASE}/rules/import`, file);
+  }
+
+  /** One page of rules, filtered on the server (`q`: name contains, any case), by priority then age. */
+  rulePage(query: RulePageQuery): Observable<ListResult<WorkflowRule>> {
+    let params = new HttpParams().set('limit', query.limit).set('offset', query.offset);
+    if (query.q?.trim()) params = params.set('q', query.q.trim());
+    if (query.triggerType) params = params.set('triggerType', query.triggerType);
+    if (query.isEnabled !== undefined) params = params.set('isEnabled', query.isEnabled);
+    return this.http.get<ListResult<WorkflowRule>>(`${BASE}/rules`, { params });
   }
 
   rules(): Observable<WorkflowRule[]> {
@@ -163,6 +180,11 @@ export class WorkflowsApi {
   /** Dashboard numbers for the history page (ADMIN). */
   stats(): Observable<WorkflowStats> {
     return this.http.get<WorkflowStats>(`${BASE}/stats`);
+  }
+
+  /** The ops dashboard's charts (ADMIN): runs per bucket, the rules failing most, backlogs over time. */
+  timeline(range: StatsRange, bucket: StatsBucket): Observable<WorkflowStatsTimeline> {
+    return this.http.get<WorkflowStatsTimeline>(`${BASE}/stats/timeline`, { params: { range, bucket } });
   }
 
   events(caseId: string, limit = 50): Observable<WorkflowEvent[]> {

@@ -1,0 +1,104 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import type { BacklogSeries } from '../ops-timeline';
+import { niceCeil } from '../ops-timeline';
+import { hostWidth } from './chart-width';
+
+const HEIGHT = 160;
+const PAD = { top: 12, right: 8, bottom: 24, left: 48 };
+/** Queue → colour token; a queue added later (e-mail) takes the next one. */
+const COLOURS = ['var(--mat-sys-primary)', 'var(--mat-sys-tertiary)', 'var(--mat-sys-secondary)', 'var(--mat-sys-error)'];
+
+export interface BacklogLine { queue: string; colour: string; path: string; latest: number | null }
+
+/**
+ * Each queue's longest wait (seconds) over the window as a line; a gap in the samples (server down) breaks the line.
+ * Plain SVG coloured with the Material system tokens.
+ */
+@Component({
+  selector: 'app-backlog-chart',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <svg [attr.width]="width()" [attr.height]="height" role="img" [attr.aria-label]="label()" data-testid="backlog-chart">
+      @for (tick of ticks(); track tick.value) {
+        <line class="grid" [attr.x1]="pad.left" [attr.x2]="width() - pad.right" [attr.y1]="tick.y" [attr.y2]="tick.y" />
+        <text class="axis" [attr.x]="pad.left - 6" [attr.y]="tick.y + 4" text-anchor="end">{{ tick.text }}</text>
+      }
+      @for (line of lines(); track line.queue) {
+        <path [attr.d]="line.path" [style.stroke]="line.colour" class="line" [attr.data-queue]="line.queue" />
+      }
+      @for (l of xLabels(); track l.x) {
+        <text class="axis" [attr.x]="l.x" [attr.y]="height - 6" text-anchor="middle">{{ l.text }}</text>
+      }
+    </svg>
+  `,
+  styles: `
+    :host { display: block; width: 100%; overflow: hidden; }
+    svg { display: block; }
+    .grid { stroke: var(--mat-sys-outline-variant); stroke-width: 1; }
+    .axis { fill: var(--mat-sys-on-surface-variant); font: var(--mat-sys-label-small); }
+    .line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
+  `,
+})
+export class BacklogChart {
+  readonly series = input.required<BacklogSeries[]>();
+  readonly from = input.required<string>();
+  readonly to = input.required<string>();
+  readonly intervalSeconds = input.required<number>();
+  readonly labelOf = input.required<(iso: string) => string>();
+
+  protected readonly width = hostWidth();
+  protected readonly height = HEIGHT;
+  protected readonly pad = PAD;
+  private readonly plotHeight = HEIGHT - PAD.top - PAD.bottom;
+
+  private readonly top = computed(() => niceCeil(Math.max(1, ...this.series().flatMap((s) => s.points.map((p) => p.oldestAgeSeconds)))));
+
+  protected readonly ticks = computed(() => {
+    const top = this.top();
+    return [0, 0.5, 1].map((f) => ({ value: f, y: PAD.top + this.plotHeight * (1 - f), text: formatSeconds(top * f) }));
+  });
+
+  private x(iso: string): number {
+    const from = Date.parse(this.from());
+    const span = Math.max(1, Date.parse(this.to()) - from);
+    return PAD.left + ((Date.parse(iso) - from) / span) * (this.width() - PAD.left - PAD.right);
+  }
+
+  readonly lines = computed<BacklogLine[]>(() => {
+    const top = this.top();
+    const gapMs = this.intervalSeconds() * 1000 * 1.5;
+    return this.series().map((s, i) => {
+      let path = '';
+      let previous = -Infinity;
+      for (const p of s.points) {
+        const at = Date.parse(p.bucketStart);
+        const x = this.x(p.bucketStart).toFixed(1);
+        const y = (PAD.top + this.plotHeight * (1 - p.oldestAgeSeconds / top)).toFixed(1);
+        path += `${at - previous > gapMs ? 'M' : 'L'}${x},${y} `;
+        previous = at;
+      }
+      return { queue: s.queue, colour: COLOURS[i % COLOURS.length], path: path.trim(), latest: s.points.at(-1)?.oldestAgeSeconds ?? null };
+    });
+  });
+
+  protected readonly xLabels = computed(() => {
+    const from = Date.parse(this.from());
+    const to = Date.parse(this.to());
+    const count = Math.max(2, Math.floor((this.width() - PAD.left - PAD.right) / 72));
+    const step = (to - from) / count;
+    return Array.from({ length: count }, (_, i) => {
+      const iso = new Date(from + step * (i + 0.5)).toISOString();
+      return { x: this.x(iso), text: this.labelOf()(iso) };
+    });
+  });
+
+  protected readonly label = computed(() =>
+    'Longest wait per queue over time: ' +
+    this.lines().map((l) => `${l.queue} ${l.latest === null ? 'no samples' : `now ${formatSeconds(l.latest)}`}`).join(', '));
+}
+
+export function formatSeconds(s: number): string {
+  if (s >= 3600) return `${Math.round(s / 360) / 10} h`;
+  if (s >= 60) return `${Math.round(s / 6) / 10} min`;
+  return `${Math.round(s * 10) / 10} s`;
+}
