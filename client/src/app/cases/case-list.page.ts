@@ -4,6 +4,7 @@ import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -20,6 +21,7 @@ import { CASE_STATUSES, CASE_TYPES } from '../../../../contracts/enums';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
 import { LiveSocket } from '../core/live-socket';
+import { PhoneLayout } from '../core/phone-layout';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
 import type { CaseView } from '../../../../contracts/api';
@@ -33,6 +35,7 @@ import { NewCaseDialog, SCOPE_CODE_PATTERN } from './new-case.dialog';
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
+    MatCardModule,
     MatChipsModule,
     MatFormFieldModule,
     MatIconModule,
@@ -56,6 +59,8 @@ export class CaseListPage implements OnInit {
   private readonly destroyRef = inject(DestroyRef);
   protected readonly session = inject(AuthSession);
   protected readonly users = inject(UsersDirectory);
+  /** On a phone the list is a column of cards: a table would scroll sideways and hide status and assignee. */
+  protected readonly isPhone = inject(PhoneLayout).isPhone;
 
   protected readonly statuses = CASE_STATUSES;
   protected readonly caseTypes = CASE_TYPES;

@@ -4,6 +4,7 @@ import { DatePipe, JsonPipe } from '@angular/common';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -19,6 +20,7 @@ import { errorText, httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
 import { LiveSocket } from '../core/live-socket';
+import { PhoneLayout } from '../core/phone-layout';
 import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
 import { endOfDayIso, matchesHistoryFilters, outcomeOf, retriedRunIds, startOfDayIso } from './history-filters';
@@ -35,6 +37,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
+    MatCardModule,
     MatDatepickerModule,
     MatFormFieldModule,
     MatIconModule,
@@ -59,6 +62,8 @@ export class HistoryPage implements OnInit {
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
+  /** On a phone the runs are cards (time, rule, case, outcome and what to do next), not a sideways-scrolling table. */
+  protected readonly isPhone = inject(PhoneLayout).isPhone;
 
   protected readonly columns = ['expand', 'createdAt', 'rule', 'case', 'event', 'outcome', 'depth', 'duration', 'tools'];
   protected readonly outcomes: Exclude<HistoryOutcome, ''>[] = ['success', 'failed', 'skipped'];

@@ -7,16 +7,18 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { forkJoin, from, mergeMap } from 'rxjs';
+import { Subject, debounceTime, distinctUntilChanged, forkJoin, from, map, mergeMap, tap } from 'rxjs';
 import { errorText } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { LiveSocket } from '../core/live-socket';
+import { PagedQuery } from '../core/paged-query';
 import { describeTrigger } from './trigger-summary';
 import { WorkflowsApi } from './workflows-api';
 import { HistoryEntry, TRIGGER_TYPES, WorkflowRule } from './workflow.models';
@@ -36,6 +38,7 @@ export interface RuleRunStats {
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
+    MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
     MatSlideToggleModule,
@@ -55,27 +58,29 @@ export class RuleListPage implements OnInit {
 
   protected readonly triggerTypes = TRIGGER_TYPES;
   protected readonly columns = ['enabled', 'name', 'trigger', 'priority', 'actions', 'lastRun', 'failures'];
-  protected readonly rules = signal<WorkflowRule[]>([]);
+  /** One page of rules, searched and filtered by the server (an installation may have thousands). */
+  private readonly list = new PagedQuery<WorkflowRule>();
+  protected readonly rules = this.list.items;
+  protected readonly total = this.list.total;
+  protected readonly loading = this.list.loading;
+  protected readonly loadFailed = this.list.loadFailed;
+  protected readonly pageIndex = this.list.pageIndex;
+  protected readonly pageSize = this.list.pageSize;
   protected readonly stats = signal<Record<string, RuleRunStats>>({});
-  protected readonly loading = signal(false);
-  protected readonly loadFailed = signal(false);
   protected readonly toggling = signal<string | null>(null);
   protected readonly importing = signal(false);
   protected readonly search = signal('');
   protected readonly triggerFilter = signal('');
-
-  protected readonly visibleRules = computed(() => {
-    const text = this.search().trim().toLowerCase();
-    const type = this.triggerFilter();
-    return this.rules().filter(
-      (rule) =>
-        (!type || rule.triggerType === type) &&
-        (!text || rule.name.toLowerCase().includes(text) || (rule.description ?? '').toLowerCase().includes(text)),
-    );
-  });
+  protected readonly filtered = computed(() => !!this.search().trim() || !!this.triggerFilter());
+  private readonly searchTyped = new Subject<string>();
 
   ngOnInit(): void {
+    this.pageSize.set(50);
     this.load();
+    // The server searches as the admin types (after a pause), from the first page.
+    this.searchTyped
+      .pipe(debounceTime(300), distinctUntilChanged(), takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => this.firstPage());
     // A new run changes "last run" / "failures" of its rule.
     this.socket
       .on('workflow:history')
@@ -84,19 +89,37 @@ export class RuleListPage implements OnInit {
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.loadFailed.set(false);
-    this.api.rules().subscribe({
-      next: (rules) => {
-        this.rules.set(rules);
-        this.loading.set(false);
-        this.loadStats(rules);
-      },
-      error: () => {
-        this.loading.set(false);
-        this.loadFailed.set(true);
-      },
+    const q = this.search().trim();
+    const triggerType = this.triggerFilter() || undefined;
+    this.list.run((page) => {
+      const request = this.api.rulePage({ ...page, q, triggerType });
+      return request.pipe(
+        tap((res) => {
+          this.stats.set({});
+          this.loadStats(res.items);
+        }),
+      );
     });
+  }
+
+  protected onSearch(text: string): void {
+    this.search.set(text);
+    this.searchTyped.next(text.trim());
+  }
+
+  protected onTrigger(type: string): void {
+    this.triggerFilter.set(type);
+    this.firstPage();
+  }
+
+  protected onPage(event: PageEvent): void {
+    this.list.moveTo(event);
+    this.load();
+  }
+
+  private firstPage(): void {
+    this.pageIndex.set(0);
+    this.load();
   }
 
   /** Downloads every rule as a JSON file that "Import JSON" (here or on another installation) takes back. */
@@ -144,9 +167,10 @@ export class RuleListPage implements OnInit {
     return (rule.warnings ?? []).map((w) => w.message).join('\n');
   }
 
-  /** Enabling or disabling one rule can start or end a loop through others: their warnings are re-read. */
+  /** Enabling or disabling one rule can start or end a loop through others: this page's warnings are re-read. */
   private refreshWarnings(): void {
-    this.api.rules().subscribe({
+    const page = { limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() };
+    this.api.rulePage({ ...page, q: this.search().trim(), triggerType: this.triggerFilter() || undefined }).pipe(map((res) => res.items)).subscribe({
       next: (fresh) => {
         const byId = new Map(fresh.map((r) => [r.id, r.warnings ?? []]));
         this.rules.update((rules) => rules.map((r) => ({ ...r, warnings: byId.get(r.id) ?? r.warnings })));
