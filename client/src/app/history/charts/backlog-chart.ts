@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 import type { BacklogSeries } from '../ops-timeline';
 import { niceCeil } from '../ops-timeline';
 import { hostWidth } from './chart-width';
+import { anchorAt } from './runs-chart';
 
 const HEIGHT = 160;
 const PAD = { top: 12, right: 8, bottom: 24, left: 48 };
@@ -27,7 +28,7 @@ export interface BacklogLine { queue: string; colour: string; path: string; late
         <path [attr.d]="line.path" [style.stroke]="line.colour" class="line" [attr.data-queue]="line.queue" />
       }
       @for (l of xLabels(); track l.x) {
-        <text class="axis" [attr.x]="l.x" [attr.y]="height - 6" text-anchor="middle">{{ l.text }}</text>
+        <text class="axis" [attr.x]="l.x" [attr.y]="height - 6" [attr.text-anchor]="l.anchor">{{ l.text }}</text>
       }
     </svg>
   `,
@@ -88,7 +89,8 @@ export class BacklogChart {
     const step = (to - from) / count;
     return Array.from({ length: count }, (_, i) => {
       const iso = new Date(from + step * (i + 0.5)).toISOString();
-      return { x: this.x(iso), text: this.labelOf()(iso) };
+      const x = this.x(iso);
+      return { x, text: this.labelOf()(iso), anchor: anchorAt(x, this.width()) };
     });
   });
 

@@ -33,7 +33,7 @@ interface Bar { x: number; width: number; okY: number; okHeight: number; failY: 
         </g>
       }
       @for (l of xLabels(); track l.x) {
-        <text class="axis" [attr.x]="l.x" [attr.y]="height - 6" text-anchor="middle">{{ l.text }}</text>
+        <text class="axis" [attr.x]="l.x" [attr.y]="height - 6" [attr.text-anchor]="l.anchor">{{ l.text }}</text>
       }
     </svg>
   `,
@@ -89,7 +89,8 @@ export class RunsChart {
     const every = Math.max(1, Math.ceil(64 / slot));
     return points
       .map((p, i) => ({ i, x: PAD.left + i * slot + slot / 2, text: this.labelOf()(p.bucketStart) }))
-      .filter((l) => (points.length - 1 - l.i) % every === 0);
+      .filter((l) => (points.length - 1 - l.i) % every === 0)
+      .map((l) => ({ ...l, anchor: anchorAt(l.x, this.width()) }));
   });
 
   protected readonly label = computed(() => {
@@ -98,6 +99,13 @@ export class RunsChart {
     const failures = points.reduce((n, p) => n + p.failures, 0);
     return `Rule runs per bucket: ${runs} runs, ${failures} failed in ${points.length} buckets`;
   });
+}
+
+/** Labels near an edge are anchored to it so they are never cut off. */
+export function anchorAt(x: number, width: number): 'start' | 'middle' | 'end' {
+  if (x > width - 32) return 'end';
+  if (x < PAD.left + 8) return 'start';
+  return 'middle';
 }
 
 export function formatCount(n: number): string {
