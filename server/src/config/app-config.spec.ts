@@ -70,6 +70,10 @@ describe('loadConfig', () => {
       'HISTORY_RETENTION_DAYS must be a whole number, got "-1"',
       'NOTIFICATION_RETENTION_DAYS must be a whole number, got "soon"',
     ]);
+    // The dashboard's counters: 90 days unless told, never fewer than the 7-day charts need.
+    expect(loadConfig(base).statsRetentionDays).toBe(90);
+    expect(loadConfig({ ...base, STATS_RETENTION_DAYS: '30' }).statsRetentionDays).toBe(30);
+    expect(problemsOf({ ...base, STATS_RETENTION_DAYS: '3' })).toEqual([expect.stringMatching(/^STATS_RETENTION_DAYS/)]);
   });
 
   it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {
