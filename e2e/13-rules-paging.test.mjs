@@ -14,7 +14,7 @@ scenario('the rules list pages through more than 200 rules and searches their na
   const total = (await admin.get('/workflows/rules?limit=1')).total;
   assert.ok(total > 230, `more than 230 rules in all (${total})`);
 
-  const page = await s.signIn('admin', '/workflows/rules');
+  const page = await s.signIn('admin', '/workflows');
   const paginator = page.getByTestId('rules-paginator');
   const range = paginator.locator('.mat-mdc-paginator-range-label');
   await expectText(range, `1 – 50 of ${total}`);
