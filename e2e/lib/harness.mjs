@@ -101,7 +101,7 @@ export class Api {
   }
 
   async ruleByName(name) {
-    const res = await this.get('/workflows/rules?limit=200');
+    const res = await this.get(`/workflows/rules?limit=200&q=${encodeURIComponent(name)}`);
     return (res.items ?? res).find((r) => r.name === name) ?? null;
   }
 

@@ -153,6 +153,11 @@ export class HistoryPage implements OnInit {
     });
   }
 
+  /** From the dashboard's "Rules failing most": the table lists that rule's failed runs. */
+  protected showFailuresOf(ruleId: string): void {
+    this.filters.patchValue({ ruleId, outcome: 'failed' });
+  }
+
   protected filterByCase(caseId: string | null): void {
     if (caseId) this.filters.patchValue({ caseId });
   }

@@ -1,7 +1,6 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, output, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DecimalPipe } from '@angular/common';
-import { RouterLink } from '@angular/router';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
@@ -27,7 +26,7 @@ const QUEUE_COLOURS = ['var(--mat-sys-primary)', 'var(--mat-sys-tertiary)', 'var
  */
 @Component({
   selector: 'app-ops-dashboard',
-  imports: [DecimalPipe, RouterLink, MatButtonToggleModule, MatCardModule, MatIconModule, MatProgressBarModule, RunsChart, BacklogChart],
+  imports: [DecimalPipe, MatButtonToggleModule, MatCardModule, MatIconModule, MatProgressBarModule, RunsChart, BacklogChart],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './ops-dashboard.html',
   styleUrl: './ops-dashboard.scss',
@@ -36,6 +35,9 @@ export class OpsDashboard implements OnInit {
   private readonly api = inject(WorkflowsApi);
   private readonly socket = inject(LiveSocket);
   private readonly destroyRef = inject(DestroyRef);
+
+  /** A rule in "Rules failing most" was chosen: the page shows its failed runs. */
+  readonly showFailures = output<string>();
 
   protected readonly range = signal<StatsRange>('24h');
   protected readonly bucket = signal<StatsBucket>('hour');
