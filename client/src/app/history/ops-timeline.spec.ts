@@ -1,3 +1,4 @@
+import { timeTicks } from './charts/backlog-chart';
 import type { HistoryEntry } from '../workflows/workflow.models';
 import { WorkflowStatsTimeline, healthOf, niceCeil, withLiveRun } from './ops-timeline';
 
@@ -56,5 +57,18 @@ describe('ops dashboard timeline logic', () => {
 
   it('rounds an axis top up to 1, 2 or 5 times a power of ten', () => {
     expect([0, 0.3, 1, 3, 7, 12, 250, 1001].map(niceCeil)).toEqual([1, 0.5, 1, 5, 10, 20, 500, 2000]);
+  });
+});
+
+describe('backlog chart ticks', () => {
+  it('puts ticks on whole hours a fitting step apart, or on whole days over a week', () => {
+    const from = new Date(2026, 11, 1, 6, 30).getTime();
+    const hours = timeTicks(from, from + 24 * 3_600_000, 8);
+    expect(hours.length).toBeLessThanOrEqual(8);
+    expect(hours.every((t) => new Date(t).getMinutes() === 0 && new Date(t).getHours() % 3 === 0)).toBe(true);
+    const days = timeTicks(from, from + 7 * 24 * 3_600_000, 10);
+    expect(days).toHaveLength(7);
+    expect(days.every((t) => new Date(t).getHours() === 0)).toBe(true);
+    expect(new Set(days.map((t) => new Date(t).getDate())).size).toBe(7);
   });
 });
