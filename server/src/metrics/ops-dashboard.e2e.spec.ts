@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { OpsDashboard1765700000000 } from '../../../migrations/1765700000000-ops-dashboard';
 import { bearer, startTestApp, type TestApp, type TestUser } from '../../test/harness';
 import { makeRule, patchCase, settle } from '../../test/workflow-fixtures';
 import { MaintenanceService } from '../scheduler/maintenance.service';
@@ -65,7 +67,7 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     expect(day.topFailingRules).toEqual([{ ruleId: failing.id, ruleName: failing.name, failures: 41, runs: 41, lastFailureAt: current.bucketStart }]);
   });
 
-  it('rolls hours up into days over 7 days, leaves out what is older, and still equals a count over history', async () => {
+  it('rolls hours up into days over 7 days, leaves out what is older, and the upgrade migration counts existing history the same way', async () => {
     // Move all of it three days back and add a row older than the window (counters and history alike).
     await t.sql(`UPDATE workflow_history SET created_at = created_at - interval '3 days'`);
     await t.sql(`UPDATE workflow_run_stats SET bucket_start = bucket_start - interval '3 days'`);
@@ -83,6 +85,16 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     expect({ runs: sum(week.runs, 'runs'), failures: sum(week.runs, 'failures') }).toEqual({ runs, failures });
     expect(weekDays.topFailingRules.map((r: any) => r.ruleName)).not.toContain('ancient');
     expect(sum((await timeline()).runs, 'runs')).toBe(0);
+
+    // An installation upgrading to this release: the migration counts the history it already has.
+    const runner = t.get(DataSource).createQueryRunner();
+    try {
+      await runner.query(`DROP TABLE ops_backlog_samples, workflow_run_stats`);
+      await new OpsDashboard1765700000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await t.sql(COUNTERS)).toEqual(await t.sql(COUNT_OVER_HISTORY));
 
     for (const qs of ['?range=30d', '?bucket=minute', '?bogus=1']) {
       await t.http().get(`/api/v1/workflows/stats/timeline${qs}`).set(...bearer(admin)).expect(400);
@@ -112,7 +124,8 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     expect(outbox.points.at(-1)).toMatchObject({ pending: 0 });
 
     await t.sql(`INSERT INTO workflow_run_stats (bucket_start, rule_id, outcome, rule_name, runs, duration_ms)
-                 VALUES (date_trunc('hour', now()) - interval '100 days', gen_random_uuid(), 'SUCCEEDED', 'old', 1, 1)`);
+                 VALUES (date_trunc('hour', now()) - interval '100 days', gen_random_uuid(), 'SUCCEEDED', 'old', 1, 1),
+                        (date_trunc('hour', now()) - interval '9 days', gen_random_uuid(), 'FAILED', 'ancient', 5, 50)`);
     const result = await t.get(MaintenanceService).prune();
     expect(result).toMatchObject({ runStats: 1, backlogSamples: 1 });
     expect(await t.sql(`SELECT 1 FROM workflow_run_stats WHERE rule_name = 'old'`)).toEqual([]);
