@@ -25,6 +25,11 @@ scenario('on a phone an investigator works a case from the card list, and the be
   // Cards, not the table; the fields an investigator needs are on the card.
   await page.getByTestId('cases-cards').waitFor();
   assert.equal(await page.getByTestId('cases-table').count(), 0, 'no table on a phone');
+  // Only the search until more filters are asked for.
+  assert.equal(await page.getByTestId('cases-filter-status').count(), 0, 'the other filters folded away');
+  await page.getByTestId('cases-more-filters').tap();
+  await page.getByTestId('cases-filter-status').waitFor();
+  await page.getByTestId('cases-more-filters').tap();
   await page.getByTestId('cases-filter-q').fill(caseItem.caseNumber);
   const card = page.locator(`[data-testid="case-card"][data-case-id="${caseItem.id}"]`);
   await card.waitFor();

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
@@ -61,6 +61,8 @@ export class CaseListPage implements OnInit {
   protected readonly users = inject(UsersDirectory);
   /** On a phone the list is a column of cards: a table would scroll sideways and hide status and assignee. */
   protected readonly isPhone = inject(PhoneLayout).isPhone;
+  /** On a phone only the search shows until the other filters are asked for. */
+  protected readonly showMoreFilters = signal(false);
 
   protected readonly statuses = CASE_STATUSES;
   protected readonly caseTypes = CASE_TYPES;
