@@ -51,5 +51,15 @@ scenario('the ops dashboard shows live that a rule fails, since when, and which 
   await top.getByRole('button', { name: `Show the failed runs of ${rule.name}` }).click();
   await page.waitForURL((url) => url.searchParams.get('ruleId') === rule.id && url.searchParams.get('outcome') === 'failed');
   await until('two failed rows', async () => (await page.getByTestId('history-row').count()) === 2);
+  const ruleField = page.getByTestId('history-filter-rule');
+  await until('the rule named in the filter', async () => (await ruleField.inputValue()) === rule.name);
+
+  // The Rule filter searches rule names on the server as one types.
+  await page.getByTestId('history-filter-rule-clear').click();
+  await until('every failed run again', async () => (await page.getByTestId('history-row').count()) > 2 || !page.url().includes('ruleId'));
+  await ruleField.fill(rule.name.slice(4));
+  await page.getByRole('option', { name: rule.name }).click();
+  await page.waitForURL((url) => url.searchParams.get('ruleId') === rule.id);
+  await until('two failed rows again', async () => (await page.getByTestId('history-row').count()) === 2);
   await admin.post(`/workflows/rules/${rule.id}/toggle`);
 });

@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe, JsonPipe } from '@angular/common';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatDatepickerModule } from '@angular/material/datepicker';
@@ -15,7 +16,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { debounceTime } from 'rxjs';
+import { debounceTime, distinctUntilChanged, filter, map, switchMap } from 'rxjs';
 import { errorText, httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
@@ -36,6 +37,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     JsonPipe,
     ReactiveFormsModule,
     RouterLink,
+    MatAutocompleteModule,
     MatButtonModule,
     MatCardModule,
     MatDatepickerModule,
@@ -78,7 +80,9 @@ export class HistoryPage implements OnInit {
     to: new FormControl<Date | null>(null),
   });
 
+  /** Rules whose name contains what is typed in the Rule field, searched on the server (there may be thousands). */
   protected readonly rules = signal<WorkflowRule[]>([]);
+  protected readonly ruleSearch = new FormControl<string | WorkflowRule>('', { nonNullable: true });
   private readonly list = new PagedQuery<HistoryEntry>();
   protected readonly rows = this.list.items;
   protected readonly total = this.list.total;
@@ -105,7 +109,19 @@ export class HistoryPage implements OnInit {
       },
       { emitEvent: false },
     );
-    this.api.rules().subscribe({ next: (rules) => this.rules.set(rules), error: () => undefined });
+    const ruleId = this.filters.controls.ruleId.value;
+    if (ruleId) this.api.rule(ruleId).subscribe({ next: ({ rule }) => this.ruleSearch.setValue(rule.name, { emitEvent: false }), error: () => undefined });
+    this.ruleSearch.valueChanges
+      .pipe(
+        filter((value): value is string => typeof value === 'string'),
+        map((text) => text.trim()),
+        debounceTime(250),
+        distinctUntilChanged(),
+        switchMap((q) => this.api.rulePage({ q, limit: 20, offset: 0 })),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({ next: (page) => this.rules.set(page.items), error: () => undefined });
+    this.api.rulePage({ limit: 20, offset: 0 }).subscribe({ next: (page) => this.rules.set(page.items), error: () => undefined });
     this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed(this.destroyRef)).subscribe(() => {
       if (this.filters.invalid) return;
       this.pageIndex.set(0);
@@ -129,7 +145,20 @@ export class HistoryPage implements OnInit {
     this.load();
   }
 
+  protected readonly ruleName = (value: string | WorkflowRule | null): string => (typeof value === 'string' ? value : (value?.name ?? ''));
+
+  protected chooseRule(rule: WorkflowRule): void {
+    this.ruleSearch.setValue(rule.name, { emitEvent: false });
+    this.filters.patchValue({ ruleId: rule.id });
+  }
+
+  protected clearRule(): void {
+    this.ruleSearch.setValue('');
+    this.filters.patchValue({ ruleId: '' });
+  }
+
   protected clearFilters(): void {
+    this.ruleSearch.setValue('');
     this.filters.reset({ ruleId: '', caseId: '', outcome: '', caseNumber: '', q: '', from: null, to: null });
   }
 
@@ -155,6 +184,7 @@ export class HistoryPage implements OnInit {
 
   /** From the dashboard's "Rules failing most": the table lists that rule's failed runs. */
   protected showFailuresOf(ruleId: string): void {
+    this.api.rule(ruleId).subscribe({ next: ({ rule }) => this.ruleSearch.setValue(rule.name, { emitEvent: false }), error: () => undefined });
     this.filters.patchValue({ ruleId, outcome: 'failed' });
   }
 
