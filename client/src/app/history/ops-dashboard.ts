@@ -46,7 +46,8 @@ export class OpsDashboard implements OnInit {
   protected readonly failed = signal(false);
   private readonly reload$ = new BehaviorSubject<void>(undefined);
 
-  protected readonly labelOf = computed(() => (this.timeline()?.bucket === 'day' ? dayLabel : hourLabel));
+  // Day buckets are UTC days (the server's), so they are named in UTC; hours and the backlog's ticks in local time.
+  protected readonly labelOf = computed(() => (this.timeline()?.bucket === 'day' ? utcDayLabel : hourLabel));
   protected readonly backlogLabel = computed(() => (this.range() === '7d' ? dayLabel : hourLabel));
   protected readonly health = computed(() => {
     const t = this.timeline();
@@ -134,9 +135,12 @@ function hourLabel(iso: string): string {
 function dayLabel(iso: string): string {
   return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' }).format(new Date(iso));
 }
+function utcDayLabel(iso: string): string {
+  return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+}
 function sinceLabel(iso: string, bucket: StatsBucket): string {
   const options: Intl.DateTimeFormatOptions =
-    bucket === 'day' ? { weekday: 'short', day: 'numeric', month: 'short' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' };
+    bucket === 'day' ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' };
   return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
 }
 
