@@ -14,7 +14,7 @@ import type { Preferences } from './quiet-hours';
  * pushed when, which toasts a user's preferences let through. notifications.e2e.spec.ts covers the SQL.
  */
 class InMemoryNotifications implements Pick<NotificationRepository,
-  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf'> {
+  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf' | 'ruleNamesSeenBy'> {
   readonly rows: Array<NotificationRow & { scope_code: string | null }> = [];
   readonly counters = new Map<string, number>();
   readonly prefs = new Map<string, Preferences>();
@@ -23,7 +23,7 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   async insertMany(_uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
     const rows = items.map((i) => ({
       id: randomUUID(), user_id: i.userId, title: i.title, message: i.message, priority: i.priority, entity_type: i.entityType,
-      entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
+      entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, rule_name: i.ruleName, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
       scope_code: i.scopeCode,
     }));
     this.rows.push(...rows);
@@ -65,6 +65,14 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   }
   async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
     return new Map(userIds.filter((id) => this.prefs.has(id)).map((id) => [id, this.prefs.get(id)!]));
+  }
+  async ruleNamesSeenBy(userId: string, ruleIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const newestFirst = [...this.rows].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime());
+    for (const r of newestFirst) {
+      if (r.user_id === userId && r.rule_id && ruleIds.includes(r.rule_id) && r.rule_name && !names.has(r.rule_id)) names.set(r.rule_id, r.rule_name);
+    }
+    return names;
   }
 }
 
@@ -110,7 +118,7 @@ describe('NotificationsService (in memory)', () => {
   it('created notifications count as unread and reach the socket after commit, with toast decided by preferences', async () => {
     const { service, pushed, repo, delivered } = setup();
     const mutedRule = 'c0000000-0000-4000-8000-00000000000c';
-    repo.prefs.set(bobId, { minToastPriority: 'HIGH', mutedRuleIds: [mutedRule], quietHours: null });
+    repo.prefs.set(bobId, { minToastPriority: 'HIGH', mutedRuleIds: [mutedRule], quietHours: null, desktop: false });
     const views = await service.createMany([
       { userId: annId, title: 'A', message: 'a' },
       { userId: bobId, title: 'B low', message: 'b', priority: 'NORMAL' },
@@ -166,10 +174,10 @@ describe('NotificationsService (in memory)', () => {
 
   it('preferences: defaults until saved; muted rules stored once; an unknown time zone is a 400 naming it', async () => {
     const { service } = setup();
-    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null });
+    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false });
     const rule = 'c0000000-0000-4000-8000-00000000000c';
     await service.savePreferences(annId, { minToastPriority: 'HIGH', mutedRuleIds: [rule, rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
-    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
+    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' }, desktop: false });
     const error = await service.savePreferences(annId, { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } })
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestException);
@@ -193,5 +201,29 @@ describe('NotificationsService (in memory)', () => {
     // With every scope again (or as an admin), it is back.
     expect(await service.unreadCount({ ...limited, scopeCodes: [] })).toBe(3);
     expect((await service.list({ ...limited, role: 'ADMIN' }, { limit: 10 } as never)).items).toHaveLength(3);
+  });
+
+  it('desktop: saved when given, kept as it was when a client leaves it out', async () => {
+    const { service } = setup();
+    const base = { minToastPriority: 'LOW' as const, mutedRuleIds: [], quietHours: null };
+    expect((await service.savePreferences(annId, { ...base, desktop: true })).desktop).toBe(true);
+    expect((await service.savePreferences(annId, { ...base, minToastPriority: 'HIGH' })).desktop).toBe(true);
+    expect(await service.preferences(annId)).toMatchObject({ minToastPriority: 'HIGH', desktop: true });
+    expect((await service.savePreferences(annId, { ...base, desktop: false })).desktop).toBe(false);
+  });
+
+  it('a notification carries the rule that sent it and its name then; muted rules are named from the newest one', async () => {
+    const { service } = setup();
+    const rule = 'c0000000-0000-4000-8000-00000000000c';
+    const forgotten = 'd0000000-0000-4000-8000-00000000000d';
+    const [manual] = await service.createMany([{ userId: annId, title: 'by hand', message: 'm' }]);
+    expect(manual).toMatchObject({ ruleId: null, ruleName: null });
+    await service.createMany([{ userId: annId, title: 'old', message: 'm', ruleId: rule, ruleName: 'Old name' }]);
+    const [renamed] = await service.createMany([{ userId: annId, title: 'new', message: 'm', ruleId: rule, ruleName: 'New name' }]);
+    expect(renamed).toMatchObject({ ruleId: rule, ruleName: 'New name' });
+    expect((await service.list(ann, { limit: 10 } as never)).items.map((i) => i.ruleName)).toEqual(['New name', 'Old name', null]);
+    await service.savePreferences(annId, { minToastPriority: 'LOW', mutedRuleIds: [rule, forgotten], quietHours: null });
+    expect(await service.mutedRules(annId)).toEqual([{ ruleId: rule, ruleName: 'New name' }, { ruleId: forgotten, ruleName: null }]);
+    expect(await service.mutedRules(bobId)).toEqual([]);
   });
 });
