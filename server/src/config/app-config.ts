@@ -61,6 +61,12 @@ export interface AppConfig {
   oidc: OidcConfig | null;
   /** Outgoing webhooks (README "Webhooks"). */
   webhooks: WebhookSettings;
+  /** RULE_PAUSE_AFTER_FAILURES: consecutive failed runs after which a rule pauses itself (0: never). */
+  rulePauseAfterFailures: number;
+  /** OUTBOX_MAX_ATTEMPTS: attempts at an event before it is set aside as a dead letter. */
+  outboxMaxAttempts: number;
+  /** OUTBOX_RETRY_BASE_MS: delay before an event's second attempt; each later one doubles. */
+  outboxRetryBaseMs: number;
 }
 
 export interface WebhookSettings {
@@ -235,6 +241,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
   const oidc = parseOidcConfig(env, problems);
+  const rulePauseAfterFailures = parseInteger(env, 'RULE_PAUSE_AFTER_FAILURES', 5, 0, 1000, problems);
+  const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
+  const outboxRetryBaseMs = parseInteger(env, 'OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000, problems);
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -254,7 +263,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, oidc,
+    scryptLog2N, webhooks, oidc, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs,
   };
 }
 

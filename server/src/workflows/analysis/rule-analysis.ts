@@ -96,7 +96,9 @@ export function fanOutWarning(rule: Rule, people: PeopleFacts): RuleWarning | un
  * LOOP, SHADOWED and NEVER_MATCHES for every rule of the set (in evaluation order): they depend on the
  * rules only, so the result is cached with the rule set. Disabled rules get the warnings enabling them would bring.
  */
-export function analyseRuleSet(rules: Rule[]): Map<string, RuleWarning[]> {
+export function analyseRuleSet(ruleSet: Rule[]): Map<string, RuleWarning[]> {
+  // A paused rule runs no more than a disabled one does: the analysis treats it as disabled.
+  const rules = ruleSet.map((r) => (r.pausedAt && r.isEnabled ? { ...r, isEnabled: false } : r));
   const out = new Map<string, RuleWarning[]>(rules.map((r) => [r.id, []]));
   const add = (id: string, w: RuleWarning): void => void out.get(id)?.push(w);
   for (const r of rules) {

@@ -11,7 +11,7 @@ export type Db = UnitOfWork | EntityManager | undefined;
 interface RuleRow {
   id: string; name: string; description: string; trigger_type: TriggerType; trigger_config: unknown;
   is_enabled: boolean; priority: number; stop_processing: boolean; cooldown_seconds: number; scope_codes: string[];
-  case_types: CaseType[] | string; created_at: Date; updated_at: Date;
+  case_types: CaseType[] | string; created_at: Date; updated_at: Date; paused_at: Date | null; paused_reason: string | null;
 }
 interface ActionRow { id: string; rule_id: string; action_type: ActionType; action_config: unknown; sequence: number }
 
@@ -43,12 +43,13 @@ function toRule(r: RuleRow, actions: RuleAction[]): Rule {
     id: r.id, name: r.name, description: r.description, ...storedTrigger(r.trigger_type, r.trigger_config),
     isEnabled: r.is_enabled, priority: r.priority, stopProcessing: r.stop_processing, cooldownSeconds: r.cooldown_seconds,
     scopeCodes: r.scope_codes, caseTypes: enumArray(r.case_types), actions,
+    pausedAt: r.paused_at ? new Date(r.paused_at).toISOString() : null, pausedReason: r.paused_reason,
     createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
 
 const RULE_COLUMNS = `id, name, description, trigger_type, trigger_config, is_enabled, priority, stop_processing,
-  cooldown_seconds, scope_codes, case_types::text[] AS case_types, created_at, updated_at`;
+  cooldown_seconds, scope_codes, case_types::text[] AS case_types, created_at, updated_at, paused_at, paused_reason`;
 
 const RULE_VALUES = (id: string, r: RuleRecord) => [id, r.name, r.description, r.triggerType, JSON.stringify(r.triggerConfig), r.isEnabled,
   r.priority, r.stopProcessing, r.cooldownSeconds, r.scopeCodes, r.caseTypes];
@@ -168,7 +169,48 @@ export class RuleRepository {
   async enabledTimeRules(): Promise<TimeRuleRow[]> {
     return this.dataSource.query(
       `SELECT id, name, trigger_config->>'cron' AS cron, COALESCE(trigger_config->>'timeZone', 'UTC') AS time_zone, last_tick_at, created_at FROM workflow_rules
-        WHERE is_enabled AND trigger_type = 'TIME_BASED'`);
+        WHERE is_enabled AND paused_at IS NULL AND trigger_type = 'TIME_BASED'`);
+  }
+
+  /**
+   * Counts one failed run of the rule (row-locked: every process increments the same counter) and pauses
+   * it when the count reaches `pauseAfter` (0: never). `justPaused` is true for the one failure that paused it.
+   */
+  async countFailure(uow: UnitOfWork, ruleId: string, pauseAfter: number, reason: (failures: number) => string): Promise<{ failures: number; justPaused: boolean }> {
+    const rows: Array<{ consecutive_failures: number; just_paused: boolean }> = await uow.manager.query(
+      `UPDATE workflow_rules SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
+       RETURNING consecutive_failures, (paused_at IS NULL AND $2::int > 0 AND consecutive_failures >= $2::int) AS just_paused`,
+      [ruleId, pauseAfter]);
+    if (!rows[0]) return { failures: 0, justPaused: false };
+    const { consecutive_failures: failures, just_paused: justPaused } = rows[0];
+    if (justPaused) {
+      await uow.manager.query(
+        `UPDATE workflow_rules SET paused_at = clock_timestamp(), paused_reason = $2, updated_at = clock_timestamp() WHERE id = $1`,
+        [ruleId, reason(failures)]);
+    }
+    return { failures, justPaused };
+  }
+
+  /**
+   * A successful run ends the rule's streak of failures. The WHERE clause makes this a read, taking no
+   * lock, in the usual case of a rule without failures (every successful run passes here).
+   */
+  async resetFailures(uow: UnitOfWork, ruleId: string): Promise<void> {
+    await uow.manager.query('UPDATE workflow_rules SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0', [ruleId]);
+  }
+
+  /** Clears the pause and the failure counter. */
+  async resume(uow: UnitOfWork, ruleId: string): Promise<void> {
+    await uow.manager.query(
+      `UPDATE workflow_rules SET paused_at = NULL, paused_reason = NULL, consecutive_failures = 0, updated_at = clock_timestamp() WHERE id = $1`,
+      [ruleId]);
+  }
+
+  /** Whether the rule is paused as committed now (or in `db`'s transaction). */
+  async isPaused(ruleId: string, db?: Db): Promise<boolean> {
+    const rows: Array<{ paused: boolean }> = await this.manager(db).query(
+      'SELECT paused_at IS NOT NULL AS paused FROM workflow_rules WHERE id = $1', [ruleId]);
+    return rows[0]?.paused ?? false;
   }
 
   /** The schedule has been served up to `at` (catch-up after downtime starts from there). */
