@@ -87,7 +87,8 @@ export class OutboxRepository {
    * open dead letter) when `giveUp`. Returns how many times it has been set aside, 0 when it will be retried.
    */
   async markFailed(uow: UnitOfWork, id: string, attempts: number, message: string, retryInSeconds: number, giveUp: boolean): Promise<number> {
-    const rows: Array<{ dead_letter_count: number }> = await uow.manager.query(
+    // An UPDATE answers [rows, affected count].
+    const [rows]: [Array<{ dead_letter_count: number }>, number] = await uow.manager.query(
       `UPDATE domain_events
           SET attempts = $2, last_error = $3,
               next_attempt_at = clock_timestamp() + make_interval(secs => $4),
@@ -124,7 +125,7 @@ export class OutboxRepository {
    * attempts. Returns it as it was, or null when there is no such open dead letter.
    */
   async requeueDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterRow | null> {
-    const rows: DeadLetterRow[] = await uow.manager.query(
+    const [rows]: [DeadLetterRow[], number] = await uow.manager.query(
       `UPDATE domain_events d
           SET processed_at = NULL, next_attempt_at = NULL, attempts = 0, dead_lettered_at = NULL
          FROM (SELECT id, attempts, last_error, dead_lettered_at FROM domain_events WHERE id = $1 AND dead_lettered_at IS NOT NULL FOR UPDATE) old
@@ -137,7 +138,7 @@ export class OutboxRepository {
 
   /** Closes an open dead letter without processing it; null when there is no such open dead letter. */
   async dismissDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterRow | null> {
-    const rows: DeadLetterRow[] = await uow.manager.query(
+    const [rows]: [DeadLetterRow[], number] = await uow.manager.query(
       `UPDATE domain_events d SET dismissed_at = now(), dead_lettered_at = NULL
          FROM (SELECT id, dead_lettered_at FROM domain_events WHERE id = $1 AND dead_lettered_at IS NOT NULL FOR UPDATE) old
         WHERE d.id = old.id

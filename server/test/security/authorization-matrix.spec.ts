@@ -129,8 +129,8 @@ describe('authorization matrix', () => {
     const c = await t.makeCase(as.ADMIN!, { scopeCode: 'NOPE' });
     await settle(t);
     const [{ id }] = await t.sql<{ id: string }>(
-      `UPDATE domain_events SET processed_at = now(), dead_lettered_at = now(), dead_letter_count = 1, attempts = 8, last_error = 'matrix'
-        WHERE id = (SELECT id FROM domain_events WHERE case_id = $1 ORDER BY seq LIMIT 1) RETURNING id`, [c.id]);
+      `WITH set_aside AS (UPDATE domain_events SET processed_at = now(), dead_lettered_at = now(), dead_letter_count = 1, attempts = 8, last_error = 'matrix'
+        WHERE id = (SELECT id FROM domain_events WHERE case_id = $1 ORDER BY seq LIMIT 1) RETURNING id) SELECT id FROM set_aside`, [c.id]);
     return id;
   };
 

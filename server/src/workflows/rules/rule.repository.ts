@@ -177,7 +177,8 @@ export class RuleRepository {
    * it when the count reaches `pauseAfter` (0: never). `justPaused` is true for the one failure that paused it.
    */
   async countFailure(uow: UnitOfWork, ruleId: string, pauseAfter: number, reason: (failures: number) => string): Promise<{ failures: number; justPaused: boolean }> {
-    const rows: Array<{ consecutive_failures: number; just_paused: boolean }> = await uow.manager.query(
+    // An UPDATE answers [rows, affected count].
+    const [rows]: [Array<{ consecutive_failures: number; just_paused: boolean }>, number] = await uow.manager.query(
       `UPDATE workflow_rules SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
        RETURNING consecutive_failures, (paused_at IS NULL AND $2::int > 0 AND consecutive_failures >= $2::int) AS just_paused`,
       [ruleId, pauseAfter]);
