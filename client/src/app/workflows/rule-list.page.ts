@@ -60,6 +60,7 @@ export class RuleListPage implements OnInit {
   protected readonly loading = signal(false);
   protected readonly loadFailed = signal(false);
   protected readonly toggling = signal<string | null>(null);
+  protected readonly resuming = signal<string | null>(null);
   protected readonly importing = signal(false);
   protected readonly search = signal('');
   protected readonly triggerFilter = signal('');
@@ -172,6 +173,24 @@ export class RuleListPage implements OnInit {
         this.toggling.set(null);
         toggleControl.checked = rule.isEnabled; // back to what the server has
         this.snackBar.open(`Could not switch ${rule.name}: ${errorText(err)}`, 'Dismiss');
+      },
+    });
+  }
+
+  /** Ends a pause of the circuit breaker: the rule runs again from its next event or tick. */
+  protected resume(rule: WorkflowRule): void {
+    this.resuming.set(rule.id);
+    this.api.resumeRule(rule.id).subscribe({
+      next: (updated) => {
+        this.resuming.set(null);
+        this.rules.update((rules) => rules.map((r) => (r.id === updated.id ? { ...r, ...updated } : r)));
+        this.snackBar.open(`${updated.name} resumed`, undefined, { duration: 2500 });
+        this.refreshWarnings();
+      },
+      error: (err: unknown) => {
+        this.resuming.set(null);
+        this.snackBar.open(`Could not resume ${rule.name}: ${errorText(err)}`, 'Dismiss');
+        this.load();
       },
     });
   }

@@ -68,7 +68,7 @@ export class DeadLettersService implements OnModuleInit {
     await this.notifications.createMany(admins.map((userId) => ({
       userId, priority: 'HIGH' as const, title: `Event set aside: ${event.name} on ${caseNumber}`,
       message: `It failed ${attempts} times and its rules did not run; last error: ${error.slice(0, 300)}. Retry or dismiss it under Dead letters.`,
-      entityType: 'event', entityId: event.id, linkUrl: '/workflows/dead-letters',
+      entityType: 'event', entityId: event.id, linkUrl: '/dead-letters',
     })), uow);
   }
 }
