@@ -83,10 +83,13 @@ interface RuleFields {
   caseTypes: CaseType[];
 }
 
-/** Set by the circuit breaker (CONTRACT §12): a paused rule runs no more until an admin resumes it. */
+/**
+ * Set by the circuit breaker (CONTRACT §12): a paused rule runs no more until an admin resumes it. The API
+ * always sends both (null when running); optional here so rules built by hand (drafts, fixtures) need not.
+ */
 interface RulePause {
-  pausedAt: string | null;
-  pausedReason: string | null;
+  pausedAt?: string | null;
+  pausedReason?: string | null;
 }
 
 /** The contract's `rule` (CONTRACT §6), plus its pause (§12). */
