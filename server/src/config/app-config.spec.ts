@@ -71,6 +71,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the circuit breaker and outbox retry settings (RULE_PAUSE_AFTER_FAILURES 0 = off) and rejects bad ones', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000 });
+    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10' }))
+      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10 });
+    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5' })).toEqual([
+      'RULE_PAUSE_AFTER_FAILURES must be a whole number, got "five"',
+      'OUTBOX_MAX_ATTEMPTS must be between 1 and 50, got 0',
+      'OUTBOX_RETRY_BASE_MS must be between 10 and 3600000, got 5',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({
       PORT: 'x', DATABASE_URL: 'mysql://nope', EVIDENCE_MAX_BYTES: '0', DEMO_DATA: 'maybe', JWT_SECRET: 'short', ADMIN_EMAIL: 'a@b.c', DATA_DIR: dir,

@@ -116,6 +116,30 @@ describe('circuit breaker', () => {
     expect((await getRule(a)).pausedAt).toEqual(expect.any(String));
   });
 
+  it('with both processes working a burst of failing events at once, the rule is paused once and every event is processed', async () => {
+    const burst = await makeRule(a, admin, {
+      name: 'Burst to Gone', triggerType: 'EVENT', triggerConfig: { event: 'case.created' }, scopeCodes: ['CBX'],
+      actions: [{ actionType: 'ASSIGN_USER', actionConfig: { userId: gone.id } }],
+    });
+    const cases = [];
+    for (let i = 0; i < 4 * PAUSE_AFTER; i++) cases.push(await a.makeCase(admin, { scopeCode: 'CBX' }));
+    const drain = async (app: TestApp) => { while ((await app.get(OutboxDispatcher).processBatch()) > 0) { /* until empty */ } };
+    await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+    const [{ pending }] = await a.sql<{ pending: number }>(
+      'SELECT count(*)::int AS pending FROM domain_events WHERE case_id = ANY($1) AND (processed_at IS NULL OR attempts > 0)', [cases.map((c) => c.id)]);
+    expect(pending).toBe(0);
+    const [{ failed }] = await a.sql<{ failed: number }>('SELECT count(*)::int AS failed FROM workflow_history WHERE rule_id = $1 AND NOT success', [burst.id]);
+    // Runs already under way in the other process when the pause committed still finish; no later one starts.
+    expect(failed).toBeGreaterThanOrEqual(PAUSE_AFTER);
+    expect(failed).toBeLessThan(4 * PAUSE_AFTER);
+    const [{ pausedAt }] = await a.sql<{ pausedAt: Date | null }>('SELECT paused_at AS "pausedAt" FROM workflow_rules WHERE id = $1', [burst.id]);
+    expect(pausedAt).not.toBeNull();
+    const notices = await a.sql('SELECT 1 FROM notifications WHERE user_id = $1 AND entity_id = $2', [admin.id, burst.id]);
+    expect(notices).toHaveLength(1);
+    const revisions = await a.sql(`SELECT 1 FROM workflow_rule_revisions WHERE rule_id = $1 AND change = 'PAUSED'`, [burst.id]);
+    expect(revisions).toHaveLength(1);
+  });
+
   it('resume is for admins only, and an unknown rule is 404', async () => {
     const investigator = await a.makeUser({ role: 'INVESTIGATOR' });
     await a.http().post(`/api/v1/workflows/rules/${rule.id}/resume`).set(...bearer(investigator)).expect(403);
