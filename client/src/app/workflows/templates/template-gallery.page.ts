@@ -24,8 +24,8 @@ import { MAX_NAME_ATTEMPTS, templateRuleName } from './template-name';
         <h1>Rule templates</h1>
       </header>
       <p class="muted intro">
-        Each template is saved as a <strong>draft</strong>: disabled until you enable it. Review it, dry-run it against a case
-        and backtest it in the editor first.
+        Each template is saved as a <strong>draft</strong>: disabled until you enable it. Review it and dry-run it against a
+        case in the editor first.
       </p>
       @if (loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading templates" /> }
       @if (loadError(); as message) {
@@ -65,6 +65,7 @@ import { MAX_NAME_ATTEMPTS, templateRuleName } from './template-name';
     .template-card { display: flex; flex-direction: column; }
     .template-card mat-card-content { flex: 1; }
     .small { font-size: 12px; }
+    mat-card-subtitle { font-size: 13px; line-height: 18px; margin-top: 4px; }
   `,
 })
 export class TemplateGalleryPage implements OnInit {
