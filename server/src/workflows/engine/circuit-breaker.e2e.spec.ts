@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboxDispatcher } from '../../events/outbox-dispatcher.service';
-import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
+import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
 import { makeRule } from '../../../test/workflow-fixtures';
 
 const PAUSE_AFTER = 3;
@@ -144,5 +144,33 @@ describe('circuit breaker', () => {
     const investigator = await a.makeUser({ role: 'INVESTIGATOR' });
     await a.http().post(`/api/v1/workflows/rules/${rule.id}/resume`).set(...bearer(investigator)).expect(403);
     await a.http().post('/api/v1/workflows/rules/00000000-0000-4000-8000-000000000000/resume').set(...bearer(admin)).expect(404);
+  });
+});
+
+describe('circuit breaker on a schedule', () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { OUTBOX_DISPATCHER: 'off', RULE_PAUSE_AFTER_FAILURES: String(PAUSE_AFTER) } });
+    admin = await t.makeUser({ role: 'ADMIN' });
+  });
+  afterAll(() => t?.close());
+
+  it('a TIME_BASED rule stops within the tick that pauses it, and no later tick runs it', async () => {
+    const gone = await t.makeUser({ role: 'INVESTIGATOR' });
+    for (let i = 0; i < 3 * PAUSE_AFTER; i++) await t.makeCase(admin, { scopeCode: 'CBT' });
+    await t.http().patch(`/api/v1/users/${gone.id}`).set(...bearer(admin)).send({ isActive: false }).expect(200);
+    const rule = await makeRule(t, admin, {
+      triggerType: 'TIME_BASED', scopeCodes: ['CBT'],
+      triggerConfig: { cron: '* * * * * *', conditions: [{ field: 'status', op: 'eq', value: 'OPEN' }] },
+      actions: [{ actionType: 'ASSIGN_USER', actionConfig: { userId: gone.id } }],
+    });
+    await eventually(async () => (await t.sql('SELECT 1 FROM workflow_rules WHERE id = $1 AND paused_at IS NOT NULL', [rule.id])).length > 0,
+      15_000, 'the rule paused');
+    // A few more seconds of schedule: nothing else runs.
+    await new Promise((r) => setTimeout(r, 2500));
+    const [{ failed }] = await t.sql<{ failed: number }>('SELECT count(*)::int AS failed FROM workflow_history WHERE rule_id = $1 AND NOT success', [rule.id]);
+    expect(failed).toBe(PAUSE_AFTER);
   });
 });
