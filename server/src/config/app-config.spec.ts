@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app-config';
 
 const SECRET = 's'.repeat(40);
@@ -81,6 +82,18 @@ describe('loadConfig', () => {
       'OUTBOX_MAX_ATTEMPTS must be between 1 and 50, got 0',
       'OUTBOX_RETRY_BASE_MS must be between 10 and 3600000, got 5',
     ]);
+  });
+
+  it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).webConcurrency).toBe(1);
+    expect(loadConfig({ ...base, WEB_CONCURRENCY: '3' }).webConcurrency).toBe(3);
+    expect(loadConfig({ ...base, WEB_CONCURRENCY: 'auto' }).webConcurrency).toBe(availableParallelism());
+    for (const WEB_CONCURRENCY of ['0', '-2', 'two', '1.5', '65']) {
+      expect(problemsOf({ ...base, WEB_CONCURRENCY })).toEqual([expect.stringContaining('WEB_CONCURRENCY')]);
+    }
+    // Several processes need the PostgreSQL socket adapter: the in-memory one would leave other processes' sockets deaf.
+    expect(problemsOf({ ...base, WEB_CONCURRENCY: '2', SOCKET_ADAPTER: 'memory' })).toEqual([expect.stringContaining('SOCKET_ADAPTER=memory')]);
   });
 
   it('reports every problem at once', () => {
