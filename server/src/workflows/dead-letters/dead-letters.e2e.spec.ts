@@ -69,7 +69,7 @@ describe('dead letters', () => {
       expect(more).toEqual([]);
       expect(n.title).toContain(caseNumber);
       expect(n.message).toContain('downstream refused sick case');
-      expect(n.link_url).toBe('/workflows/dead-letters');
+      expect(n.link_url).toBe('/dead-letters');
     }
     expect(await metric('acos_events_dead_lettered_total')).toBe(1);
     expect(await metric('acos_dead_letters_open')).toBe(1);
