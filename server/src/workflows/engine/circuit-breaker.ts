@@ -45,22 +45,23 @@ export class CircuitBreaker {
     return this.pausedIn.get(uow.manager)?.has(ruleId) ?? false;
   }
 
-  /** Counts the runs in `uow`; returns the ids of the rules this paused. */
+  /** Counts the runs in `uow` (one statement); returns the ids of the rules this paused. */
   async count(uow: UnitOfWork, results: RunResult[]): Promise<string[]> {
-    const paused: string[] = [];
+    // Per rule, in run order: a success restarts the count, each failure after it adds one.
+    const perRule = new Map<string, { ruleId: string; ok: boolean; failures: number; lastError: string | null }>();
     for (const { rule, success, errorMessage } of results) {
       if (rule.pausedAt) continue;
-      if (success) {
-        await this.rules.resetFailures(uow, rule.id);
-        continue;
-      }
-      const limit = this.config.rulePauseAfterFailures;
-      const { justPaused } = await this.rules.countFailure(uow, rule.id, limit, (failures) => reasonFor(failures, errorMessage));
-      if (!justPaused) continue;
-      await this.pause(uow, rule.id);
-      paused.push(rule.id);
+      const entry = perRule.get(rule.id) ?? { ruleId: rule.id, ok: true, failures: 0, lastError: null };
+      if (success) Object.assign(entry, { ok: true, failures: 0 });
+      else Object.assign(entry, { ok: false, failures: entry.failures + 1, lastError: errorMessage });
+      perRule.set(rule.id, entry);
     }
-    return paused;
+    const reached = await this.rules.countRuns(uow, [...perRule.values()], this.config.rulePauseAfterFailures);
+    for (const { ruleId, failures } of reached) {
+      await this.rules.pause(uow, ruleId, reasonFor(failures, perRule.get(ruleId)?.lastError ?? null));
+      await this.pause(uow, ruleId);
+    }
+    return reached.map((r) => r.ruleId);
   }
 
   private async pause(uow: UnitOfWork, ruleId: string): Promise<void> {

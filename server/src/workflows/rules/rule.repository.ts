@@ -173,31 +173,29 @@ export class RuleRepository {
   }
 
   /**
-   * Counts one failed run of the rule (row-locked: every process increments the same counter) and pauses
-   * it when the count reaches `pauseAfter` (0: never). `justPaused` is true for the one failure that paused it.
+   * Counts finished runs in one statement: per rule, `ok` (its last run here succeeded: the count restarts at
+   * zero) or else `failures` more failed runs in a row. Failures lock the rule's row, so every process adds to
+   * the same count; a success on a rule without failures matches no row and so writes and locks nothing (the
+   * usual case, on every successful run). Returns the rules whose count has just reached `pauseAfter` (0: never)
+   * and are not paused yet, with their count, for the caller to pause.
    */
-  async countFailure(uow: UnitOfWork, ruleId: string, pauseAfter: number, reason: (failures: number) => string): Promise<{ failures: number; justPaused: boolean }> {
+  async countRuns(uow: UnitOfWork, runs: Array<{ ruleId: string; ok: boolean; failures: number }>, pauseAfter: number): Promise<Array<{ ruleId: string; failures: number }>> {
+    if (!runs.length) return [];
     // An UPDATE answers [rows, affected count].
-    const [rows]: [Array<{ consecutive_failures: number; just_paused: boolean }>, number] = await uow.manager.query(
-      `UPDATE workflow_rules SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
-       RETURNING consecutive_failures, (paused_at IS NULL AND $2::int > 0 AND consecutive_failures >= $2::int) AS just_paused`,
-      [ruleId, pauseAfter]);
-    if (!rows[0]) return { failures: 0, justPaused: false };
-    const { consecutive_failures: failures, just_paused: justPaused } = rows[0];
-    if (justPaused) {
-      await uow.manager.query(
-        `UPDATE workflow_rules SET paused_at = clock_timestamp(), paused_reason = $2, updated_at = clock_timestamp() WHERE id = $1`,
-        [ruleId, reason(failures)]);
-    }
-    return { failures, justPaused };
+    const [rows]: [Array<{ id: string; consecutive_failures: number; reached: boolean }>, number] = await uow.manager.query(
+      `UPDATE workflow_rules w
+          SET consecutive_failures = CASE WHEN r.ok THEN 0 ELSE w.consecutive_failures + r.failures END
+         FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS r(id, ok, failures)
+        WHERE w.id = r.id AND (NOT r.ok OR w.consecutive_failures > 0)
+        RETURNING w.id, w.consecutive_failures, (w.paused_at IS NULL AND $4::int > 0 AND w.consecutive_failures >= $4::int) AS reached`,
+      [runs.map((r) => r.ruleId), runs.map((r) => r.ok), runs.map((r) => r.failures), pauseAfter]);
+    return rows.filter((r) => r.reached).map((r) => ({ ruleId: r.id, failures: r.consecutive_failures }));
   }
 
-  /**
-   * A successful run ends the rule's streak of failures. The WHERE clause makes this a read, taking no
-   * lock, in the usual case of a rule without failures (every successful run passes here).
-   */
-  async resetFailures(uow: UnitOfWork, ruleId: string): Promise<void> {
-    await uow.manager.query('UPDATE workflow_rules SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0', [ruleId]);
+  /** Pauses the rule (the circuit breaker), saying why. */
+  async pause(uow: UnitOfWork, ruleId: string, reason: string): Promise<void> {
+    await uow.manager.query(
+      `UPDATE workflow_rules SET paused_at = clock_timestamp(), paused_reason = $2, updated_at = clock_timestamp() WHERE id = $1`, [ruleId, reason]);
   }
 
   /** Clears the pause and the failure counter. */
