@@ -13,12 +13,13 @@ scenario('a rule paused by the circuit breaker is shown with its reason and resu
     cooldownSeconds: 0, actions: [{ actionType: 'ASSIGN_USER', actionConfig: { userId: helper.id } }],
   });
   await admin.patch(`/users/${helper.id}`, { isActive: false });
-  // The server's default RULE_PAUSE_AFTER_FAILURES is 5.
-  for (let i = 0; i < 5; i++) await admin.createCase({ scopeCode: scope });
-  await until('the rule to be paused', async () => (await admin.get(`/workflows/rules/${rule.id}`)).pausedAt !== null);
-
   const page = await s.signIn('admin', '/workflows');
   const row = page.locator(`[data-testid="rule-row"][data-rule-id="${rule.id}"]`);
+  await row.waitFor();
+
+  // The server's default RULE_PAUSE_AFTER_FAILURES is 5. The open list shows the pause without a reload.
+  for (let i = 0; i < 5; i++) await admin.createCase({ scopeCode: scope });
+  await until('the rule to be paused', async () => (await admin.get(`/workflows/rules/${rule.id}`)).pausedAt !== null);
   const paused = row.getByTestId('rule-paused');
   await paused.waitFor();
   await expectText(paused, /paused/i);

@@ -82,6 +82,20 @@ export class RuleListPage implements OnInit {
       .on('workflow:history')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((entry) => this.applyRun(entry));
+    // The circuit breaker tells every admin when it pauses a rule: show the pause without a reload.
+    this.socket
+      .on('notification')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((n) => {
+        if (n.entityType === 'rule' && n.entityId && this.rules().some((r) => r.id === n.entityId)) this.reloadRule(n.entityId);
+      });
+  }
+
+  private reloadRule(ruleId: string): void {
+    this.api.rule(ruleId).subscribe({
+      next: ({ rule }) => this.rules.update((rules) => rules.map((r) => (r.id === rule.id ? rule : r))),
+      error: () => undefined, // deleted meanwhile: the next load drops it
+    });
   }
 
   protected load(): void {
