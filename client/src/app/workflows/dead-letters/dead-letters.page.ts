@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { DatePipe, JsonPipe } from '@angular/common';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -11,6 +12,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import type { DeadLetterView } from '../../../../../contracts/workflows';
 import { errorText } from '../../core/api-errors';
 import { confirmAction } from '../../core/confirm-dialog';
+import { LiveSocket } from '../../core/live-socket';
 import { WorkflowsApi } from '../workflows-api';
 
 /**
@@ -28,6 +30,8 @@ export class DeadLettersPage implements OnInit {
   private readonly api = inject(WorkflowsApi);
   private readonly snackBar = inject(MatSnackBar);
   private readonly dialog = inject(MatDialog);
+  private readonly socket = inject(LiveSocket);
+  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly items = signal<DeadLetterView[]>([]);
   protected readonly total = signal(0);
@@ -41,6 +45,13 @@ export class DeadLettersPage implements OnInit {
 
   ngOnInit(): void {
     this.load();
+    // Every admin is told when an event is set aside: a new one appears here without a reload.
+    this.socket
+      .on('notification')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((n) => {
+        if (n.entityType === 'event') this.load();
+      });
   }
 
   protected load(): void {
