@@ -107,5 +107,9 @@ export function analyseRuleSet(ruleSet: Rule[]): Map<string, RuleWarning[]> {
   }
   shadowWarnings(rules, add);
   for (const [id, w] of loopWarnings(rules, MAX_DEPTH)) add(id, w);
+  for (const r of ruleSet) {
+    if (!r.pausedAt || !r.isEnabled) continue;
+    out.set(r.id, out.get(r.id)!.map((w) => ({ ...w, message: w.message.replace(/^If enabled, /, 'If resumed, ') })));
+  }
   return out;
 }
