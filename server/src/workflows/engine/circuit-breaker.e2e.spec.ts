@@ -79,6 +79,13 @@ describe('circuit breaker', () => {
     expect(entry.outcome).toBe('DISABLED');
     expect(entry.reasons.join(' ')).toContain('paused');
 
+    // The dry run still evaluates it, and says it would not run while paused.
+    const probe = await a.makeCase(admin, { scopeCode: 'CB' });
+    const dry = (await a.http().post(`/api/v1/workflows/rules/${rule.id}/test`).set(...bearer(admin)).send({ caseId: probe.id }).expect(200)).body;
+    expect(dry.matched).toBe(true);
+    expect(dry.reasons.join(' ')).toContain('paused');
+    while ((await a.get(OutboxDispatcher).processBatch()) > 0) { /* its case.created: the paused rule does not run */ }
+
     // The list shows it paused; every admin got one URGENT notification linking the rule.
     const list = (await a.http().get('/api/v1/workflows/rules').set(...bearer(admin)).expect(200)).body;
     expect(list.items.find((r: { id: string }) => r.id === rule.id).pausedReason).toBe(paused.pausedReason);
