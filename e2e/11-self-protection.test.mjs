@@ -27,6 +27,14 @@ scenario('a rule paused by the circuit breaker is shown with its reason and resu
   assert.match(reason ?? '', /Paused after 5 consecutive failures/, 'the chip carries the reason');
   await s.shot(page, 'paused-rule');
 
+  // The editor says so too, with the reason.
+  await row.getByTestId('rule-link').click();
+  await page.waitForURL(new RegExp(`/workflows/rules/${rule.id}$`));
+  await expectText(page.getByTestId('rule-paused-reason'), /Paused after 5 consecutive failures; last error: ASSIGN_USER/);
+  await s.shot(page, 'paused-rule-editor');
+  await page.getByRole('link', { name: 'All rules' }).click();
+  await page.waitForURL(/\/workflows$/);
+
   await row.getByTestId('rule-resume').click();
   await expectNone(row.getByTestId('rule-paused'), 'the paused chip');
   const resumed = await admin.get(`/workflows/rules/${rule.id}`);
