@@ -186,6 +186,8 @@ export interface WorkflowStats {
   skippedLastHour: number;
   outboxPending: number;
   outboxLagSeconds: number;
+  /** Events set aside after their last attempt, neither retried nor dismissed yet. */
+  deadLettersOpen?: number;
 }
 
 /** GET /rules/export; POST /rules/import takes the same. */

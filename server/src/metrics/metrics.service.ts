@@ -86,6 +86,10 @@ export class MetricsService implements OnModuleDestroy {
     return this.events.backlog();
   }
 
+  deadLettersOpen(): Promise<number> {
+    return this.events.countDeadLetters();
+  }
+
   observeHttp(method: string, route: string, status: number, seconds: number): void {
     this.httpDurations.observe({ method, route, status: String(status) }, seconds);
   }

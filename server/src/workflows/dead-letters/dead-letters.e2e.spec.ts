@@ -73,6 +73,7 @@ describe('dead letters', () => {
     }
     expect(await metric('acos_events_dead_lettered_total')).toBe(1);
     expect(await metric('acos_dead_letters_open')).toBe(1);
+    expect((await t.http().get('/api/v1/workflows/stats').set(...bearer(admin)).expect(200)).body.deadLettersOpen).toBe(1);
     const investigator = await t.makeUser({ role: 'INVESTIGATOR' });
     await t.http().get('/api/v1/workflows/dead-letters').set(...bearer(investigator)).expect(403);
   });
@@ -88,6 +89,7 @@ describe('dead letters', () => {
     expect(await t.sql('SELECT success FROM workflow_history WHERE event_id = $1 AND rule_id = $2', [eventId, rule.id])).toEqual([{ success: true }]);
     expect((await list()).total).toBe(0);
     expect(await metric('acos_dead_letters_open')).toBe(0);
+    expect((await t.http().get('/api/v1/workflows/stats').set(...bearer(admin)).expect(200)).body.deadLettersOpen).toBe(0);
     // Gone from the list: retrying or dismissing it again finds nothing.
     await t.http().post(`/api/v1/workflows/dead-letters/${eventId}/retry`).set(...bearer(admin)).expect(404);
     await t.http().post(`/api/v1/workflows/dead-letters/${eventId}/dismiss`).set(...bearer(admin)).expect(404);
