@@ -17,6 +17,7 @@ const STEPS = {
   sockets: './scenarios/sockets.mjs',
   scan: './scenarios/scan.mjs',
   processes: './scenarios/processes.mjs',
+  lists: './scenarios/lists.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);
