@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Executor } from '../database/executor';
 import type { ListResult } from '../common/list';
 import type { EventView } from '../../../contracts/workflows';
-import { OutboxRepository, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
+import type { EventName } from './event-map';
+import { OutboxRepository, type ReplayPageQuery, type ReplayRow, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
+
+export type { ReplayPageQuery, ReplayRow };
 
 export type { EventView };
 
@@ -34,6 +37,21 @@ export class EventsService {
   /** The event behind a trace, or null once it is past retention. */
   findForTrace(id: string): Promise<StoredEvent | null> {
     return this.outbox.find(id);
+  }
+
+  /** Events recorded in [from, to), per name (read inside the caller's transaction). */
+  countByName(executor: Executor, from: Date, to: Date): Promise<Map<EventName, number>> {
+    return this.outbox.countByName(executor, from, to);
+  }
+
+  /** One keyset page of recorded events for a replay (backtest), oldest first. */
+  replayPage(executor: Executor, query: ReplayPageQuery): Promise<ReplayRow[]> {
+    return this.outbox.replayPage(executor, query);
+  }
+
+  /** Whole stored events by id. */
+  findMany(executor: Executor, ids: string[]): Promise<StoredEvent[]> {
+    return this.outbox.findMany(executor, ids);
   }
 
   backlog(): Promise<{ pending: number; lagSeconds: number }> {

@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ActionExecutor } from './actions/action-executor';
+import { BacktestService } from './engine/backtest.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
 import { WorkflowEngine } from './engine/workflow-engine.service';
@@ -27,7 +28,7 @@ import { WorkflowsController } from './workflows.controller';
   imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule, AuditModule],
   controllers: [WorkflowsController, HistoryController],
   providers: [
-    RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
+    RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, BacktestService, HistoryService,
     TracesService, WorkflowMetrics, RuleTransferService, RuleRepository, RevisionRepository, HistoryRepository,
   ],
   exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],

@@ -60,3 +60,18 @@ export function compileConditions(
   if (!parts.length) return { sql: 'true', params };
   return { sql: `(${parts.join(match === 'ALL' ? ' AND ' : ' OR ')})`, params };
 }
+
+/**
+ * A TIME_BASED rule's whole case filter as SQL over `cases c`: its conditions (ALL) plus its scope and case-type
+ * lists, parameters from `$${paramsBefore + 1}` — the predicate the scheduler's tick scans with.
+ */
+export function rulePredicate(
+  rule: { scopeCodes: string[]; caseTypes: string[] }, conditions: Condition[], now: Date, paramsBefore: number,
+): CompiledSql {
+  const compiled = compileConditions(conditions, 'ALL', 'c', paramsBefore + 1, now);
+  const parts = [compiled.sql];
+  const params = [...compiled.params];
+  if (rule.scopeCodes.length) { params.push(rule.scopeCodes); parts.push(`c.scope_code = ANY($${paramsBefore + params.length}::text[])`); }
+  if (rule.caseTypes.length) { params.push(rule.caseTypes); parts.push(`c.case_type = ANY($${paramsBefore + params.length}::case_type[])`); }
+  return { sql: parts.join(' AND '), params };
+}
