@@ -127,7 +127,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     actionCounts: { type: 'object', properties: Object.fromEntries(ACTION_TYPES.map((a) => [a, int({ minimum: 0 })])), additionalProperties: false,
       description: 'actions it would have run, by actionType' },
     notificationsByRecipient: arrayOf(object({ userId: uuid, name: str(), count: int({ minimum: 1 }) }), { description: 'most notified first; resolved as of now' }),
-    perDay: arrayOf(object({ date: str({ pattern: '^\d{4}-\d{2}-\d{2}$', description: 'UTC day' }), matched: int({ minimum: 0 }) }), { description: 'every UTC day of the window, oldest first' }),
+    perDay: arrayOf(object({ date: str({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'UTC day' }), matched: int({ minimum: 0 }) }), { description: 'every UTC day of the window, oldest first' }),
     samples: arrayOf(object({ eventId: uuid, caseId: uuid, caseNumber: str(), at: dateTime, wouldDo: arrayOf(str()) }), { maxItems: 10 }),
     notes: arrayOf(str(), { description: 'what a backtest cannot know' }),
     skipped: object({ cooldown: int({ minimum: 0 }), maxDepth: int({ minimum: 0 }), stoppedByOtherRules: int({ minimum: 0 }) }),
