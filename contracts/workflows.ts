@@ -171,7 +171,7 @@ export interface BacktestResult {
 /** Socket event `workflow:backtest-progress`, to the user who asked for a backtest with a `progressId`. */
 export interface BacktestProgress {
   progressId: string;
-  /** Events replayed so far and the number of candidate events (the rule's trigger filter applied). */
+  /** `total`: the events of the window the rule listens to; `done`: how many of them lie behind the replay's position (by time). */
   done: number;
   total: number;
   finished: boolean;

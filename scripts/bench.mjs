@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, backtest)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'backtest'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -52,11 +52,13 @@ const SIZES = quick
     investigators: 20, ceilingSeconds: 3, engineCases: 500, engineEvents: 2000, engineIngestTimeoutMs: 15_000, engineDrainTimeoutMs: 15_000,
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
     notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30,
+    backtestEvents: 100_000, backtestCases: 2000,
   }
   : {
     investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
     settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
     notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200,
+    backtestEvents: 1_000_000, backtestCases: 20_000,
   };
 
 const t = () => new Date().toISOString().slice(11, 19);
@@ -239,7 +241,7 @@ function runStep(step, timeoutMs) {
 const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets'].filter((s) => selected.includes(s))];
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'backtest'].filter((s) => selected.includes(s))];
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -358,6 +360,13 @@ const scenarios = [
     target: `${SIZES.sockets} sockets connected, p99 ≤ 100 ms; RSS/socket reported`,
     checks: [check('sockets connected', x.connected, '>=', SIZES.sockets, 'sockets'), check('still connected', x.stillConnectedAfter, '>=', SIZES.sockets, 'sockets'),
       check('notification p99', x.latencyMs.p99, '<=', 100, 'ms')],
+  })),
+  scenario('backtest', `8. Backtest: 7 days of ${SIZES.backtestEvents} recorded events replayed for a draft rule`, 'backtest', (x) => ({
+    figure: x.eventsPerSecond, unit: 'events/s replayed (slowest rule)', seconds: x.seconds,
+    baseline: x.baselineCountSeconds, baselineUnit: 's (SELECT count(*) of the same events)',
+    ratio: x.baselineCountSeconds ? num(x.seconds / x.baselineCountSeconds, 1) : null,
+    target: `7 days of ${SIZES.backtestEvents} events in ≤ 10 s`,
+    checks: [check('events replayed', x.eventsScanned, '>=', Math.floor(SIZES.backtestEvents * 0.99), 'events'), check('backtest', x.seconds, '<=', 10, 's')],
   })),
 ].filter(Boolean);
 

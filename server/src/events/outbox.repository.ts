@@ -24,9 +24,11 @@ export interface ReplayPageQuery {
   /** The last row of the previous page (keyset), none for the first. */
   after?: { createdAt: string; seq: string };
   filter: { scopeCodes?: string[]; caseTypes?: string[]; fromStatus?: string[]; toStatus?: string[] };
+  /** A further predicate over `payload` whose parameters start at the number given. */
+  predicate?: (firstParam: number) => { sql: string; params: unknown[] } | null;
 }
 
-/** A recorded event as a backtest replays it. `c` is the case as it was (without its description). */
+/** A recorded event as a backtest replays it. `c` is the case as it was. */
 export interface ReplayRow {
   id: string; seq: string; case_id: string; depth: number; created_at_text: string; at_ms: number;
   c: DomainEvent['payload']['case']; previous: Record<string, unknown> | null; from_status: string | null; to_status: string | null;
@@ -147,7 +149,7 @@ export class OutboxRepository {
 
   /**
    * One keyset page of the events named `name` recorded in [from, to) after `after` in (created_at, seq) order,
-   * with only what matching needs: the case (its description left out) and the transition. `filter` narrows by
+   * with only what matching needs: the case as it was and the transition. `filter` narrows by
    * the rule's scope, case types and statuses (a pre-filter: the matcher still decides). Uses
    * domain_events_name_time_idx, so a page costs its own rows only, whatever the table holds.
    */
@@ -159,10 +161,12 @@ export class OutboxRepository {
     if (q.filter.caseTypes?.length) add((p) => `payload->'case'->>'caseType' = ANY(${p}::text[])`, q.filter.caseTypes);
     if (q.filter.fromStatus?.length) add((p) => `payload->>'fromStatus' = ANY(${p}::text[])`, q.filter.fromStatus);
     if (q.filter.toStatus?.length) add((p) => `payload->>'toStatus' = ANY(${p}::text[])`, q.filter.toStatus);
+    const predicate = q.predicate?.(params.length + 1);
+    if (predicate) { params.push(...predicate.params); where.push(predicate.sql); }
     return this.db(executor).query(
       `SELECT id, seq::text AS seq, case_id, depth, created_at::text AS created_at_text,
               (extract(epoch FROM created_at) * 1000)::float8 AS at_ms,
-              (payload->'case') - 'description'::text AS c, payload->'previous' AS previous,
+              payload->'case' AS c, payload->'previous' AS previous,
               payload->>'fromStatus' AS from_status, payload->>'toStatus' AS to_status
          FROM domain_events
         WHERE name = $1 AND created_at >= $2 AND created_at < $3 AND (created_at, seq) > ($4::timestamptz, $5::bigint)

@@ -12,7 +12,7 @@ import { scopeAccessProblem } from '../../users/scope-access';
 import { UsersService } from '../../users/users.service';
 import type { BacktestResult } from '../../../../contracts/workflows';
 import { ActionExecutor } from '../actions/action-executor';
-import { rulePredicate } from '../conditions/condition-sql';
+import { rulePredicate, snapshotPrefilter } from '../conditions/condition-sql';
 import type { BacktestDto } from '../dto/rule.dto';
 import { RuleSetCache } from '../rules/rule-set.cache';
 import { RulesService } from '../rules/rules.service';
@@ -55,6 +55,7 @@ const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** One name's events, a keyset page at a time. */
 class ReplayStream {
+  static fetchMs = 0;
   rows: ReplayRow[] = [];
   i = 0;
   done = false;
@@ -65,7 +66,9 @@ class ReplayStream {
     if (this.i < this.rows.length) return this.rows[this.i];
     if (this.done) return undefined;
     const last = this.rows[this.rows.length - 1];
+    const t0 = performance.now();
     this.rows = await this.fetch(last);
+    ReplayStream.fetchMs += performance.now() - t0;
     this.i = 0;
     if (this.rows.length < PAGE) this.done = true;
     return this.rows[0];
@@ -107,7 +110,7 @@ export class BacktestService {
     const result = await this.tx.runReadOnly((uow) => rule.triggerType === 'TIME_BASED'
       ? this.timeBased(uow, rule, from, to)
       : this.replay(uow, user, rule, from, to, dto.progressId));
-    return { ...result, durationMs: Math.round(performance.now() - started) };
+    return { ...result, durationMs: Math.round(performance.now() - started), fetchMs: ReplayStream.fetchMs } as BacktestResult;
   }
 
   private emptyResult(from: Date, to: Date, notes: string[]): BacktestResult {
@@ -155,10 +158,14 @@ export class BacktestService {
       scopeCodes: rule.scopeCodes, caseTypes: rule.caseTypes,
       ...(rule.triggerType === 'STATUS_CHANGE' ? { fromStatus: rule.triggerConfig.fromStatus, toStatus: rule.triggerConfig.toStatus } : {}),
     };
+    // Conditions whose SQL meaning is exact narrow the fetch too (for CONDITION rules: "matches after the change").
+    const conditions = rule.triggerConfig.conditions;
+    const match = rule.triggerType === 'CONDITION' ? rule.triggerConfig.match ?? 'ALL' : 'ALL';
+    const predicate = (first: number) => snapshotPrefilter(conditions, match, `payload->'case'`, first);
     const streams = names.filter((name) => counts.get(name)).map((name) => ({
       name,
       stream: new ReplayStream((after) => this.events.replayPage(uow, {
-        name, from, to, limit: PAGE, filter, after: after && { createdAt: after.created_at_text, seq: after.seq },
+        name, from, to, limit: PAGE, filter, predicate, after: after && { createdAt: after.created_at_text, seq: after.seq },
       })),
     }));
 
@@ -173,14 +180,16 @@ export class BacktestService {
     const admins = notify.some((n) => n.recipients.includes('ADMINS')) ? await this.users.activeAdminIds(uow) : [];
     /** Notifications per recipient and case scope (scope access is checked once per pair at the end). */
     const notified = new Map<string, number>();
-    let matched = 0, runs = 0, done = 0, lastProgress = 0;
+    let matched = 0, runs = 0, lastProgress = 0, position = from.getTime();
 
     const progress = (finished: boolean) => {
       if (!progressId) return;
       const now = performance.now();
       if (!finished && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
-      const event: BacktestProgressEvent = { userId: user.id, progress: { progressId, done: finished ? total : done, total, finished } };
+      // Pages skip what the SQL filters leave out, so "done" is the share of the window replayed, in events.
+      const share = Math.min(1, Math.max(0, (position - from.getTime()) / (to.getTime() - from.getTime())));
+      const event: BacktestProgressEvent = { userId: user.id, progress: { progressId, done: finished ? total : Math.floor(share * total), total, finished } };
       this.emitter.emit(BACKTEST_PROGRESS, event);
     };
     progress(false);
@@ -231,7 +240,7 @@ export class BacktestService {
       }
       if (!next || !nextRow) break;
       next.stream.i++;
-      done++;
+      position = nextRow.at_ms;
       evaluate(next.name, nextRow);
       if (next.stream.i === next.stream.rows.length) progress(false);
     }
