@@ -28,7 +28,7 @@ export async function run(ctx) {
     const to = Math.min(n, from + chunk - 1);
     await q(db, `
       WITH g AS (
-        SELECT g, (g * 7919) % $4::int AS k, g % 20 AS kind,
+        SELECT g, ((g::bigint * 7919) % $4::int)::int AS k, g % 20 AS kind,
                now() - make_interval(secs => $3::float8 * 86400 * ($6::int - g) / $6::int) AS at
           FROM generate_series($1::int, $2::int) g
       ), e AS (

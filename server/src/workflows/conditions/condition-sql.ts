@@ -85,8 +85,22 @@ const EXACT_ON_SNAPSHOTS: Partial<Record<Condition['field'], (snapshot: string) 
   scopeCode: (x) => `(${x}->>'scopeCode')`,
   assigneeId: (x) => `(${x}->>'assigneeId')::uuid`,
   evidenceCount: (x) => `(${x}->>'evidenceCount')::int`,
-  tags: (x) => `ARRAY(SELECT jsonb_array_elements_text(${x}->'tags'))`,
+  tags: (x) => `(${x}->'tags')`,
 };
+
+/** Tag conditions straight on the JSON array (`?`, `?|`): no array is built per row. */
+function tagsOnSnapshot(c: Condition, tags: string, p: (value: unknown) => string): string {
+  switch (c.op) {
+    case 'contains': return `COALESCE(${tags} ? ${p(c.value)}::text, false)`;
+    case 'in': return `COALESCE(${tags} ?| ${p(c.value)}::text[], false)`;
+    case 'notIn': return `NOT COALESCE(${tags} ?| ${p(c.value)}::text[], false)`;
+    case 'isEmpty': return `COALESCE(jsonb_array_length(${tags}), 0) = 0`;
+    case 'isNotEmpty': return `COALESCE(jsonb_array_length(${tags}), 0) > 0`;
+    default: return 'true';
+  }
+}
+
+const TAG_OPS = new Set(['contains', 'in', 'notIn', 'isEmpty', 'isNotEmpty']);
 
 /**
  * A SQL pre-filter over a JSON case snapshot (`snapshot`: an expression such as `payload->'case'`) that keeps
@@ -96,7 +110,16 @@ const EXACT_ON_SNAPSHOTS: Partial<Record<Condition['field'], (snapshot: string) 
  */
 export function snapshotPrefilter(conditions: Condition[] | undefined, match: 'ALL' | 'ANY', snapshot: string, firstParam: number): CompiledSql | null {
   const exact = (conditions ?? []).filter((c) => EXACT_ON_SNAPSHOTS[c.field] && c.op !== 'olderThanHours' && c.op !== 'withinHours'
-    && !(c.op === 'contains' && c.field !== 'tags'));
+    && (c.field === 'tags' ? TAG_OPS.has(c.op) : c.op !== 'contains'));
   if (!exact.length || (match === 'ANY' && exact.length !== conditions!.length)) return null;
-  return compileConditions(exact, match, '', firstParam, new Date(0), (field) => EXACT_ON_SNAPSHOTS[field]!(snapshot));
+  const params: unknown[] = [];
+  const parts = exact.map((c) => {
+    if (c.field === 'tags') {
+      return tagsOnSnapshot(c, EXACT_ON_SNAPSHOTS.tags!(snapshot), (value) => { params.push(value); return `$${firstParam + params.length - 1}`; });
+    }
+    const one = compileConditions([c], 'ALL', '', firstParam + params.length, new Date(0), (field) => EXACT_ON_SNAPSHOTS[field]!(snapshot));
+    params.push(...one.params);
+    return one.sql;
+  });
+  return { sql: `(${parts.join(match === 'ALL' ? ' AND ' : ' OR ')})`, params };
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { nextRuns } from '../../common/cron-schedule';
+import type { CaseSnapshot } from '../../events/event-map';
+import { conditionsMatch } from '../conditions/condition-evaluator';
+import type { Condition } from '../conditions/condition-schema';
+import { snapshotPrefilter } from '../conditions/condition-sql';
 import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
 import { connectSocket } from '../../../test/sockets';
 import { makeRule, patchCase, settle } from '../../../test/workflow-fixtures';
@@ -204,5 +209,51 @@ describe('POST /workflows/rules/backtest', () => {
     await post({ rule, days: 3, extra: true }).expect(400);
     await post({ ruleId: '00000000-0000-4000-8000-000000000001', days: 3 }).expect(404);
     await post({ rule, days: 3 }, fin).expect(403);
+  });
+
+  it('pre-filters recorded snapshots in SQL without ever dropping one the matcher keeps (exactly equal when every condition is exact)', async () => {
+    const STATUSES = ['OPEN', 'IN_PROGRESS', 'UNDER_REVIEW', 'CLOSED'];
+    const snap = fc.record({
+      status: fc.constantFrom(...STATUSES), severity: fc.constantFrom('LOW', 'MEDIUM', 'HIGH', 'CRITICAL'),
+      caseType: fc.constantFrom('AUDIT', 'INCIDENT'), scopeCode: fc.constantFrom('FIN', 'HR'),
+      assigneeId: fc.constantFrom(null, fin.id, hr.id), tags: fc.subarray(['a', 'b', 'urgent']), evidenceCount: fc.integer({ min: 0, max: 3 }),
+      title: fc.constantFrom('Vendor Payments', 'ÉCLAIR audit', 'x'), dueDate: fc.constantFrom(null, '2026-01-01T00:00:00.000Z'),
+    });
+    const snapshots = fc.sample(snap, 300).map((c, i): CaseSnapshot => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, caseNumber: `P-${i}`, description: '', ownerId: null,
+      createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', closedAt: null, ...c,
+    }));
+    const condition: fc.Arbitrary<Condition> = fc.oneof(
+      fc.record({ field: fc.constant('status'), op: fc.constantFrom('eq', 'neq'), value: fc.constantFrom(...STATUSES) }),
+      fc.record({ field: fc.constant('severity'), op: fc.constantFrom('gt', 'lt'), value: fc.constantFrom('MEDIUM', 'HIGH') }),
+      fc.record({ field: fc.constant('severity'), op: fc.constantFrom('in', 'notIn'), value: fc.subarray(['LOW', 'HIGH', 'CRITICAL'], { minLength: 1 }) }),
+      fc.record({ field: fc.constant('scopeCode'), op: fc.constantFrom('eq', 'neq'), value: fc.constantFrom('FIN', 'HR') }),
+      fc.record({ field: fc.constant('assigneeId'), op: fc.constantFrom('isEmpty', 'isNotEmpty') }),
+      fc.record({ field: fc.constant('assigneeId'), op: fc.constant('eq'), value: fc.constant(fin.id) }),
+      fc.record({ field: fc.constant('tags'), op: fc.constantFrom('contains'), value: fc.constantFrom('a', 'urgent') }),
+      fc.record({ field: fc.constant('tags'), op: fc.constantFrom('in', 'notIn'), value: fc.subarray(['a', 'b'], { minLength: 1 }) }),
+      fc.record({ field: fc.constant('tags'), op: fc.constantFrom('isEmpty', 'isNotEmpty') }),
+      fc.record({ field: fc.constant('evidenceCount'), op: fc.constantFrom('gt', 'lt', 'eq'), value: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ field: fc.constant('title'), op: fc.constant('contains'), value: fc.constantFrom('éclair', 'vendor') }),
+      fc.record({ field: fc.constant('dueDate'), op: fc.constantFrom('isEmpty', 'olderThanHours'), value: fc.constant(24) }),
+    ) as fc.Arbitrary<Condition>;
+    await t.sql(`CREATE TABLE prefilter_probe (id text PRIMARY KEY, payload jsonb NOT NULL)`);
+    try {
+      await t.sql(`INSERT INTO prefilter_probe SELECT x->>'id', jsonb_build_object('case', x) FROM jsonb_array_elements($1::jsonb) x`, [JSON.stringify(snapshots)]);
+      const at = new Date();
+      for (const [conditions, match] of fc.sample(fc.tuple(fc.array(condition, { minLength: 1, maxLength: 3 }), fc.constantFrom('ALL' as const, 'ANY' as const)), 150)) {
+        const cleaned = conditions.map((c) => (c.op === 'isEmpty' || c.op === 'isNotEmpty' ? { field: c.field, op: c.op } : c)) as Condition[];
+        const keep = new Set(snapshots.filter((c) => conditionsMatch(c, cleaned, match, at)).map((c) => c.id));
+        const filter = snapshotPrefilter(cleaned, match, `payload->'case'`, 1);
+        if (!filter) continue;
+        const rows = await t.sql<{ id: string }>(`SELECT id FROM prefilter_probe WHERE ${filter.sql}`, filter.params);
+        const fetched = new Set(rows.map((r) => r.id));
+        for (const id of keep) expect({ conditions: cleaned, match, id, fetched: fetched.has(id) }).toEqual({ conditions: cleaned, match, id, fetched: true });
+        const allExact = cleaned.every((c) => c.field !== 'title' && c.field !== 'dueDate');
+        if (allExact) expect({ conditions: cleaned, match, size: fetched.size }).toEqual({ conditions: cleaned, match, size: keep.size });
+      }
+    } finally {
+      await t.sql('DROP TABLE prefilter_probe');
+    }
   });
 });
