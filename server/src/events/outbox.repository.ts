@@ -20,7 +20,7 @@ export type StoredEventSummaryRow = Pick<StoredEventRow, 'id' | 'name' | 'case_i
 
 /** What a backtest asks for one page of recorded events. */
 export interface ReplayPageQuery {
-  name: EventName; from: Date; to: Date; limit: number;
+  names: readonly EventName[]; from: Date; to: Date; limit: number;
   /** The last row of the previous page (keyset), none for the first. */
   after?: { createdAt: string; seq: string };
   filter: { scopeCodes?: string[]; caseTypes?: string[]; fromStatus?: string[]; toStatus?: string[] };
@@ -30,7 +30,7 @@ export interface ReplayPageQuery {
 
 /** A recorded event as a backtest replays it. `c` is the case as it was. */
 export interface ReplayRow {
-  id: string; seq: string; case_id: string; depth: number; created_at_text: string; at_ms: number;
+  id: string; name: EventName; seq: string; case_id: string; depth: number; created_at_text: string; at_ms: number;
   c: DomainEvent['payload']['case']; previous: Record<string, unknown> | null; from_status: string | null; to_status: string | null;
 }
 
@@ -148,13 +148,13 @@ export class OutboxRepository {
   }
 
   /**
-   * One keyset page of the events named `name` recorded in [from, to) after `after` in (created_at, seq) order,
+   * One keyset page of the events with one of `names` recorded in [from, to) after `after` in (created_at, seq) order,
    * with only what matching needs: the case as it was and the transition. `filter` narrows by
-   * the rule's scope, case types and statuses (a pre-filter: the matcher still decides). Uses
-   * domain_events_name_time_idx, so a page costs its own rows only, whatever the table holds.
+   * the rule's scope, case types and statuses (a pre-filter: the matcher still decides). Walks
+   * domain_events_created_seq_idx: the window's rows once, in the order they were written.
    */
   async replayPage(executor: Executor, q: ReplayPageQuery): Promise<ReplayRow[]> {
-    const params: unknown[] = [q.name, q.from.toISOString(), q.to.toISOString(), q.after?.createdAt ?? '-infinity', q.after?.seq ?? '0'];
+    const params: unknown[] = [q.names, q.from.toISOString(), q.to.toISOString(), q.after?.createdAt ?? '-infinity', q.after?.seq ?? '0'];
     const where: string[] = [];
     const add = (sql: (p: string) => string, value: unknown) => { params.push(value); where.push(sql(`$${params.length}`)); };
     if (q.filter.scopeCodes?.length) add((p) => `payload->'case'->>'scopeCode' = ANY(${p}::text[])`, q.filter.scopeCodes);
@@ -164,12 +164,12 @@ export class OutboxRepository {
     const predicate = q.predicate?.(params.length + 1);
     if (predicate) { params.push(...predicate.params); where.push(predicate.sql); }
     return this.db(executor).query(
-      `SELECT id, seq::text AS seq, case_id, depth, created_at::text AS created_at_text,
+      `SELECT id, name, seq::text AS seq, case_id, depth, created_at::text AS created_at_text,
               (extract(epoch FROM created_at) * 1000)::float8 AS at_ms,
               payload->'case' AS c, payload->'previous' AS previous,
               payload->>'fromStatus' AS from_status, payload->>'toStatus' AS to_status
          FROM domain_events
-        WHERE name = $1 AND created_at >= $2 AND created_at < $3 AND (created_at, seq) > ($4::timestamptz, $5::bigint)
+        WHERE name = ANY($1::text[]) AND created_at >= $2 AND created_at < $3 AND (created_at, seq) > ($4::timestamptz, $5::bigint)
           ${where.map((w) => `AND ${w}`).join(' ')}
         ORDER BY created_at, seq
         LIMIT ${Number(q.limit)}`, params);

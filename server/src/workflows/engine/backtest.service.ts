@@ -45,17 +45,10 @@ function before(a: Pick<Rule, 'priority' | 'createdAt' | 'id'>, b: Pick<Rule, 'p
   return a.id < b.id;
 }
 
-/** (at, seq) order of replayed rows; seq compared as the integer it is. */
-function rowBefore(a: ReplayRow, b: ReplayRow): boolean {
-  if (a.at_ms !== b.at_ms) return a.at_ms < b.at_ms;
-  return a.seq.length !== b.seq.length ? a.seq.length < b.seq.length : a.seq < b.seq;
-}
-
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** One name's events, a keyset page at a time. */
+/** The window's candidate events, a keyset page at a time. */
 class ReplayStream {
-  static fetchMs = 0;
   rows: ReplayRow[] = [];
   i = 0;
   done = false;
@@ -66,9 +59,7 @@ class ReplayStream {
     if (this.i < this.rows.length) return this.rows[this.i];
     if (this.done) return undefined;
     const last = this.rows[this.rows.length - 1];
-    const t0 = performance.now();
     this.rows = await this.fetch(last);
-    ReplayStream.fetchMs += performance.now() - t0;
     this.i = 0;
     if (this.rows.length < PAGE) this.done = true;
     return this.rows[0];
@@ -110,7 +101,7 @@ export class BacktestService {
     const result = await this.tx.runReadOnly((uow) => rule.triggerType === 'TIME_BASED'
       ? this.timeBased(uow, rule, from, to)
       : this.replay(uow, user, rule, from, to, dto.progressId));
-    return { ...result, durationMs: Math.round(performance.now() - started), fetchMs: ReplayStream.fetchMs } as BacktestResult;
+    return { ...result, durationMs: Math.round(performance.now() - started) };
   }
 
   private emptyResult(from: Date, to: Date, notes: string[]): BacktestResult {
@@ -162,11 +153,9 @@ export class BacktestService {
     const conditions = rule.triggerConfig.conditions;
     const match = rule.triggerType === 'CONDITION' ? rule.triggerConfig.match ?? 'ALL' : 'ALL';
     const predicate = (first: number) => snapshotPrefilter(conditions, match, `payload->'case'`, first);
-    const streams = names.filter((name) => counts.get(name)).map((name) => ({
-      name,
-      stream: new ReplayStream((after) => this.events.replayPage(uow, {
-        name, from, to, limit: PAGE, filter, predicate, after: after && { createdAt: after.created_at_text, seq: after.seq },
-      })),
+    const stream = new ReplayStream((after) => this.events.replayPage(uow, {
+      names: names.filter((name) => counts.get(name)), from, to, limit: PAGE, filter, predicate,
+      after: after && { createdAt: after.created_at_text, seq: after.seq },
     }));
 
     const perDay = new Map<string, number>();
@@ -230,19 +219,14 @@ export class BacktestService {
       }
     };
 
-    // The streams merged in (created_at, seq) order: the order the engine processed them in.
-    for (;;) {
-      let next: { name: EventName; stream: ReplayStream } | undefined;
-      let nextRow: ReplayRow | undefined;
-      for (const s of streams) {
-        const head = s.stream.rows[s.stream.i] ?? await s.stream.head();
-        if (head && (!nextRow || rowBefore(head, nextRow))) { next = s; nextRow = head; }
+    // In (created_at, seq) order: the order the engine processed them in.
+    if (total) {
+      for (let row = await stream.head(); row; row = await stream.head()) {
+        stream.i++;
+        position = row.at_ms;
+        evaluate(row.name, row);
+        if (stream.i === stream.rows.length) progress(false);
       }
-      if (!next || !nextRow) break;
-      next.stream.i++;
-      position = nextRow.at_ms;
-      evaluate(next.name, nextRow);
-      if (next.stream.i === next.stream.rows.length) progress(false);
     }
 
     const actionCounts: BacktestResult['actionCounts'] = {};
