@@ -97,7 +97,8 @@ export async function run(ctx) {
   };
   const window = await startWindow(ctx);
   const runs = {};
-  for (const [key, rule] of Object.entries(rules)) {
+  // Each rule twice, alternating: the first pass also shows what reading the week from disk costs.
+  for (const [key, rule] of [...Object.entries(rules), ...Object.entries(rules).map(([k, r]) => [`${k}Again`, r])]) {
     const c0 = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
     const r0 = process.hrtime.bigint();
     const body = await http.expect(200, 'POST', '/api/v1/workflows/rules/backtest', { token: users.admin.token, body: { rule, days: 7 } });
@@ -126,6 +127,7 @@ export async function run(ctx) {
     seconds: round(slowest, 3),
     eventsScanned: runs.condition.eventsScanned,
     eventsPerSecond: round(runs.condition.eventsScanned / slowest, 0),
+    slowestRun: Object.entries(runs).find(([, r]) => r.seconds === slowest)?.[0],
     runs,
     baselineCountSeconds: round(Math.min(base.seconds, after.seconds), 3),
     baselineEvents: base.total,
