@@ -16,6 +16,7 @@ const STEPS = {
   notifications: './scenarios/notifications.mjs',
   sockets: './scenarios/sockets.mjs',
   scan: './scenarios/scan.mjs',
+  processes: './scenarios/processes.mjs',
   backtest: './scenarios/backtest.mjs',
 };
 

@@ -1,4 +1,4 @@
-// Scenario 8 — backtest. N recorded events (1,000,000; 100,000 quick) spread over the last 6.9 days
+// Scenario 9 — backtest. N recorded events (1,000,000; 100,000 quick) spread over the last 6.9 days
 // are bulk-inserted with SQL (generate_series) straight into `domain_events`, already processed,
 // each with a realistic case snapshot in its payload (20,000 cases; 2,000 quick): 40% case.updated,
 // 25% case.status_changed, 15% case.created, 10% case.assigned, 5% case.tagged, 5% evidence.uploaded.

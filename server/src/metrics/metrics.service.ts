@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { answerMetricsCollection, collectClusterMetrics, inCluster } from '../cluster/metrics-relay';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
 import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
@@ -53,9 +54,10 @@ export class MetricsService implements OnModuleDestroy {
       if (!reading || Date.now() - reading.at > 1000) reading = { at: Date.now(), state: outbox() };
       return reading.state;
     };
-    new Gauge({ name: 'acos_outbox_pending', help: 'Committed events not yet processed (all processes)', registers,
+    // Read from the shared database: under WEB_CONCURRENCY every worker reports the same value, so the aggregate is the maximum.
+    new Gauge({ name: 'acos_outbox_pending', help: 'Committed events not yet processed (all processes)', registers, aggregator: 'max',
       async collect() { this.set((await backlog()).pending); } });
-    new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers,
+    new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers, aggregator: 'max',
       async collect() { this.set((await backlog()).lagSeconds); } });
     new Gauge({ name: 'acos_sockets_connected', help: 'Socket.IO connections on this process', registers,
       collect() { this.set(sockets.connectedCount()); } });
@@ -68,6 +70,14 @@ export class MetricsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
+    this.stopAnswering?.();
+  }
+
+  /** Under WEB_CONCURRENCY > 1: answers the supervisor with this worker's series. */
+  private readonly stopAnswering = inCluster() ? answerMetricsCollection(() => this.merged().getMetricsAsJSON()) : undefined;
+
+  private merged(): Registry {
+    return Registry.merge([this.registry, this.workflow.registry]);
   }
 
   outbox(): Promise<OutboxState> {
@@ -80,8 +90,11 @@ export class MetricsService implements OnModuleDestroy {
 
   readonly contentType = this.registry.contentType;
 
+  /** The text a scrape gets: this process's series, or under WEB_CONCURRENCY > 1 the aggregate of every worker's. */
   async render(): Promise<string> {
-    const text = await Registry.merge([this.registry, this.workflow.registry]).metrics();
+    const text = inCluster()
+      ? await AggregatorRegistry.aggregate(await collectClusterMetrics()).metrics()
+      : await this.merged().metrics();
     // prom-client writes a NaN sample (the event-loop lag before its first measurement) as "Nan"; the text
     // format spells it "NaN", which strict parsers require.
     return text.replace(/ Nan$/gm, ' NaN');

@@ -5,7 +5,7 @@ const RANK: Record<NotificationPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2,
 
 export type Preferences = NotificationPreferences;
 
-export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null };
+export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false };
 
 /** Minutes since midnight at `now` in `timeZone`. */
 function minutesIn(timeZone: string, now: Date): number {

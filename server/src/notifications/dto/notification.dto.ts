@@ -37,7 +37,7 @@ export class QuietHoursDto implements QuietHours {
   timeZone: string;
 }
 
-export class NotificationPreferencesDto implements NotificationPreferences {
+export class NotificationPreferencesDto implements Omit<NotificationPreferences, 'desktop'> {
   @ApiPropertyOptional({ enum: NOTIFICATION_PRIORITIES })
   @IsIn(NOTIFICATION_PRIORITIES)
   minToastPriority: NotificationPriority;
@@ -49,4 +49,9 @@ export class NotificationPreferencesDto implements NotificationPreferences {
   @ApiPropertyOptional({ type: QuietHoursDto, nullable: true })
   @ValidateIf((_, v) => v !== null) @ValidateNested() @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
+
+  @ApiPropertyOptional({ description: 'desktop notifications for HIGH and URGENT while the console tab is hidden; left out: unchanged' })
+  // Left out: unchanged. null is not "left out" (IsOptional would let it through).
+  @ValidateIf((_, v) => v !== undefined) @IsBoolean({ message: 'desktop must be true or false' })
+  desktop?: boolean;
 }
