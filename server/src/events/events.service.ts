@@ -44,6 +44,11 @@ export class EventsService {
     return this.outbox.countByName(executor, from, to);
   }
 
+  /** Makes the caller's transaction read replay pages in index order (call once, before the first page). */
+  preferOrderedScans(executor: Executor): Promise<void> {
+    return this.outbox.preferOrderedScans(executor);
+  }
+
   /** One keyset page of recorded events for a replay (backtest), oldest first. */
   replayPage(executor: Executor, query: ReplayPageQuery): Promise<ReplayRow[]> {
     return this.outbox.replayPage(executor, query);

@@ -171,8 +171,19 @@ export class OutboxRepository {
          FROM domain_events
         WHERE name = ANY($1::text[]) AND created_at >= $2 AND created_at < $3 AND (created_at, seq) > ($4::timestamptz, $5::bigint)
           ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY created_at, seq
+        ORDER BY domain_events.created_at, domain_events.seq
         LIMIT ${Number(q.limit)}`, params);
+  }
+
+  /**
+   * For the rest of the caller's transaction: walk replay pages along domain_events_created_seq_idx. With a
+   * selective filter the planner would otherwise scan the whole table and sort, for every page again.
+   */
+  async preferOrderedScans(executor: Executor): Promise<void> {
+    const db = this.db(executor);
+    await db.query('SET LOCAL enable_seqscan = off');
+    await db.query('SET LOCAL enable_bitmapscan = off');
+    await db.query('SET LOCAL max_parallel_workers_per_gather = 0');
   }
 
   /** Whole events by id (a backtest's samples). */

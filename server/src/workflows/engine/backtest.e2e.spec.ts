@@ -179,6 +179,7 @@ describe('POST /workflows/rules/backtest', () => {
   it('answers the next five ticks of a TIME_BASED rule and how many cases each would find', async () => {
     await t.makeCase(admin, { scopeCode: 'FIN', severity: 'CRITICAL' });
     await t.makeCase(admin, { scopeCode: 'HR', severity: 'CRITICAL' });
+    await settle(t); // the outbox marks their events processed: let that finish before comparing the database
     const rule = {
       name: 'Morning critical', triggerType: 'TIME_BASED', scopeCodes: ['FIN'],
       triggerConfig: { cron: '0 8 * * 1-5', timeZone: 'Europe/Berlin', conditions: [{ field: 'severity', op: 'eq', value: 'CRITICAL' }] },

@@ -221,6 +221,7 @@ export class BacktestService {
 
     // In (created_at, seq) order: the order the engine processed them in.
     if (total) {
+      await this.events.preferOrderedScans(uow);
       for (let row = await stream.head(); row; row = await stream.head()) {
         stream.i++;
         position = row.at_ms;
