@@ -159,6 +159,31 @@ describe('POST /workflows/rules/backtest', () => {
     expect(result.skipped.cooldown).toBe(engine.cooldown);
     expect(result.actionCounts).toEqual(engine.actionCounts);
     expect(result.casesAffected).toBe(4);
+    // The live rule itself, by id: the same answer (its runs all lie inside the window).
+    const itself = (await post({ ruleId: live.id, days: 1 }).expect(200)).body;
+    expect([itself.eventsMatched, itself.skipped.cooldown, itself.casesAffected]).toEqual([engine.eventsMatched, engine.cooldown, 4]);
+  }, 60_000);
+
+  it('counts a saved rule\'s run just before the window in its cooldown (a draft cannot know it)', async () => {
+    const body = {
+      triggerType: 'EVENT', triggerConfig: { event: 'case.updated' }, scopeCodes: ['LAB'], cooldownSeconds: 3600,
+      actions: [{ actionType: 'CREATE_TIMELINE', actionConfig: { message: 'seen' } }],
+    };
+    const live = await makeRule(t, admin, { name: 'Live before window', ...body } as never);
+    const c = await t.makeCase(admin, { scopeCode: 'LAB' });
+    await patchCase(t, admin, c.id, { title: 'first' });
+    await settle(t);
+    await patchCase(t, admin, c.id, { title: 'second' });
+    await settle(t);
+    // The first update and its run 10 minutes before a one-day window, the second 10 minutes into it.
+    const updates = await t.sql<{ id: string }>(`SELECT id FROM domain_events WHERE case_id = $1 AND name = 'case.updated' ORDER BY seq`, [c.id]);
+    await t.sql(`UPDATE domain_events SET created_at = now() - interval '1 day 10 minutes' WHERE id = $1`, [updates[0].id]);
+    await t.sql(`UPDATE workflow_history SET created_at = now() - interval '1 day 10 minutes' WHERE event_id = $1`, [updates[0].id]);
+    await t.sql(`UPDATE domain_events SET created_at = now() - interval '1 day' + interval '10 minutes' WHERE id = $1`, [updates[1].id]);
+    const saved = (await post({ ruleId: live.id, days: 1 }).expect(200)).body;
+    expect([saved.eventsMatched, saved.skipped.cooldown, saved.casesAffected]).toEqual([1, 1, 0]);
+    const draft = (await post({ rule: { name: 'Draft before window', ...body }, days: 1 }).expect(200)).body;
+    expect([draft.eventsMatched, draft.skipped.cooldown, draft.casesAffected]).toEqual([1, 0, 1]);
   }, 60_000);
 
   it('shows progress on the requesting admin\'s sockets when asked with a progressId', async () => {

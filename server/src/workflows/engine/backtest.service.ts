@@ -15,8 +15,9 @@ import { ActionExecutor } from '../actions/action-executor';
 import { rulePredicate, snapshotPrefilter } from '../conditions/condition-sql';
 import type { BacktestDto } from '../dto/rule.dto';
 import { RuleSetCache } from '../rules/rule-set.cache';
-import { RulesService } from '../rules/rules.service';
+import { DRAFT_RULE_ID, RulesService } from '../rules/rules.service';
 import { MAX_DEPTH, type Rule, type SendNotificationConfig } from '../rules/rule.types';
+import { HistoryRepository } from '../history/history.repository';
 import { BACKTEST_PROGRESS, type BacktestProgressEvent } from './backtest-progress';
 import { firesOn, listenedEvents, toMatchable } from './rule-matcher';
 import { forEvent } from './run-request';
@@ -31,7 +32,7 @@ const DAY_MS = 86_400_000;
 
 const EVENT_NOTES = [
   'Each recorded event is evaluated against the case as it was when the event happened, with the engine\'s own matcher (trigger, conditions, scope and case types).',
-  'The rule\'s own cooldown is simulated from the replayed events only: runs before the window, and events caused by the rule\'s own actions (which did not happen), are not known.',
+  'The rule\'s own cooldown is simulated per case in event order (for a saved rule, from its recorded runs just before the window too); events its own actions would have caused are not known.',
   'Higher-priority rules with "stop processing" are today\'s rules, not the ones that were live then; other rules\' effects on the case are whatever the recorded events show.',
   'What the actions would have changed (status, tags, assignee) is not simulated: later events are replayed as they really happened.',
   'Recipients, assignees and webhooks are resolved as they are now (active users, their scopes, the administrators of today).',
@@ -83,6 +84,7 @@ export class BacktestService {
     private readonly executor: ActionExecutor,
     private readonly tx: TransactionRunner,
     private readonly emitter: EventEmitter2,
+    private readonly history: HistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -162,7 +164,8 @@ export class BacktestService {
     for (let d = Date.parse(utcDate(from.getTime())); d <= to.getTime(); d += DAY_MS) perDay.set(utcDate(d), 0);
     const skipped = { cooldown: 0, maxDepth: 0, stoppedByOtherRules: 0 };
     const cooldownMs = rule.cooldownSeconds * 1000;
-    const lastRun = new Map<string, number>();
+    // A saved rule's own runs just before the window still hold their cases' cooldown at its start.
+    const lastRun = draft.id === DRAFT_RULE_ID ? new Map<string, number>() : await this.history.lastRunsBefore(uow, draft.id, from, rule.cooldownSeconds);
     const affected = new Set<string>();
     const samples = new Map<string, { eventId: string; name: EventName; at: number }>();
     const notify = rule.actions.filter((a) => a.actionType === 'SEND_NOTIFICATION').map((a) => a.actionConfig as SendNotificationConfig);
