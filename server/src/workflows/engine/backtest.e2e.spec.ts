@@ -54,7 +54,8 @@ describe('POST /workflows/rules/backtest', () => {
     triggerConfig: { toStatus: ['UNDER_REVIEW', 'CLOSED'], conditions: [{ field: 'severity', op: 'in', value: ['HIGH', 'CRITICAL'] }] },
     scopeCodes: ['FIN', 'HR'],
     actions: [
-      { actionType: 'SEND_NOTIFICATION', actionConfig: { recipients: ['ASSIGNEE', 'OWNER'], title: 'Review {{case.caseNumber}}', message: 'Please look' } },
+      // Fiona is named: she may not see HR, so for HR cases the whole notification fails (nobody is notified).
+      { actionType: 'SEND_NOTIFICATION', actionConfig: { recipients: ['ASSIGNEE', 'OWNER', fin.id], title: 'Review {{case.caseNumber}}', message: 'Please look' } },
       { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'sent to review' } },
     ],
     ...extra,
@@ -120,12 +121,17 @@ describe('POST /workflows/rules/backtest', () => {
     expect(bySaved.notificationsByRecipient.find((r: any) => r.userId === fin.id)?.name).toBe(fin.name);
     expect(bySaved.samples.length).toBeGreaterThan(0);
     expect(bySaved.samples.length).toBeLessThanOrEqual(10);
+    for (const sample of bySaved.samples) {
+      const c = cases.find((x) => x.id === sample.caseId)!;
+      expect(c.caseNumber).toBe(sample.caseNumber);
+      // As a dry run would describe it: notifying in FIN, failing in HR (Fiona may not see it).
+      expect(sample.wouldDo[0]).toMatch(c.scopeCode === 'FIN' ? /^SEND_NOTIFICATION: notify .*Review / : /^SEND_NOTIFICATION: would fail: .*may not see scope HR/);
+    }
     const sample = bySaved.samples[0];
-    expect(cases.find((c) => c.id === sample.caseId)?.caseNumber).toBe(sample.caseNumber);
-    expect(sample.wouldDo[0]).toMatch(/^SEND_NOTIFICATION: notify .*Review /);
     expect(sample.wouldDo[1]).toBe('CREATE_TIMELINE: add timeline entry: sent to review');
     expect(bySaved.notes.join(' ')).toMatch(/cooldown/i);
     expect(bySaved.notes.join(' ')).toMatch(/disabled/);
+    expect(bySaved.notes.join(' ')).toContain(`${fin.name} (OUT_OF_SCOPE) for scope HR`);
     expect(bySaved.nextRuns).toBeUndefined();
 
     // A shorter window sees only the newest days' events.

@@ -170,7 +170,7 @@ export class BacktestService {
     const samples = new Map<string, { eventId: string; name: EventName; at: number }>();
     const notify = rule.actions.filter((a) => a.actionType === 'SEND_NOTIFICATION').map((a) => a.actionConfig as SendNotificationConfig);
     const admins = notify.some((n) => n.recipients.includes('ADMINS')) ? await this.users.activeAdminIds(uow) : [];
-    /** Notifications per recipient and case scope (scope access is checked once per pair at the end). */
+    /** Notifications per action, case scope and recipient (users and their scope access are checked once, at the end). */
     const notified = new Map<string, number>();
     let matched = 0, runs = 0, lastProgress = 0, position = from.getTime();
 
@@ -207,7 +207,7 @@ export class BacktestService {
       samples.set(row.case_id, { eventId: row.id, name, at: row.at_ms });
       if (samples.size > SAMPLES) samples.delete(samples.keys().next().value!);
       const c = row.c;
-      for (const n of notify) {
+      for (const [k, n] of notify.entries()) {
         const ids = new Set<string>();
         for (const r of n.recipients) {
           if (r === 'ASSIGNEE') { if (c.assigneeId) ids.add(c.assigneeId); }
@@ -216,7 +216,7 @@ export class BacktestService {
           else ids.add(r);
         }
         for (const id of ids) {
-          const key = `${id}|${c.scopeCode}`;
+          const key = `${k}|${c.scopeCode}|${id}`;
           notified.set(key, (notified.get(key) ?? 0) + 1);
         }
       }
@@ -233,12 +233,13 @@ export class BacktestService {
       }
     }
 
+    const notes = [...EVENT_NOTES];
     const actionCounts: BacktestResult['actionCounts'] = {};
     for (const a of rule.actions) actionCounts[a.actionType] = (actionCounts[a.actionType] ?? 0) + runs;
     const result: BacktestResult = {
-      ...this.emptyResult(from, to, [...EVENT_NOTES]),
+      ...this.emptyResult(from, to, notes),
       eventsScanned, eventsMatched: matched, casesAffected: affected.size, actionCounts,
-      notificationsByRecipient: await this.recipients(uow, notified),
+      notificationsByRecipient: await this.recipients(uow, notify, notified, notes),
       perDay: [...perDay].map(([date, n]) => ({ date, matched: n })),
       samples: await this.describeSamples(uow, rule, [...samples.values()]),
       skipped,
@@ -250,17 +251,39 @@ export class BacktestService {
     return result;
   }
 
-  /** One query for every recipient; a user who may not see a case's scope, or is deactivated, would not have been notified. */
-  private async recipients(uow: UnitOfWork, notified: Map<string, number>): Promise<BacktestResult['notificationsByRecipient']> {
+  /**
+   * One query for every recipient, then the executor's rules as of now: an active user who may see the case's
+   * scope is notified; one who may not is skipped; a user named in the action who no longer exists, is
+   * deactivated or may not see the scope fails the whole action (nobody of it is notified), as a run would.
+   */
+  private async recipients(
+    uow: UnitOfWork, notify: SendNotificationConfig[], notified: Map<string, number>, notes: string[],
+  ): Promise<BacktestResult['notificationsByRecipient']> {
     if (!notified.size) return [];
-    const ids = [...new Set([...notified.keys()].map((k) => k.slice(0, k.indexOf('|'))))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const keys = [...notified.keys()].map((key) => { const [k, scope, id] = key.split('|'); return { key, k: Number(k), scope, id }; });
+    const named = notify.flatMap((n) => n.recipients.filter((r) => !['ASSIGNEE', 'OWNER', 'ADMINS'].includes(r)));
+    const ids = [...new Set([...keys.map((x) => x.id), ...named])].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     const users = new Map((await this.users.findManyByIds(ids, uow)).map((u) => [u.id, u]));
+    const failing = new Map<string, string>();
+    const fails = (k: number, scope: string): string | undefined => {
+      const at = `${k}|${scope}`;
+      if (!failing.has(at)) {
+        const broken = notify[k].recipients.filter((r) => !['ASSIGNEE', 'OWNER', 'ADMINS'].includes(r))
+          .find((id) => scopeAccessProblem(users.get(id), scope));
+        failing.set(at, broken ? `${users.get(broken)?.name ?? broken} (${scopeAccessProblem(users.get(broken), scope)})` : '');
+      }
+      return failing.get(at) || undefined;
+    };
     const totals = new Map<string, number>();
-    for (const [key, n] of notified) {
-      const [id, scope] = key.split('|');
+    for (const { key, k, scope, id } of keys) {
+      if (fails(k, scope)) continue;
       const u = users.get(id);
       if (!u || scopeAccessProblem(u, scope)) continue;
-      totals.set(id, (totals.get(id) ?? 0) + n);
+      totals.set(id, (totals.get(id) ?? 0) + notified.get(key)!);
+    }
+    const broken = [...failing].filter(([, why]) => why);
+    if (broken.length) {
+      notes.push(`Some notifications would fail as the recipients are today, notifying nobody: ${[...new Set(broken.map(([at, why]) => `${why} for scope ${at.split('|')[1]}`))].join('; ')}.`);
     }
     return [...totals].map(([userId, count]) => ({ userId, name: users.get(userId)!.name, count }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
