@@ -141,8 +141,15 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   }, ['nextRuns'], { description: 'what the rule would have done over the recorded events of the window; nothing is changed or recorded' }),
   BacktestProgress: object({ progressId: str(), done: int({ minimum: 0 }), total: int({ minimum: 0 }), finished: bool }),
   CronPreview: object({ description: str(), timeZone: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
-  RuleTemplates: { ...freeObject, description: 'ready-made rules {key, name, description, rule}' },
-  DeadLetterList: listOf(object({ id: uuid, eventName: str(), caseId: uuid, caseNumber: str(), attempts: int(), error: str(), createdAt: dateTime })),
+  RuleTemplates: arrayOf(object({ key: str(), name: str(), description: str(), rule: ref('RuleInput') }), {
+    minItems: 8, description: 'ready-made rules; each `rule` is a draft (isEnabled false) for POST /workflows/rules',
+  }),
+  DeadLetter: object({
+    id: uuid, eventName: enumOf(EVENT_NAMES), caseId: uuid, caseNumber: nullable(str()), attempts: int({ minimum: 0 }),
+    error: nullable(str({ description: 'the last attempt\'s error' })), createdAt: dateTime,
+    deadLetteredAt: dateTime, payload: { ...freeObject, description: 'the event as recorded: the case as it was and what changed' },
+  }, ['deadLetteredAt', 'payload']),
+  DeadLetterList: listOf(ref('DeadLetter'), 'the most recently set aside first'),
   Webhook: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime }),
   WebhookWithSecret: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime, secret: str({ description: 'shown once' }) }),
   WebhookList: listOf(ref('Webhook')),
