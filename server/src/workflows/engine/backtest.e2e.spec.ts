@@ -134,6 +134,13 @@ describe('POST /workflows/rules/backtest', () => {
     expect(bySaved.notes.join(' ')).toContain(`${fin.name} (OUT_OF_SCOPE) for scope HR`);
     expect(bySaved.nextRuns).toBeUndefined();
 
+    // Paused by the circuit breaker: still asked what it would have done.
+    await t.sql(`UPDATE workflow_rules SET paused_at = now(), paused_reason = 'test' WHERE id = $1`, [liveReview.id]);
+    const paused = (await post({ ruleId: liveReview.id, days: 7 }).expect(200)).body;
+    expect(paused.eventsMatched).toBe(live.review.eventsMatched);
+    expect(paused.notes.join(' ')).toContain('paused (test)');
+    await t.sql(`UPDATE workflow_rules SET paused_at = NULL, paused_reason = NULL WHERE id = $1`, [liveReview.id]);
+
     // A shorter window sees only the newest days' events.
     const oneDay = (await post({ ruleId: twinReview.id, days: 1 }).expect(200)).body;
     expect(oneDay.eventsMatched).toBeLessThan(bySaved.eventsMatched);

@@ -138,14 +138,14 @@ export class BacktestService {
   }
 
   private async replay(uow: UnitOfWork, user: AuthUser, draft: Rule, from: Date, to: Date, progressId?: string): Promise<BacktestResult> {
-    // A disabled rule (a draft, or a saved twin) is asked what it would have done had it been enabled.
-    const rule: Rule = { ...draft, isEnabled: true };
+    // A disabled or paused rule (a draft, a saved twin) is asked what it would have done had it been running.
+    const rule: Rule = { ...draft, isEnabled: true, pausedAt: null };
     const names = listenedEvents(rule);
     const counts = await this.events.countByName(uow, from, to);
     const eventsScanned = [...counts.values()].reduce((a, b) => a + b, 0);
     const total = names.reduce((n, name) => n + (counts.get(name) ?? 0), 0);
     const stoppers = (await this.ruleSet.current(uow.manager))
-      .filter((r) => r.isEnabled && r.stopProcessing && r.id !== draft.id && r.triggerType !== 'TIME_BASED' && before(r, rule));
+      .filter((r) => r.isEnabled && !r.pausedAt && r.stopProcessing && r.id !== draft.id && r.triggerType !== 'TIME_BASED' && before(r, rule));
 
     const filter = {
       scopeCodes: rule.scopeCodes, caseTypes: rule.caseTypes,
@@ -245,6 +245,7 @@ export class BacktestService {
       skipped,
     };
     if (!draft.isEnabled) result.notes.push('The rule is disabled: this is what it would have done had it been enabled.');
+    if (draft.pausedAt) result.notes.push(`The rule is paused (${draft.pausedReason ?? 'by the circuit breaker'}): this is what it would have done had it been running.`);
     if (stoppers.length) result.notes.push(`${skipped.stoppedByOtherRules} matching event(s) were left out because one of ${stoppers.length} higher-priority "stop processing" rule(s) matched them first.`);
     if (rule.triggerType === 'CONDITION') result.notes.push('A CONDITION rule fires on the edge from not matching to matching; "before" is taken from what each event recorded about the change.');
     progress(true);
