@@ -18,6 +18,7 @@ const STEPS = {
   scan: './scenarios/scan.mjs',
   processes: './scenarios/processes.mjs',
   lists: './scenarios/lists.mjs',
+  backtest: './scenarios/backtest.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);

@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, processes, lists)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, processes, backtest, lists)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'processes', 'lists'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'processes', 'backtest', 'lists'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -52,11 +52,13 @@ const SIZES = quick
     investigators: 20, ceilingSeconds: 3, engineCases: 500, engineEvents: 2000, engineIngestTimeoutMs: 15_000, engineDrainTimeoutMs: 15_000,
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
     notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
+    backtestEvents: 100_000, backtestCases: 2000,
   }
   : {
     investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
     settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
     notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200, listCases: 1_000_000, listRounds: 100,
+    backtestEvents: 1_000_000, backtestCases: 20_000,
   };
 
 const t = () => new Date().toISOString().slice(11, 19);
@@ -239,7 +241,7 @@ function runStep(step, timeoutMs) {
 const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'processes'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets'].filter((s) => selected.includes(s))]; // processes: after these
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets', 'backtest'].filter((s) => selected.includes(s))]; // processes: after these
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -388,7 +390,15 @@ const scenarios = [
     target: 'reported side by side (no target: on 2 cores PostgreSQL and the server already share both)',
     checks: null,
   })),
-  scenario('lists', `9. Lists at volume: ${SIZES.listCases} cases, ${5 * SIZES.listCases} history rows, ${SIZES.listCases} notifications, first pages`, 'lists', (x) => ({
+  scenario('backtest', `9. Backtest: 7 days of ${SIZES.backtestEvents} recorded events replayed for a draft rule`, 'backtest', (x) => ({
+    figure: x.eventsPerSecond, unit: 'events/s replayed (slowest of 4 backtests)', seconds: x.seconds,
+    cpuSeconds: x.cpuSeconds, note: 'cpuSeconds: server + PostgreSQL CPU of the costliest backtest, about its wall time on an idle machine',
+    baseline: x.baselineCountSeconds, baselineUnit: 's (SELECT count(*) of the same events)',
+    ratio: x.baselineCountSeconds ? num(x.seconds / x.baselineCountSeconds, 1) : null,
+    target: `7 days of ${SIZES.backtestEvents} events in ≤ 10 s`,
+    checks: [check('events replayed', x.eventsScanned, '>=', Math.floor(SIZES.backtestEvents * 0.99), 'events'), check('backtest', x.seconds, '<=', 10, 's')],
+  })),
+  scenario('lists', `10. Lists at volume: ${SIZES.listCases} cases, ${5 * SIZES.listCases} history rows, ${SIZES.listCases} notifications, first pages`, 'lists', (x) => ({
     figure: x.worstP99.ms, unit: `ms (worst first-page p99: ${x.worstP99.name})`, worstP50: x.worstP50,
     baseline: x.health.latencyMs.p99, baselineUnit: 'ms (GET /health p99, same client)',
     ratio: x.health.latencyMs.p99 ? num(x.worstP99.ms / x.health.latencyMs.p99, 2) : null,

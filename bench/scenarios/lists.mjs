@@ -1,4 +1,4 @@
-// Scenario 9 — lists at production volume: the cases table is brought to N cases (the scan scenario's bulk
+// Scenario 10 — lists at production volume: the cases table is brought to N cases (the scan scenario's bulk
 // cases count towards it), workflow_history to 5×N rows and one investigator's notifications to N, all with
 // generate_series; then one client asks each list endpoint's first page (filters and searches included) in
 // turn. Measured: p50/p99 per endpoint. Same-run baseline: GET /health from the same client.

@@ -201,6 +201,12 @@ export class CaseRepository {
       [afterId, ...predicate.params]);
   }
 
+  /** How many cases satisfy `predicate` (SQL over `cases c`, parameters from $1). */
+  async countMatching(predicate: SqlFragment, executor?: Executor): Promise<number> {
+    const [row] = await this.db(executor).query(`SELECT count(*)::bigint AS n FROM cases c WHERE ${predicate.sql}`, predicate.params);
+    return Number(row.n);
+  }
+
   private db(executor?: Executor): EntityManager {
     return managerOf(executor, this.dataSource.manager);
   }

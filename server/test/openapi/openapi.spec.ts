@@ -76,7 +76,7 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/workflows/rules'].post.requestBody.content['application/json'].schema.$ref).toMatch(/CreateRuleDto$/);
     expect(schemas.CreateRuleDto).toEqual({ $ref: '#/components/schemas/RuleInput' });
     expect(schemas.RuleInputTimeBased.properties.triggerConfig.required).toEqual(['cron', 'conditions']);
-    expect(Object.keys(doc['x-socket-events'].events).sort()).toEqual(['case:updated', 'notification', 'notifications:unread-count', 'workflow:history']);
+    expect(Object.keys(doc['x-socket-events'].events).sort()).toEqual(['case:updated', 'notification', 'notifications:unread-count', 'workflow:backtest-progress', 'workflow:history']);
     expect(doc.info.description).toContain('case:updated');
   });
 
@@ -169,6 +169,10 @@ describe('OpenAPI document', () => {
     const events = await call('GET', '/api/v1/workflows/events', { query: { caseId: id } });
     await call('GET', '/api/v1/workflows/events/{id}/trace', { params: { id: events.body.items[0].id } });
     await call('GET', '/api/v1/workflows/stats');
+    const backtest = await call('POST', '/api/v1/workflows/rules/backtest', { body: { ruleId, days: 2 } });
+    expect(backtest.body.eventsMatched).toBeGreaterThan(0);
+    await call('POST', '/api/v1/workflows/rules/backtest', { body: { rule: { name: 'Tick', triggerType: 'TIME_BASED', triggerConfig: { cron: '0 8 * * *', conditions: [] } }, days: 1 } });
+    await call('POST', '/api/v1/workflows/rules/backtest', { body: { ruleId, days: 0 } });
 
     // Self-protection: templates, a paused rule resumed, a dead letter listed, retried, and gone.
     await call('GET', '/api/v1/workflows/templates');

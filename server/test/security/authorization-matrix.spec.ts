@@ -204,6 +204,8 @@ describe('authorization matrix', () => {
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
     { route: 'POST /workflows/rules/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/test', body: { caseId: finCase.id, rule: { name: 'matrix draft', triggerType: 'EVENT', triggerConfig: { event: 'case.created' } } } }) },
+    { route: 'POST /workflows/rules/backtest', expect: ADMIN_ONLY_OK(200),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/backtest', body: { ruleId: rule.id, days: 1 } }) },
     { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     { route: 'GET /workflows/history/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history/export?success=false` }) },

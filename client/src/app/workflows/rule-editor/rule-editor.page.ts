@@ -27,6 +27,7 @@ import { WorkflowMetaStore } from '../workflow-meta';
 import { RuleAtRevision, WorkflowsApi } from '../workflows-api';
 import { RuleRequest, WorkflowRule } from '../workflow.models';
 import { ActionList } from './action-list';
+import { BacktestPanel } from './backtest-panel';
 import { DryRunPanel } from './dry-run-panel';
 import { RuleForm, buildRulePayload, createRuleForm } from './rule-form';
 import { controlForServerPath } from './rule-server-errors';
@@ -55,7 +56,7 @@ const CONCURRENT_EDIT =
     ChipListInput,
     TriggerEditor,
     ActionList,
-    DryRunPanel,
+    DryRunPanel, BacktestPanel,
     RevisionsPanel,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
