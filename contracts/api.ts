@@ -5,6 +5,7 @@
  * workflows.ts.
  */
 import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
+import type { EmailPreferences } from './email';
 
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
@@ -168,6 +169,8 @@ export interface NotificationPreferences {
   minToastPriority: NotificationPriority;
   mutedRuleIds: string[];
   quietHours: QuietHours | null;
+  /** E-mail (§11). Optional in a PUT: left out, the saved choice stays. */
+  email: EmailPreferences;
 }
 
 // ---- Accounts and access (CONTRACT §10) ----

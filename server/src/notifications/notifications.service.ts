@@ -8,6 +8,9 @@ import { NotificationDeliveryQueue } from '../realtime/notification-delivery';
 import { rooms } from '../realtime/rooms';
 import { SocketOutlet } from '../realtime/socket-outlet';
 import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-hours';
+import type { NotificationPreferences } from '../../../contracts/api';
+import { EmailService } from '../email/email.service';
+import { completeEmailPreferences } from '../email/email-preferences';
 
 export interface NewNotification {
   userId: string;
@@ -44,6 +47,7 @@ export class NotificationsService {
     private readonly notifications: NotificationRepository,
     private readonly tx: TransactionRunner,
     private readonly outlet: SocketOutlet,
+    private readonly email: EmailService,
   ) {
     this.delivery = new NotificationDeliveryQueue(
       { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: (ids) => this.unreadCounts(ids) }, outlet);
@@ -60,6 +64,7 @@ export class NotificationsService {
         entityId: i.entityId ?? null, linkUrl: i.linkUrl ?? null, ruleId: i.ruleId ?? null,
       })));
       const views = rows.map(toView);
+      if (this.email.configured) await this.queueEmail(u, views);
       u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
       return views;
     }, uow);
@@ -111,11 +116,12 @@ export class NotificationsService {
     return { updated };
   }
 
-  async preferences(userId: string): Promise<Preferences> {
-    return (await this.preferencesOf([userId])).get(userId) ?? DEFAULT_PREFERENCES;
+  async preferences(userId: string): Promise<NotificationPreferences> {
+    const [toast, email] = await Promise.all([this.preferencesOf([userId]), this.notifications.emailPreferencesOf([userId])]);
+    return { ...(toast.get(userId) ?? DEFAULT_PREFERENCES), email: completeEmailPreferences(email.get(userId)) };
   }
 
-  async savePreferences(userId: string, dto: NotificationPreferencesDto): Promise<Preferences> {
+  async savePreferences(userId: string, dto: NotificationPreferencesDto): Promise<NotificationPreferences> {
     if (dto.quietHours && !isValidTimeZone(dto.quietHours.timeZone)) {
       throw new BadRequestException([`quietHours.timeZone: unknown time zone "${dto.quietHours.timeZone}"`]);
     }
@@ -125,7 +131,22 @@ export class NotificationsService {
       quietHours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, timeZone: dto.quietHours.timeZone } : null,
     };
     await this.notifications.savePreferences(userId, prefs);
-    return prefs;
+    return { ...prefs, email: await this.saveEmailPreferences(userId, dto.email) };
+  }
+
+  /** The `email` part of a PUT: saved when given, else the saved one stays. */
+  private async saveEmailPreferences(userId: string, email: NotificationPreferencesDto['email']): Promise<NotificationPreferences['email']> {
+    if (!email) return completeEmailPreferences((await this.notifications.emailPreferencesOf([userId])).get(userId));
+    const saved = { enabled: email.enabled, minPriority: email.minPriority, onlyWhenOffline: email.onlyWhenOffline, digest: email.digest };
+    await this.notifications.saveEmailPreferences(userId, saved);
+    return saved;
+  }
+
+  /** Hands the new notifications to the e-mail channel, which queues their mails in this same transaction. */
+  private async queueEmail(uow: UnitOfWork, views: NotificationView[]): Promise<void> {
+    const saved = await this.notifications.emailPreferencesOf([...new Set(views.map((v) => v.userId))], uow);
+    const prefs = new Map([...saved].map(([id, p]) => [id, completeEmailPreferences(p)]));
+    await this.email.queueForNotifications(uow, views, prefs);
   }
 
   private preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
