@@ -111,4 +111,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/webhooks/{id}/rotate-secret': { roles: ADMIN, ok: { 200: 'WebhookSecret' } },
   'GET /api/v1/webhooks/{id}/deliveries': { roles: ADMIN, ok: { 200: 'WebhookDeliveryList' } },
   'POST /api/v1/webhook-deliveries/{id}/redeliver': { roles: ADMIN, ok: { 202: null } },
+
+  'GET /api/v1/email-deliveries': { roles: ADMIN, ok: { 200: 'EmailDeliveryList' }, summary: 'Queued e-mails, newest first: status, attempts, last error' },
+  'GET /api/v1/email-deliveries/summary': { roles: ADMIN, ok: { 200: 'EmailDeliverySummary' }, summary: 'Whether SMTP is configured, and mails per status' },
 };
