@@ -172,7 +172,13 @@ const MAIL_ADDRESS = /^[^@\s<>"]+@[^@\s<>"]+$/;
 
 function parseMailFrom(raw: string | undefined, publicUrl: string, problems: string[]): string {
   const value = raw?.trim();
-  if (!value) return `AuditCaseOS <no-reply@${new URL(publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`;
+  if (!value) {
+    let host = 'localhost';
+    try {
+      host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '') || host;
+    } catch { /* a bad PORT or PUBLIC_URL is reported on its own */ }
+    return `AuditCaseOS <no-reply@${host}>`;
+  }
   const named = /^([^<>]*)<([^<>]+)>$/.exec(value);
   if (!MAIL_ADDRESS.test(named ? named[2].trim() : value)) problems.push(`MAIL_FROM must be an address or "Name <address>", got "${value}"`);
   return value;

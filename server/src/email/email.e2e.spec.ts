@@ -216,6 +216,12 @@ describe('e-mail notifications', () => {
     expect(summary.body.counts.FAILED).toBeGreaterThanOrEqual(1);
     expect((await t.http().get('/api/v1/email-deliveries?status=LOST').set(...bearer(admin))).status).toBe(400);
     expect((await t.http().get('/api/v1/email-deliveries').set(...bearer(user))).status).toBe(403);
+
+    const metrics = (await t.http().get('/metrics')).text;
+    expect(metrics).toMatch(/^acos_email_deliveries\{status="FAILED"\} [1-9]/m);
+    expect(metrics).toMatch(/^acos_email_sent_total [1-9]/m);
+    expect(metrics).toMatch(/^acos_email_failed_total [1-9]/m);
+    expect(metrics).toMatch(/^acos_email_oldest_pending_seconds /m);
   });
 
   it('a mail server that is down: retried with growing delays until it is back, then one mail', async () => {
