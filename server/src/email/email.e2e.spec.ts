@@ -4,6 +4,7 @@ import { SmtpReceiver } from '../../test/smtp-receiver';
 import { connectSocket, sleep } from '../../test/sockets';
 import { makeRule, patchCase, settle } from '../../test/workflow-fixtures';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service';
+import { MaintenanceService } from '../scheduler/maintenance.service';
 import { EmailService } from './email.service';
 
 /** The e-mail channel against a real SMTP server (the `smtp-server` package) on 127.0.0.1. */
@@ -239,5 +240,19 @@ describe('e-mail notifications', () => {
     const [row] = await settled(user.id, 1);
     expect(row.status).toBe('SENT');
     expect(smtp.to(user.email)).toHaveLength(1);
+  });
+
+  it('housekeeping removes finished mails past the notification retention and keeps waiting ones', async () => {
+    const user = await t.makeUser();
+    smtp.respondWith('accept');
+    await notify([{ userId: user.id, title: 'Old news', message: 'm', priority: 'URGENT' }]);
+    await settled(user.id, 1);
+    await t.sql(`UPDATE email_deliveries SET created_at = now() - interval '400 days' WHERE user_id = $1`, [user.id]);
+    // A waiting one, as old: never removed.
+    await t.sql(`INSERT INTO email_deliveries (kind, user_id, recipient, message_id, subject, body_text, body_html, next_attempt_at, created_at)
+                 VALUES ('NOTIFICATION', $1, 'x@test.local', '<x@test>', 's', 't', 'h', now() + interval '1 day', now() - interval '400 days')`, [user.id]);
+    const result = await t.get(MaintenanceService).prune();
+    expect(result.emails).toBeGreaterThanOrEqual(1);
+    expect((await rowsFor(user.id)).map((r) => r.status)).toEqual(['PENDING']);
   });
 });

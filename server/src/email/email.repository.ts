@@ -176,6 +176,21 @@ export class EmailRepository {
     return Number(row?.s ?? 0);
   }
 
+  /**
+   * Deletes up to `limit` finished mails (not PENDING or SENDING) queued more than `days` ago, and the digest items
+   * those digests took; returns how many mails.
+   */
+  async deleteFinishedOlderThan(days: number, limit: number, executor?: Executor): Promise<number> {
+    const [rows]: [Array<{ id: string }>] = await this.db(executor).query(
+      `DELETE FROM email_deliveries WHERE id IN (
+         SELECT id FROM email_deliveries WHERE status NOT IN ('PENDING', 'SENDING') AND created_at < now() - make_interval(days => $1) LIMIT $2)
+       RETURNING id`, [days, limit]);
+    if (rows.length) {
+      await this.db(executor).query(`DELETE FROM email_digest_items WHERE delivery_id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    }
+    return rows.length;
+  }
+
   private db(executor?: Executor): EntityManager {
     return managerOf(executor, this.dataSource.manager);
   }

@@ -4,6 +4,7 @@ import type { ListResult } from '../../../contracts/api';
 import { EMAIL_DELIVERY_STATUSES, type EmailDeliverySummary, type EmailDeliveryView, type EmailPreferences } from '../../../contracts/email';
 import type { NotificationPriority } from '../common/enums';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { Executor } from '../database/executor';
 import { BackgroundTransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { UsersService } from '../users/users.service';
 import { notificationUrl, renderDigestMail, renderNotificationMail, type MailItem } from './email-content';
@@ -122,6 +123,11 @@ export class EmailService {
     const counts = Object.fromEntries(EMAIL_DELIVERY_STATUSES.map((s) => [s, 0])) as EmailDeliverySummary['counts'];
     for (const row of await this.repository.countsByStatus()) counts[row.status] = row.n;
     return { configured: this.configured, counts };
+  }
+
+  /** Housekeeping: one batch of finished mails older than `days` (the maintenance job repeats it); how many went. */
+  pruneFinished(days: number, limit: number, executor?: Executor): Promise<number> {
+    return this.repository.deleteFinishedOlderThan(days, limit, executor);
   }
 
   oldestPendingSeconds(): Promise<number> {
