@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: build whatever is missing, then run ONE server process (API, sockets, console).
+// `npm start`: build whatever is missing, then run the server (one process, or a supervisor of WEB_CONCURRENCY processes).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 

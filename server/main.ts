@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { LoggerService } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import type { StartedServer } from './src/bootstrap';
 
 /** A graceful stop must be done by then; an orchestrator's own grace period (Kubernetes: 30 s) is longer. */
 const STOP_DEADLINE_MS = 9_000;
@@ -12,7 +11,8 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 // The stop handlers come first: a SIGTERM during start-up (while the embedded PostgreSQL starts or the
 // migrations run) must stop what was started rather than kill the process with its database still running.
 const stopRequested = new AbortController();
-let server: StartedServer | undefined;
+/** The running server: one process's app, or under WEB_CONCURRENCY > 1 the supervisor of its workers. */
+let server: { close(): Promise<void> } | undefined;
 let stopping = false;
 /** Whether start-up has begun starting the embedded PostgreSQL: before that, a stop has nothing to clean up. */
 let postgresStarting = false;
@@ -40,18 +40,42 @@ async function stop(signal: string): Promise<void> {
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
+/** Set when a WEB_CONCURRENCY supervisor started this process as one of its workers. */
+const clusterWorker = process.env.INTERNAL_CLUSTER_WORKER === undefined ? undefined : Number(process.env.INTERNAL_CLUSTER_WORKER);
+// A worker whose supervisor died (SIGKILL) must not keep serving, nor holding database connections.
+if (clusterWorker !== undefined) process.on('disconnect', () => void stop('supervisor gone'));
+
 async function main(): Promise<void> {
   // Loaded after the handlers are in place: loading Nest and the app takes seconds on a busy machine, and a SIGTERM
   // then must not kill us.
   const { Logger } = await import('@nestjs/common');
   logger = new Logger('Main');
+  const { webConcurrencyOf } = await import('./src/config/app-config');
+  if (clusterWorker === undefined && webConcurrencyOf(process.env) > 1) {
+    const { startSupervisor } = await import('./src/cluster/supervisor');
+    const supervisor = await startSupervisor({
+      signal: stopRequested.signal, onEmbeddedStart: () => { postgresStarting = true; }, workerEntry: process.argv[1],
+    });
+    server = supervisor;
+    if (stopRequested.signal.aborted) {
+      await supervisor.close();
+      process.exit(0);
+    }
+    logger.log(`AuditCaseOS listening on ${supervisor.url} with ${supervisor.workers} server processes (console /, API /api/v1, docs /api/docs)`);
+    return;
+  }
   const { startServer } = await import('./src/bootstrap');
-  const started = await startServer({ signal: stopRequested.signal, onEmbeddedStart: () => { postgresStarting = true; } });
+  const started = await startServer({ signal: stopRequested.signal, onEmbeddedStart: () => { postgresStarting = true; }, clusterWorker });
   server = started;
   if (stopRequested.signal.aborted) {
     // The stop arrived between the last start-up step and this line.
     await started.close();
     process.exit(0);
+  }
+  if (clusterWorker !== undefined) {
+    const { WORKER_READY } = await import('./src/cluster/supervisor');
+    process.send?.({ type: WORKER_READY });
+    return;
   }
   logger.log(`AuditCaseOS listening on ${started.url} (console /, API /api/v1, docs /api/docs)`);
 }

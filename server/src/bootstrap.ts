@@ -24,6 +24,7 @@ import { systemDataDir } from './config/data-dir';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { PostgresIoAdapter } from './realtime/postgres-io.adapter';
+import { serveHandedConnections } from './cluster/handed-connections';
 import { Pool } from 'pg';
 
 export interface StartedServer {
@@ -50,6 +51,11 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Called just before the embedded PostgreSQL is started: from then on, a stop must wait for its clean-up. */
   onEmbeddedStart?: () => void;
+  /**
+   * This process is worker N of a WEB_CONCURRENCY supervisor: it listens on no port but serves the connections
+   * the supervisor hands over, and names its Socket.IO sessions so that their requests come back here.
+   */
+  clusterWorker?: number;
 }
 
 export class StartAborted extends Error {
@@ -61,8 +67,8 @@ export class StartAborted extends Error {
 /** How long a stop waits for requests in flight before it closes their connections. */
 const DRAIN_MS = 3000;
 
-/** Database, migrations, Nest app, HTTP: the one way the server starts (main.ts, tests, bench). */
-export async function startServer(options: StartOptions = {}): Promise<StartedServer> {
+/** The process logger (JSON or pretty, set up before anything logs) and the validated configuration. */
+export function loggerAndConfig(options: StartOptions): { pinoLogger: PinoLogger; config: AppConfig } {
   const env = options.env ?? process.env;
   // The logger comes first, so that even the configuration's own notes are JSON when they should be.
   const pinoLogger = createLogger({
@@ -70,24 +76,29 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     level: options.logger !== undefined ? levelOf(options.logger) : safeLevel(env.LOG_LEVEL),
     destination: options.logDestination,
   });
-  const nestLogger = new PinoNestLogger(pinoLogger);
-  Logger.overrideLogger(nestLogger);
+  Logger.overrideLogger(new PinoNestLogger(pinoLogger));
   const config = loadConfig(env);
   setHashParams({ ...OWASP_SCRYPT_PARAMS, N: 2 ** config.scryptLog2N });
+  return { pinoLogger, config };
+}
+
+/**
+ * The database the app runs on, migrated: DATABASE_URL's, or the embedded PostgreSQL started here (`embedded`
+ * is then the caller's to stop). A stop requested meanwhile stops what was started and rejects with StartAborted.
+ */
+export async function prepareDatabase(config: AppConfig, options: StartOptions): Promise<{ databaseUrl: string; embedded?: RunningPostgres }> {
   const logger = new Logger('Bootstrap');
   const abortIfStopping = () => { if (options.signal?.aborted) throw new StartAborted(); };
   let embedded: RunningPostgres | undefined;
-  let app: NestExpressApplication | undefined;
-  let socketPool: Pool | undefined;
-  let databaseUrl = config.databaseUrl;
   try {
     abortIfStopping();
+    let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       options.onEmbeddedStart?.();
       embedded = await startEmbeddedPostgres({
         dataDir: join(config.dataDir, 'pg'),
         formerClusterDirs: config.formerDataDirs.map((dir) => join(dir, 'pg')),
-        binariesRoot: join(systemDataDir(env), 'pgbin'),
+        binariesRoot: join(systemDataDir(options.env ?? process.env), 'pgbin'),
         log: (m) => logger.log(`[embedded-postgres] ${m}`),
         signal: options.signal,
       }).catch((error: unknown) => {
@@ -96,13 +107,36 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       databaseUrl = embedded.url;
       abortIfStopping();
     }
-    const applied = await runMigrations(databaseUrl);
+    // Each migration is one transaction: abandoning one when a stop arrives rolls it back with PostgreSQL's stop.
+    const applied = await abortable(runMigrations(databaseUrl), options.signal);
     if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
     abortIfStopping();
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
-      logger: nestLogger,
+    return { databaseUrl, embedded };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Database, migrations, Nest app, HTTP: the one way the server starts (main.ts, tests, bench). */
+export async function startServer(options: StartOptions = {}): Promise<StartedServer> {
+  const { pinoLogger, config } = loggerAndConfig(options);
+  const logger = new Logger('Bootstrap');
+  const abortIfStopping = () => { if (options.signal?.aborted) throw new StartAborted(); };
+  let embedded: RunningPostgres | undefined;
+  let app: NestExpressApplication | undefined;
+  let socketPool: Pool | undefined;
+  let stopTakingConnections: (() => void) | undefined;
+  const worker = options.clusterWorker;
+  const listens = worker === undefined && options.listen !== false;
+  try {
+    const database = await prepareDatabase(config, options);
+    embedded = database.embedded;
+    const databaseUrl = database.databaseUrl;
+    app = await abortable(NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+      logger: new PinoNestLogger(pinoLogger),
       bodyParser: false,
-    });
+    }), options.signal);
     const lifecycle = app.get(Lifecycle);
     configureApp(app, config, pinoLogger);
     if (config.socketAdapter === 'postgres') {
@@ -111,12 +145,13 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       // The adapter holds one LISTEN connection; when the database drops it the adapter reconnects on "end",
       // but an unhandled "error" on that client would take the whole process down first.
       socketPool.on('connect', (client) => client.on('error', (e) => logger.warn(`socket adapter connection: ${e.message}`)));
-      app.useWebSocketAdapter(new PostgresIoAdapter(app, socketPool));
+      app.useWebSocketAdapter(new PostgresIoAdapter(app, socketPool, worker));
     }
-    if (options.listen !== false) await app.listen(config.port, config.host);
-    else await app.init();
+    if (listens) await abortable(app.listen(config.port, config.host), options.signal);
+    else await abortable(app.init(), options.signal);
+    if (worker !== undefined) stopTakingConnections = serveHandedConnections(app.getHttpServer() as Server);
     abortIfStopping();
-    const address = options.listen !== false ? app.getHttpServer().address() : null;
+    const address = listens ? app.getHttpServer().address() : null;
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const started = app;
@@ -126,7 +161,8 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       close: () => (closing ??= (async () => {
         // Readiness turns 503 and new requests are refused first; the ones in flight get DRAIN_MS to finish.
         lifecycle.beginShutdown();
-        if (options.listen !== false) await drainHttp(started.getHttpServer() as Server, lifecycle, DRAIN_MS);
+        stopTakingConnections?.();
+        if (listens || worker !== undefined) await drainHttp(started.getHttpServer() as Server, lifecycle, DRAIN_MS);
         // Then sockets, the outbox and scheduler batches in hand (their shutdown hooks), the pools, PostgreSQL.
         await started.close();
         await socketPool?.end().catch(() => undefined);
@@ -134,11 +170,30 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       })()),
     };
   } catch (error) {
-    await app?.close().catch(() => undefined);
+    stopTakingConnections?.();
+    // A stop during start-up ends the process: closing a half-built app would only delay stopping PostgreSQL.
+    if (!(error instanceof StartAborted)) await app?.close().catch(() => undefined);
     await socketPool?.end().catch(() => undefined);
     await embedded?.stop();
     throw error;
   }
+}
+
+/**
+ * `work`'s outcome, or StartAborted as soon as a stop is requested. Building the Nest app takes seconds of CPU on
+ * a busy machine; a process told to stop meanwhile stops its database and exits instead of waiting for it.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new StartAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StartAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }
 
 function safeLevel(raw: string | undefined): AppLogLevel {

@@ -10,8 +10,10 @@ export interface CollectingSocket {
 }
 
 /** A real socket.io-client connection, recording everything it receives. */
-export async function connectSocket(baseUrl: string, token: string | undefined): Promise<CollectingSocket> {
-  const socket = io(baseUrl, { path: '/socket.io', auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+export async function connectSocket(
+  baseUrl: string, token: string | undefined, transports: Array<'websocket' | 'polling'> = ['websocket'],
+): Promise<CollectingSocket> {
+  const socket = io(baseUrl, { path: '/socket.io', auth: token === undefined ? {} : { token }, transports, reconnection: false, forceNew: true });
   const received: CollectingSocket['received'] = [];
   const waiters: Array<() => void> = [];
   socket.onAny((event, payload) => {

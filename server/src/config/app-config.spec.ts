@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app-config';
 
 const SECRET = 's'.repeat(40);
@@ -69,6 +70,18 @@ describe('loadConfig', () => {
       'HISTORY_RETENTION_DAYS must be a whole number, got "-1"',
       'NOTIFICATION_RETENTION_DAYS must be a whole number, got "soon"',
     ]);
+  });
+
+  it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).webConcurrency).toBe(1);
+    expect(loadConfig({ ...base, WEB_CONCURRENCY: '3' }).webConcurrency).toBe(3);
+    expect(loadConfig({ ...base, WEB_CONCURRENCY: 'auto' }).webConcurrency).toBe(availableParallelism());
+    for (const WEB_CONCURRENCY of ['0', '-2', 'two', '1.5', '65']) {
+      expect(problemsOf({ ...base, WEB_CONCURRENCY })).toEqual([expect.stringContaining('WEB_CONCURRENCY')]);
+    }
+    // Several processes need the PostgreSQL socket adapter: the in-memory one would leave other processes' sockets deaf.
+    expect(problemsOf({ ...base, WEB_CONCURRENCY: '2', SOCKET_ADAPTER: 'memory' })).toEqual([expect.stringContaining('SOCKET_ADAPTER=memory')]);
   });
 
   it('reports every problem at once', () => {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '../auth/password-policy';
 import { importFirstReleaseFiles } from '../database/first-release';
@@ -63,6 +64,11 @@ export interface AppConfig {
   webhooks: WebhookSettings;
   /** E-mail notifications (README "E-mail"). */
   email: EmailSettings;
+  /**
+   * WEB_CONCURRENCY: server processes sharing the port on this machine (`auto`: one per core). Above 1, this
+   * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
+   */
+  webConcurrency: number;
 }
 
 export interface EmailSettings {
@@ -117,6 +123,22 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
   const value = Number(raw);
   if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** How many server processes WEB_CONCURRENCY asks for (1 when it is invalid: loadConfig then reports it). */
+export function webConcurrencyOf(env: Env): number {
+  return parseWebConcurrency(env.WEB_CONCURRENCY, []);
+}
+
+/** WEB_CONCURRENCY: a count of processes, or `auto` for one per core. */
+function parseWebConcurrency(raw: string | undefined, problems: string[]): number {
+  const value = raw?.trim() || '1';
+  if (value === 'auto') return availableParallelism();
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
+    problems.push('WEB_CONCURRENCY must be a whole number from 1 to 64, or auto (one process per core)');
+    return 1;
+  }
+  return Number(value);
 }
 
 function parseBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
@@ -298,6 +320,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (email.retryMaxMs < email.retryBaseMs) problems.push('EMAIL_RETRY_MAX_MS must not be below EMAIL_RETRY_BASE_MS');
   const oidc = parseOidcConfig(env, problems);
+  const webConcurrency = parseWebConcurrency(env.WEB_CONCURRENCY, problems);
+  if (webConcurrency > 1 && env.SOCKET_ADAPTER?.trim() === 'memory') {
+    problems.push('SOCKET_ADAPTER=memory cannot be used with WEB_CONCURRENCY above 1: socket events must reach every process');
+  }
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -317,7 +343,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, email, oidc,
+    scryptLog2N, webhooks, email, oidc, webConcurrency,
   };
 }
 

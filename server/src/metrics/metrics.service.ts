@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { answerMetricsCollection, collectClusterMetrics, inCluster } from '../cluster/metrics-relay';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
 import { EmailService } from '../email/email.service';
 import { EventsService } from '../events/events.service';
@@ -55,9 +56,10 @@ export class MetricsService implements OnModuleDestroy {
       if (!reading || Date.now() - reading.at > 1000) reading = { at: Date.now(), state: outbox() };
       return reading.state;
     };
-    new Gauge({ name: 'acos_outbox_pending', help: 'Committed events not yet processed (all processes)', registers,
+    // Read from the shared database: under WEB_CONCURRENCY every worker reports the same value, so the aggregate is the maximum.
+    new Gauge({ name: 'acos_outbox_pending', help: 'Committed events not yet processed (all processes)', registers, aggregator: 'max',
       async collect() { this.set((await backlog()).pending); } });
-    new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers,
+    new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers, aggregator: 'max',
       async collect() { this.set((await backlog()).lagSeconds); } });
     new Gauge({ name: 'acos_sockets_connected', help: 'Socket.IO connections on this process', registers,
       collect() { this.set(sockets.connectedCount()); } });
@@ -73,13 +75,14 @@ export class MetricsService implements OnModuleDestroy {
   private emailMetrics(registers: Registry[]): void {
     const email = this.email;
     const stats = email.workerStats;
-    new Gauge({ name: 'acos_email_deliveries', help: 'Queued e-mails by status (all processes)', labelNames: ['status'], registers,
+    // Read from the shared database: the aggregate over WEB_CONCURRENCY workers is the maximum, not the sum.
+    new Gauge({ name: 'acos_email_deliveries', help: 'Queued e-mails by status (all processes)', labelNames: ['status'], registers, aggregator: 'max',
       async collect() {
         this.reset();
         const summary = await email.summary().catch(() => null);
         if (summary) for (const [status, n] of Object.entries(summary.counts)) this.set({ status }, n);
       } });
-    new Gauge({ name: 'acos_email_oldest_pending_seconds', help: 'Age of the oldest e-mail waiting to be sent (all processes; 0: none)', registers,
+    new Gauge({ name: 'acos_email_oldest_pending_seconds', help: 'Age of the oldest e-mail waiting to be sent (all processes; 0: none)', registers, aggregator: 'max',
       async collect() { this.set(await email.oldestPendingSeconds().catch(() => NaN)); } });
     new Counter({ name: 'acos_email_sent_total', help: 'E-mails the mail server accepted from this process', registers,
       collect() { this.reset(); this.inc(stats.sent); } });
@@ -91,6 +94,14 @@ export class MetricsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
+    this.stopAnswering?.();
+  }
+
+  /** Under WEB_CONCURRENCY > 1: answers the supervisor with this worker's series. */
+  private readonly stopAnswering = inCluster() ? answerMetricsCollection(() => this.merged().getMetricsAsJSON()) : undefined;
+
+  private merged(): Registry {
+    return Registry.merge([this.registry, this.workflow.registry]);
   }
 
   outbox(): Promise<OutboxState> {
@@ -103,8 +114,11 @@ export class MetricsService implements OnModuleDestroy {
 
   readonly contentType = this.registry.contentType;
 
+  /** The text a scrape gets: this process's series, or under WEB_CONCURRENCY > 1 the aggregate of every worker's. */
   async render(): Promise<string> {
-    const text = await Registry.merge([this.registry, this.workflow.registry]).metrics();
+    const text = inCluster()
+      ? await AggregatorRegistry.aggregate(await collectClusterMetrics()).metrics()
+      : await this.merged().metrics();
     // prom-client writes a NaN sample (the event-loop lag before its first measurement) as "Nan"; the text
     // format spells it "NaN", which strict parsers require.
     return text.replace(/ Nan$/gm, ' NaN');

@@ -13,6 +13,8 @@ export interface LoggerOptions {
   destination?: DestinationStream | NodeJS.WritableStream;
 }
 
+const CLUSTER_WORKER = process.env.INTERNAL_CLUSTER_WORKER === undefined ? undefined : Number(process.env.INTERNAL_CLUSTER_WORKER);
+
 /**
  * The process logger: one JSON object per line (or pino-pretty's text, coloured only on a terminal),
  * each line stamped with the request id and user of the request it was written for.
@@ -25,13 +27,15 @@ export function createLogger(options: LoggerOptions): Pino {
       destination: options.destination ?? 1,
       sync: true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,context',
-      messageFormat: '{if context}[{context}] {end}{msg}',
+      ignore: 'pid,hostname,context,worker',
+      messageFormat: (log, messageKey) =>
+        `${log.worker !== undefined ? `(worker ${String(log.worker)}) ` : ''}${log.context ? `[${String(log.context)}] ` : ''}${String(log[messageKey])}`,
     })
     : (options.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino({
     level: options.level,
-    base: { pid: process.pid },
+    // Under WEB_CONCURRENCY > 1, which of the server processes wrote the line.
+    base: CLUSTER_WORKER === undefined ? { pid: process.pid } : { pid: process.pid, worker: CLUSTER_WORKER },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Level names, not numbers: a reader of the file or a log shipper needs no table.
     formatters: { level: (label) => ({ level: label }) },
