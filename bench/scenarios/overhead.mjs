@@ -8,7 +8,8 @@ import { makeClient } from '../lib/http.mjs';
 import { startWindow } from '../lib/window.mjs';
 import { log, round, summarize } from '../lib/stats.mjs';
 
-async function window(ctx, http, db, token, cases, status, seconds, concurrency) {
+/** One closed-loop PATCH window (also used by the channels scenario). */
+export async function window(ctx, http, db, token, cases, status, seconds, concurrency) {
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
   let next = 0;
   let ok = 0;

@@ -67,6 +67,11 @@ export async function sendSmtp(smtpUrl: string, timeoutMs: number, mail: Outgoin
   });
   let committed = false;
   let quitting = false;
+  // The whole attempt ends within twice the timeout, inside the worker's claim (twice the timeout plus 5 s).
+  const deadline = setTimeout(() => {
+    fail?.(Object.assign(new Error(`the SMTP conversation took longer than ${2 * timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    connection.close();
+  }, 2 * timeoutMs);
   try {
     await step<void>((done) => connection.connect((error) => done(error)));
     if (auth) await step<void>((done) => connection.login(auth, (error) => done(error)));
@@ -81,6 +86,7 @@ export async function sendSmtp(smtpUrl: string, timeoutMs: number, mail: Outgoin
     const e = error as SmtpError;
     return { ok: false, error: (e.response || e.message || String(error)).slice(0, 1000), responseCode: e.responseCode ?? null, committed };
   } finally {
+    clearTimeout(deadline);
     fail = undefined;
     if (!quitting) connection.close();
   }
