@@ -30,6 +30,8 @@ export class Email1765100000000 implements MigrationInterface {
         lease_until timestamptz,
         lease_token uuid,
         last_error text,
+        -- Retries stop once this is older than the retry window: the queueing, or an admin's resend.
+        retry_from timestamptz NOT NULL DEFAULT clock_timestamp(),
         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         sent_at timestamptz
       )`);

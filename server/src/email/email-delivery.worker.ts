@@ -139,7 +139,7 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
     if (result.committed && result.responseCode === null) return { status: 'UNCERTAIN', lastError: result.error, retryInMs: null };
     if (result.committed && result.responseCode !== null && result.responseCode >= 500) return { status: 'FAILED', lastError: result.error, retryInMs: null };
     const settings = this.config.email;
-    const outOfTime = Date.now() - new Date(mail.createdAt).getTime() >= settings.retryWindowMs;
+    const outOfTime = Date.now() - new Date(mail.retryFrom).getTime() >= settings.retryWindowMs;
     if (outOfTime) return { status: 'FAILED', lastError: `${result.error} (retried for ${Math.round(settings.retryWindowMs / 60000)} min)`, retryInMs: null };
     return { status: 'PENDING', lastError: result.error, retryInMs: retryDelayMs(mail.attempts, settings.retryBaseMs, settings.retryMaxMs) };
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/decorators';
 import { EmailDeliveryQuery } from './dto/email-delivery.dto';
@@ -15,6 +15,12 @@ export class EmailController {
   @Get()
   list(@Query() query: EmailDeliveryQuery) {
     return this.email.list(query);
+  }
+
+  @Post(':id/resend')
+  @HttpCode(202)
+  async resend(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.email.resend(id);
   }
 
   @Get('summary')

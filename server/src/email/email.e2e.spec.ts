@@ -223,6 +223,19 @@ describe('e-mail notifications', () => {
     expect(metrics).toMatch(/^acos_email_sent_total [1-9]/m);
     expect(metrics).toMatch(/^acos_email_failed_total [1-9]/m);
     expect(metrics).toMatch(/^acos_email_oldest_pending_seconds /m);
+
+    // An admin sends it again once the server takes it: one mail, same Message-ID; a SENT mail cannot be resent.
+    smtp.respondWith('accept');
+    const id = list.body.items[0].id;
+    expect((await t.http().post(`/api/v1/email-deliveries/${id}/resend`).set(...bearer(user))).status).toBe(403);
+    expect((await t.http().post(`/api/v1/email-deliveries/${id}/resend`).set(...bearer(admin))).status).toBe(202);
+    const [again] = await settled(user.id, 1);
+    expect(again).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect(smtp.to(user.email).map((m) => m.messageId)).toEqual([list.body.items[0].messageId]);
+    const twice = await t.http().post(`/api/v1/email-deliveries/${id}/resend`).set(...bearer(admin));
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toMatch(/SENT/);
+    expect((await t.http().post('/api/v1/email-deliveries/00000000-0000-4000-8000-000000000000/resend').set(...bearer(admin))).status).toBe(404);
   });
 
   it('a mail server that is down: retried with growing delays until it is back, then one mail', async () => {

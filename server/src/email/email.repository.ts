@@ -14,7 +14,7 @@ export interface MailDraft {
 /** A mail as the worker claims it. */
 export interface ClaimedMail {
   id: string; userId: string; recipient: string; onlyWhenOffline: boolean; messageId: string; subject: string; text: string; html: string;
-  attempts: number; createdAt: Date; leaseToken: string;
+  attempts: number; retryFrom: Date; leaseToken: string;
 }
 
 /** A notification waiting for its user's digest. */
@@ -107,19 +107,34 @@ export class EmailRepository {
    */
   async claim(limit: number, leaseMs: number, leaseToken: string): Promise<ClaimedMail[]> {
     const [rows]: [Array<{ id: string; user_id: string; recipient: string; only_when_offline: boolean; message_id: string; subject: string;
-      body_text: string; body_html: string; attempts: number; created_at: Date }>] = await this.dataSource.query(
+      body_text: string; body_html: string; attempts: number; retry_from: Date }>] = await this.dataSource.query(
       `UPDATE email_deliveries d
           SET lease_until = clock_timestamp() + make_interval(secs => $2::float8 / 1000), lease_token = $3, attempts = d.attempts + 1
          FROM (SELECT id FROM email_deliveries
                 WHERE status = 'PENDING' AND next_attempt_at <= clock_timestamp() AND (lease_until IS NULL OR lease_until < clock_timestamp())
                 ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
         WHERE d.id = due.id
-        RETURNING d.id, d.user_id, d.recipient, d.only_when_offline, d.message_id, d.subject, d.body_text, d.body_html, d.attempts, d.created_at`,
+        RETURNING d.id, d.user_id, d.recipient, d.only_when_offline, d.message_id, d.subject, d.body_text, d.body_html, d.attempts, d.retry_from`,
       [limit, leaseMs, leaseToken]);
     return rows.map((r) => ({
       id: r.id, userId: r.user_id, recipient: r.recipient, onlyWhenOffline: r.only_when_offline, messageId: r.message_id, subject: r.subject,
-      text: r.body_text, html: r.body_html, attempts: r.attempts, createdAt: r.created_at, leaseToken,
+      text: r.body_text, html: r.body_html, attempts: r.attempts, retryFrom: r.retry_from, leaseToken,
     }));
+  }
+
+  /**
+   * An admin's resend of a mail that did not (certainly) arrive: back to PENDING, due now, with a fresh retry window
+   * (same id and Message-ID). Returns the status it had (null: no such mail); only FAILED, UNCERTAIN and SKIPPED move.
+   */
+  async requeue(id: string): Promise<EmailDeliveryStatus | null> {
+    const rows: Array<{ status: EmailDeliveryStatus }> = await this.dataSource.query(
+      `WITH before AS (SELECT id, status FROM email_deliveries WHERE id = $1 FOR UPDATE),
+            moved AS (
+              UPDATE email_deliveries d SET status = 'PENDING', next_attempt_at = clock_timestamp(), retry_from = clock_timestamp(),
+                     lease_until = NULL, lease_token = NULL
+                FROM before WHERE d.id = before.id AND before.status IN ('FAILED', 'UNCERTAIN', 'SKIPPED') RETURNING d.id)
+       SELECT before.status, (SELECT count(*) FROM moved) AS moved FROM before`, [id]);
+    return rows[0]?.status ?? null;
   }
 
   /** PENDING → SENDING, committed before the SMTP conversation begins; false when this worker no longer holds the claim. */

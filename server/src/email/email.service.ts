@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ListResult } from '../../../contracts/api';
 import { EMAIL_DELIVERY_STATUSES, type EmailDeliverySummary, type EmailDeliveryView, type EmailPreferences } from '../../../contracts/email';
@@ -117,6 +117,19 @@ export class EmailService {
 
   list(query: EmailDeliveryQuery): Promise<ListResult<EmailDeliveryView>> {
     return this.repository.list({ status: query.status, userId: query.userId }, query.limit, query.offset);
+  }
+
+  /**
+   * An admin sends a mail again that did not certainly arrive (FAILED, UNCERTAIN — knowing it may then arrive twice —
+   * or SKIPPED). A mail that is queued, being sent or sent is refused (409): resending it could only double it.
+   */
+  async resend(id: string): Promise<void> {
+    const before = await this.repository.requeue(id);
+    if (before === null) throw new NotFoundException('e-mail delivery not found');
+    if (!['FAILED', 'UNCERTAIN', 'SKIPPED'].includes(before)) {
+      throw new ConflictException(`this mail is ${before}: only FAILED, UNCERTAIN or SKIPPED mails can be sent again`);
+    }
+    this.worker.wake();
   }
 
   async summary(): Promise<EmailDeliverySummary> {

@@ -16,6 +16,10 @@ export class EmailApi {
     return this.http.get<ListResult<EmailDeliveryView>>(`${API_BASE}/email-deliveries`, { params });
   }
 
+  resend(id: string): Observable<void> {
+    return this.http.post<void>(`${API_BASE}/email-deliveries/${id}/resend`, {});
+  }
+
   summary(): Observable<EmailDeliverySummary> {
     return this.http.get<EmailDeliverySummary>(`${API_BASE}/email-deliveries/summary`);
   }

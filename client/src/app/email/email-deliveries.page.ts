@@ -8,7 +8,11 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { EMAIL_DELIVERY_STATUSES, type EmailDeliveryStatus, type EmailDeliverySummary, type EmailDeliveryView } from '../../../../contracts/email';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { of } from 'rxjs';
 import { errorMessages } from '../core/api-errors';
+import { confirmAction } from '../core/confirm-dialog';
 import { EmailApi } from './email-api';
 
 /** What each status means, for the legend and the tooltips. */
@@ -31,10 +35,12 @@ const STATUS_HELP: Record<EmailDeliveryStatus, string> = {
 })
 export class EmailDeliveriesPage implements OnInit {
   private readonly api = inject(EmailApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
 
   protected readonly statuses = EMAIL_DELIVERY_STATUSES;
   protected readonly help = STATUS_HELP;
-  protected readonly columns = ['createdAt', 'status', 'recipient', 'subject', 'attempts', 'lastError', 'sentAt'];
+  protected readonly columns = ['createdAt', 'status', 'recipient', 'subject', 'attempts', 'lastError', 'sentAt', 'resend'];
   protected readonly items = signal<EmailDeliveryView[]>([]);
   protected readonly total = signal(0);
   protected readonly summary = signal<EmailDeliverySummary | null>(null);
@@ -62,6 +68,30 @@ export class EmailDeliveriesPage implements OnInit {
     this.pageIndex.set(event.pageIndex);
     this.pageSize.set(event.pageSize);
     this.load();
+  }
+
+  protected canResend(delivery: EmailDeliveryView): boolean {
+    return delivery.status === 'FAILED' || delivery.status === 'UNCERTAIN' || delivery.status === 'SKIPPED';
+  }
+
+  /** Sends a mail again; an UNCERTAIN one only after the admin accepted that it may then arrive twice. */
+  protected resend(delivery: EmailDeliveryView): void {
+    const confirmed = delivery.status === 'UNCERTAIN'
+      ? confirmAction(this.dialog, {
+        title: 'Send this mail again?', confirmLabel: 'Send again',
+        message: `The server stopped while handing this mail to the mail server: ${delivery.recipient} may already have it, and would then get it twice.`,
+      })
+      : of(true);
+    confirmed.subscribe((ok) => {
+      if (!ok) return;
+      this.api.resend(delivery.id).subscribe({
+        next: () => {
+          this.snack.open(`Mail to ${delivery.recipient} queued again`, undefined, { duration: 3000 });
+          this.load();
+        },
+        error: (err: unknown) => this.error.set(errorMessages(err).join(' ')),
+      });
+    });
   }
 
   protected load(): void {
