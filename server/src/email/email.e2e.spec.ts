@@ -145,6 +145,25 @@ describe('e-mail notifications', () => {
     expect(smtp.to(user.email).map((m) => m.subject)).toEqual(['[URGENT] While away']);
   });
 
+  it('onlyWhenOffline across processes: a console open on another process sharing the database counts as online', async () => {
+    const user = await t.makeUser();
+    await putPrefs(user, { enabled: true, minPriority: 'HIGH', onlyWhenOffline: true, digest: 'OFF' });
+    // A second process on the same database that sends nothing itself; the user's console is connected to it only.
+    const other = await startTestApp({ databaseUrl: t.databaseUrl, env: { OUTBOX_DISPATCHER: 'off', SCHEDULER: 'off', SMTP_URL: smtp.url } });
+    try {
+      const socket = await connectSocket(other.url, user.token);
+      try {
+        await notify([{ userId: user.id, title: 'Seen on the other process', message: 'm', priority: 'URGENT' }]);
+        expect(await settled(user.id, 1)).toEqual([expect.objectContaining({ status: 'SKIPPED' })]);
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await other.close();
+    }
+    expect(smtp.to(user.email)).toHaveLength(0);
+  });
+
   it('gathers the notifications below the minimum into one digest per user; a second run sends nothing again', async () => {
     const hourly = await t.makeUser({ name: 'Hugo Hourly' });
     const daily = await t.makeUser({ name: 'Dora Daily' });
