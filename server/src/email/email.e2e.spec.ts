@@ -4,6 +4,7 @@ import { SmtpReceiver } from '../../test/smtp-receiver';
 import { connectSocket, sleep } from '../../test/sockets';
 import { makeRule, patchCase, settle } from '../../test/workflow-fixtures';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service';
+import { TransactionRunner } from '../database/unit-of-work';
 import { MaintenanceService } from '../scheduler/maintenance.service';
 import { EmailService } from './email.service';
 
@@ -126,6 +127,18 @@ describe('e-mail notifications', () => {
     const [mail] = smtp.to(assignee.email);
     expect(mail.subject).toBe(`[URGENT] Review ${c.caseNumber}`);
     expect(mail.decoded).toContain(`${PUBLIC_URL}/cases/${c.id}`);
+  });
+
+  it('queues in the notification\'s own transaction: a rolled-back notification mails nothing', async () => {
+    const user = await t.makeUser();
+    await expect(t.get(TransactionRunner).run(async (uow) => {
+      await t.get(NotificationsService).createMany([{ userId: user.id, title: 'Never committed', message: 'm', priority: 'URGENT' }], uow);
+      expect(await uow.manager.query('SELECT status FROM email_deliveries WHERE user_id = $1', [user.id])).toEqual([{ status: 'PENDING' }]);
+      throw new Error('the caller fails after the notification');
+    })).rejects.toThrow('the caller fails');
+    await sleep(300);
+    expect(await rowsFor(user.id)).toEqual([]);
+    expect(smtp.to(user.email)).toHaveLength(0);
   });
 
   it('onlyWhenOffline: no mail while the user has the console open, a mail once it is closed', async () => {
