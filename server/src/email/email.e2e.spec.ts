@@ -212,6 +212,16 @@ describe('e-mail notifications', () => {
     await settled(daily.id, 1);
     expect(smtp.to(daily.email).map((m) => m.subject)).toEqual(['Your daily digest: 1 notification in AuditCaseOS']);
     expect(smtp.to(hourly.email)).toHaveLength(2);
+
+    // Choosing another digest moves what is waiting; turning the digest off drops it (it stays in the console).
+    await notify([{ userId: daily.id, title: 'Moves to hourly', message: 'm', priority: 'LOW' }, { userId: hourly.id, title: 'Dropped', message: 'm', priority: 'LOW' }]);
+    await putPrefs(daily, { enabled: true, minPriority: 'HIGH', onlyWhenOffline: false, digest: 'HOURLY' });
+    await putPrefs(hourly, { enabled: true, minPriority: 'URGENT', onlyWhenOffline: false, digest: 'OFF' });
+    expect(await email.enqueueDigests('DAILY')).toBe(0);
+    expect(await email.enqueueDigests('HOURLY')).toBe(1);
+    await settled(daily.id, 2);
+    expect(smtp.to(daily.email)[1].decoded).toContain('Moves to hourly');
+    expect(smtp.to(hourly.email)).toHaveLength(2);
   });
 
   it('a mail server that refuses (4xx) and then accepts gets exactly one mail; the attempts and the last refusal are recorded', async () => {

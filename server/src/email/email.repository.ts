@@ -64,6 +64,15 @@ export class EmailRepository {
       [items.map((i) => i.notificationId), items.map((i) => i.userId), items.map((i) => i.digest), items.map((i) => JSON.stringify(i.item))]);
   }
 
+  /** A user's waiting digest items follow their new choice: moved to another frequency, or dropped (null). */
+  async retargetWaitingDigestItems(userId: string, digest: 'HOURLY' | 'DAILY' | null): Promise<void> {
+    if (digest) {
+      await this.dataSource.query(`UPDATE email_digest_items SET digest = $2 WHERE user_id = $1 AND delivery_id IS NULL AND digest <> $2`, [userId, digest]);
+    } else {
+      await this.dataSource.query(`DELETE FROM email_digest_items WHERE user_id = $1 AND delivery_id IS NULL`, [userId]);
+    }
+  }
+
   /** Takes the digest lock for the caller's transaction; false when another process is gathering digests. */
   async tryDigestLock(uow: UnitOfWork): Promise<boolean> {
     const [{ locked }] = await uow.manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [DIGEST_LOCK]);

@@ -115,6 +115,14 @@ export class EmailService {
     return total;
   }
 
+  /**
+   * The user saved new e-mail preferences: notifications waiting for a digest go into the digest now chosen, or are
+   * dropped when e-mail or the digest was turned off (they stay in the console).
+   */
+  async preferencesChanged(userId: string, prefs: EmailPreferences): Promise<void> {
+    await this.repository.retargetWaitingDigestItems(userId, prefs.enabled && prefs.digest !== 'OFF' ? prefs.digest : null);
+  }
+
   list(query: EmailDeliveryQuery): Promise<ListResult<EmailDeliveryView>> {
     return this.repository.list({ status: query.status, userId: query.userId }, query.limit, query.offset);
   }

@@ -93,7 +93,7 @@ function setup() {
     },
   } as unknown as TransactionRunner;
   // No SMTP_URL: the e-mail channel queues nothing (email.e2e.spec.ts covers it against a real SMTP server).
-  const email = { configured: false } as EmailService;
+  const email = { configured: false, preferencesChanged: async () => undefined } as unknown as EmailService;
   const service = new NotificationsService(repo as unknown as NotificationRepository, tx, outlet, email);
   /** Lets the delivery queue (which waits one setImmediate for the rest of a burst) push. */
   const delivered = () => new Promise((resolve) => setTimeout(resolve, 5));

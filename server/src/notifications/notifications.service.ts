@@ -139,6 +139,7 @@ export class NotificationsService {
     if (!email) return completeEmailPreferences((await this.notifications.emailPreferencesOf([userId])).get(userId));
     const saved = { enabled: email.enabled, minPriority: email.minPriority, onlyWhenOffline: email.onlyWhenOffline, digest: email.digest };
     await this.notifications.saveEmailPreferences(userId, saved);
+    await this.email.preferencesChanged(userId, saved);
     return saved;
   }
 
