@@ -17,6 +17,7 @@ const STEPS = {
   sockets: './scenarios/sockets.mjs',
   scan: './scenarios/scan.mjs',
   channels: './scenarios/channels.mjs',
+  processes: './scenarios/processes.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);

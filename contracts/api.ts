@@ -138,6 +138,10 @@ export interface NotificationView {
   isRead: boolean;
   createdAt: string;
   readAt: string | null;
+  /** The rule that sent it; null when no rule did (§11). */
+  ruleId: string | null;
+  /** That rule's name when it sent the notification (a later rename does not change it). */
+  ruleName: string | null;
 }
 
 /** `GET /notifications`: keyset pages, newest first. */
@@ -171,6 +175,18 @@ export interface NotificationPreferences {
   quietHours: QuietHours | null;
   /** E-mail (§11). Optional in a PUT: left out, the saved choice stays. */
   email: EmailPreferences;
+  /**
+   * Desktop notifications (the browser's Notification API) for HIGH and URGENT ones while the console tab is
+   * hidden. Optional on PUT: left out, the saved choice stays.
+   */
+  desktop: boolean;
+}
+
+/** `GET /notifications/muted-rules`: the caller's muted rules, named as their notifications last named them. */
+export interface MutedRule {
+  ruleId: string;
+  /** null when none of the caller's notifications came from that rule any more (read ones are deleted after a while). */
+  ruleName: string | null;
 }
 
 // ---- Accounts and access (CONTRACT §10) ----

@@ -5,7 +5,10 @@
 import type { CaseView, NotificationView, UnreadCount } from './api';
 import type { HistoryView } from './workflows';
 
-/** The `notification` event: the notification plus the server's decision whether it pops up as a toast. */
+/**
+ * The `notification` event: the notification (with `ruleId`/`ruleName` of the rule that sent it, null for
+ * none) plus the server's decision whether it pops up as a toast.
+ */
 export interface LiveNotification extends NotificationView {
   /** False when the user's preferences (minimum priority, muted rule, quiet hours) say not to pop it up. */
   toast: boolean;

@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -112,8 +112,8 @@ const nodeArgs = ['--inspect=127.0.0.1:0'];
 let server;
 let serverExited = null;
 
-/** Starts the compiled server (one process, embedded PostgreSQL under DATA_DIR) and waits for /health. */
-async function startServer() {
+/** Starts the compiled server (embedded PostgreSQL under DATA_DIR; one process unless `env` says otherwise) and waits for /health. */
+async function startServer(env = {}) {
   serverExited = null;
   const proc = spawn('sh', ['-c', ULIMIT, process.execPath, ...nodeArgs, serverEntry], {
     env: {
@@ -121,7 +121,7 @@ async function startServer() {
       ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
       SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
       // The channels scenario: mail to its loopback SMTP server, webhooks to its loopback receiver.
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_URL: url,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_URL: url, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -240,10 +240,10 @@ function runStep(step, timeoutMs) {
   });
 }
 
-const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels'].includes(s));
+const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels', 'processes'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels'].filter((s) => selected.includes(s))];
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels'].filter((s) => selected.includes(s))]; // processes: after these
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -291,6 +291,28 @@ for (const step of plan) {
   if ((step === 'setup' || step === 'engine-fixtures') && !results[step].ok) break;
 }
 inspector.close();
+
+// Scenario 8 restarts the server twice (WEB_CONCURRENCY=1, then 2), so it runs after every other one.
+if (selected.includes('processes') && results['engine-fixtures']?.ok && serverExited === null) {
+  const runs = {};
+  for (const processes of [1, 2]) {
+    await stopServer();
+    say(`restarting the server with WEB_CONCURRENCY=${processes} (PostgreSQL socket adapter)`);
+    await startServer({ WEB_CONCURRENCY: String(processes), SOCKET_ADAPTER: 'postgres' });
+    databaseUrl = pgUrl();
+    const postmaster = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    // The event-loop utilisation of one of several processes would mislead: no inspector for this scenario.
+    writeFileSync(ctxFile, JSON.stringify({
+      url, databaseUrl, serverPid: server.pid, postmasterPid: postmaster, inspectorUrl: null, jwtSecret, admin, sizes: SIZES, quick, workDir, processes,
+    }, null, 2));
+    const out = await runStep('processes', STEP_TIMEOUT_MS);
+    runs[processes] = out;
+    if (!out.ok) break;
+  }
+  results.processes = runs[1]?.ok && runs[2]?.ok
+    ? { step: 'processes', ok: true, result: { one: runs[1].result, two: runs[2].result } }
+    : { step: 'processes', ok: false, error: (runs[2] ?? runs[1])?.error ?? 'not run' };
+}
 const git = (a) => spawnSync('git', a, { encoding: 'utf8' }).stdout?.trim() ?? '';
 const source = {
   commit: git(['rev-parse', '--short', 'HEAD']),
@@ -363,7 +385,14 @@ const scenarios = [
     checks: [check('sockets connected', x.connected, '>=', SIZES.sockets, 'sockets'), check('still connected', x.stillConnectedAfter, '>=', SIZES.sockets, 'sockets'),
       check('notification p99', x.latencyMs.p99, '<=', 100, 'ms')],
   })),
-  scenario('channels', '8. Channels: a rule e-mails and calls a webhook on every status change', 'channels', (x) => ({
+  scenario('processes', '8. One vs two server processes (WEB_CONCURRENCY) on this machine', 'processes', (x) => ({
+    figure: x.two.completedPerSecond, unit: 'PATCH/s incl. draining (2 processes, 200 rules)', baseline: x.one.completedPerSecond, baselineUnit: 'PATCH/s incl. draining (1 process)',
+    ratio: x.one.completedPerSecond && x.two.completedPerSecond ? num(x.two.completedPerSecond / x.one.completedPerSecond, 2) : null,
+    readsRatio: x.one.readsPerSecond ? num(x.two.readsPerSecond / x.one.readsPerSecond, 2) : null,
+    target: 'reported side by side (no target: on 2 cores PostgreSQL and the server already share both)',
+    checks: null,
+  })),
+  scenario('channels', '9. Channels: a rule e-mails and calls a webhook on every status change', 'channels', (x) => ({
     figure: x.emailLagMs.p99, unit: 'ms (e-mail lag p99 at 200 PATCH/s)', p50: x.emailLagMs.p50, webhookLagP99: x.webhookLagMs.p99, webhookLagP50: x.webhookLagMs.p50,
     note: x.emailLagMs.p99 === null || x.webhookLagMs.p99 === null
       ? `more than 1% of the mails (${x.emailLagMs.lost}) or webhook calls (${x.webhookLagMs.lost}) had not arrived 30 s after the last request: p99 is unbounded` : undefined,

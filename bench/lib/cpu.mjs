@@ -15,7 +15,7 @@ function stat(pid) {
   }
 }
 
-/** Seconds of CPU so far: {server, postgres, total} (total: the whole machine, from /proc/stat, busy time). */
+/** Seconds of CPU so far: {server (with its worker processes), postgres, total} (total: the whole machine, from /proc/stat, busy time). */
 export function cpuSeconds(serverPid, postmasterPid) {
   const s = stat(serverPid);
   let pg = 0;
@@ -28,8 +28,17 @@ export function cpuSeconds(serverPid, postmasterPid) {
       if (c && c.ppid === postmasterPid) pg += c.utime + c.stime;
     }
   }
+  // Under WEB_CONCURRENCY the server is a supervisor and its workers are its children (PostgreSQL is not counted here).
+  let workers = 0;
+  if (s) {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d) || Number(d) === postmasterPid) continue;
+      const c = stat(d);
+      if (c && c.ppid === serverPid) workers += c.utime + c.stime;
+    }
+  }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const idle = cpu[3] + cpu[4];
   const busy = cpu.reduce((a, b) => a + b, 0) - idle;
-  return { server: s ? (s.utime + s.stime) / TICK : null, postgres: pm ? pg / TICK : null, machineBusy: busy / TICK };
+  return { server: s ? (s.utime + s.stime + s.cutime + s.cstime + workers) / TICK : null, postgres: pm ? pg / TICK : null, machineBusy: busy / TICK };
 }

@@ -1,4 +1,4 @@
-// Scenario 8 — channels: a rule that e-mails (URGENT, to a user whose preferences mail it) and calls a webhook on
+// Scenario 9 — channels: a rule that e-mails (URGENT, to a user whose preferences mail it) and calls a webhook on
 // every status change. A real SMTP server and a webhook receiver run in this load process on loopback (the server's
 // SMTP_URL points at the SMTP one from its start). Two closed-loop PATCH windows (rule disabled, then enabled) give
 // the throughput ratio; then 200 PATCH/s open loop, and each mail and webhook call is matched to the PATCH that caused

@@ -245,11 +245,13 @@ class Scenario {
 
   /**
    * A new browser context signed in through the login form as `who` (a key of USERS, or
-   * `{email, password, label}`), on `path` (default /cases).
+   * `{email, password, label}`), on `path` (default /cases). `options.context` adds browser-context
+   * options (e.g. `permissions`), `options.initScripts` functions that run in every page before the app.
    */
-  async signIn(who, path = '/cases') {
+  async signIn(who, path = '/cases', options = {}) {
     const user = typeof who === 'string' ? USERS[who] : who;
-    const page = await this.newPage(typeof who === 'string' ? who : (who.label ?? who.email.split('@')[0]));
+    const page = await this.newPage(typeof who === 'string' ? who : (who.label ?? who.email.split('@')[0]), options.context);
+    for (const script of options.initScripts ?? []) await page.context().addInitScript(script);
     await page.goto(`${BASE_URL}/login`);
     await page.getByTestId('login-email').fill(user.email);
     await page.getByTestId('login-password').fill(user.password);
@@ -262,9 +264,9 @@ class Scenario {
     return page;
   }
 
-  async newPage(label) {
+  async newPage(label, contextOptions = {}) {
     const b = await browser();
-    const context = await b.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const context = await b.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, ...contextOptions });
     context.setDefaultTimeout(UI_TIMEOUT);
     this.contexts.push(context);
     const page = await context.newPage();
@@ -351,4 +353,18 @@ export async function optionLabels(page, select) {
 export async function confirmDialog(page) {
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('confirm-ok').waitFor({ state: 'detached' });
+}
+
+/**
+ * Records the text of every toast that is ever shown on the page, in `window.__e2eToasts`: an init script
+ * (`context.addInitScript(recordToasts)`), installed before the app loads.
+ */
+export function recordToasts() {
+  window.__e2eToasts = [];
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('[data-testid="toast"]:not([data-e2e-seen])')) {
+      el.setAttribute('data-e2e-seen', '');
+      window.__e2eToasts.push(el.textContent.replace(/\s+/g, ' ').trim());
+    }
+  }).observe(document, { childList: true, subtree: true });
 }

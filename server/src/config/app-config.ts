@@ -69,6 +69,8 @@ export interface AppConfig {
    * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
    */
   webConcurrency: number;
+  /** This process's index when a WEB_CONCURRENCY supervisor started it (set by the supervisor, not by operators). */
+  clusterWorker: number | null;
 }
 
 export interface EmailSettings {
@@ -344,6 +346,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
     scryptLog2N, webhooks, email, oidc, webConcurrency,
+    clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
   };
 }
 

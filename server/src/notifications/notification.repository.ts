@@ -9,12 +9,12 @@ import type { Preferences } from './quiet-hours';
 /** A notification to insert (defaults already applied). */
 export interface NotificationDraft {
   userId: string; title: string; message: string; priority: NotificationPriority; entityType: string | null;
-  entityId: string | null; linkUrl: string | null; ruleId: string | null;
+  entityId: string | null; linkUrl: string | null; ruleId: string | null; ruleName: string | null;
 }
 
 export interface NotificationRow {
   id: string; user_id: string; title: string; message: string; priority: NotificationPriority; entity_type: string | null;
-  entity_id: string | null; link_url: string | null; rule_id: string | null; is_read: boolean; created_at: Date | string; read_at: Date | string | null;
+  entity_id: string | null; link_url: string | null; rule_id: string | null; rule_name: string | null; is_read: boolean; created_at: Date | string; read_at: Date | string | null;
 }
 
 /** The counter shard a connection writes to (see the notifications migration). */
@@ -36,11 +36,11 @@ const ABOUT_A_HIDDEN_CASE = `(notifications.entity_type = 'case' AND EXISTS (
  */
 const MAY_HAVE_HIDDEN_CASES = `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role <> 'ADMIN' AND cardinality(scope_codes) > 0`;
 
-const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, created_at, read_at';
+const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name, is_read, created_at, read_at';
 /** Timestamps as the API's ISO strings, formatted by PostgreSQL (created_at is stored to the millisecond). */
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 /** For the list, the busiest read: parsing every timestamp into a Date only to print it again costs more than the query. */
-const LIST_COLUMNS = `id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, is_read, ${ISO('created_at')}, ${ISO('read_at')}`;
+const LIST_COLUMNS = `id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name, is_read, ${ISO('created_at')}, ${ISO('read_at')}`;
 
 /** Every statement on `notifications`, `notification_counters` and `notification_preferences`. */
 @Injectable()
@@ -51,8 +51,8 @@ export class NotificationRepository {
   async insertMany(uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
     const [result]: Array<{ rows: NotificationRow[] }> = await uow.manager.query(
       `WITH inserted AS (
-         INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[])
+         INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[], $9::text[])
          RETURNING ${COLUMNS}
        ), counted AS (
          INSERT INTO notification_counters (user_id, shard, unread_count)
@@ -63,6 +63,7 @@ export class NotificationRepository {
       [
         items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message), items.map((i) => i.priority),
         items.map((i) => i.entityType), items.map((i) => i.entityId), items.map((i) => i.linkUrl), items.map((i) => i.ruleId),
+        items.map((i) => i.ruleName),
       ],
     );
     return result.rows;
@@ -128,19 +129,35 @@ export class NotificationRepository {
 
   async savePreferences(userId: string, prefs: Preferences): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO notification_preferences (user_id, min_toast_priority, muted_rule_ids, quiet_hours, updated_at)
-       VALUES ($1, $2, $3, $4, now())
+      `INSERT INTO notification_preferences (user_id, min_toast_priority, muted_rule_ids, quiet_hours, desktop, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (user_id) DO UPDATE SET min_toast_priority = EXCLUDED.min_toast_priority,
-         muted_rule_ids = EXCLUDED.muted_rule_ids, quiet_hours = EXCLUDED.quiet_hours, updated_at = now()`,
-      [userId, prefs.minToastPriority, prefs.mutedRuleIds, prefs.quietHours ? JSON.stringify(prefs.quietHours) : null]);
+         muted_rule_ids = EXCLUDED.muted_rule_ids, quiet_hours = EXCLUDED.quiet_hours, desktop = EXCLUDED.desktop, updated_at = now()`,
+      [userId, prefs.minToastPriority, prefs.mutedRuleIds, prefs.quietHours ? JSON.stringify(prefs.quietHours) : null, prefs.desktop]);
   }
 
   /** Saved preferences of these users (users who never saved any are absent). */
   async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
-    const rows: Array<{ user_id: string; min_toast_priority: NotificationPriority; muted_rule_ids: string[]; quiet_hours: Preferences['quietHours'] }> =
+    const rows: Array<{ user_id: string; min_toast_priority: NotificationPriority; muted_rule_ids: string[]; quiet_hours: Preferences['quietHours'];
+      desktop: boolean }> =
       await this.dataSource.query(
-        `SELECT user_id, min_toast_priority, muted_rule_ids, quiet_hours FROM notification_preferences WHERE user_id = ANY($1)`, [userIds]);
-    return new Map(rows.map((r) => [r.user_id, { minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours }]));
+        `SELECT user_id, min_toast_priority, muted_rule_ids, quiet_hours, desktop FROM notification_preferences WHERE user_id = ANY($1)`, [userIds]);
+    return new Map(rows.map((r) => [r.user_id, {
+      minToastPriority: r.min_toast_priority, mutedRuleIds: r.muted_rule_ids, quietHours: r.quiet_hours, desktop: r.desktop,
+    }]));
+  }
+
+  /**
+   * The name each of these rules had in the newest of the user's notifications it sent (rules with none are absent):
+   * how the settings page names a muted rule without reading the workflows tables.
+   */
+  async ruleNamesSeenBy(userId: string, ruleIds: string[]): Promise<Map<string, string>> {
+    if (!ruleIds.length) return new Map();
+    const rows: Array<{ rule_id: string; rule_name: string }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (rule_id) rule_id, rule_name FROM notifications
+        WHERE user_id = $1 AND rule_id = ANY($2::uuid[]) AND rule_name IS NOT NULL
+        ORDER BY rule_id, created_at DESC`, [userId, ruleIds]);
+    return new Map(rows.map((r) => [r.rule_id, r.rule_name]));
   }
 
   /** Saves the user's e-mail preferences (the `email` column only: the toast preferences stay). */

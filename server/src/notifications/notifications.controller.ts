@@ -31,6 +31,12 @@ export class NotificationsController {
     return this.notifications.savePreferences(user.id, dto);
   }
 
+  /** The caller's muted rules with names, for the settings page (non-admins cannot list rules). */
+  @Get('muted-rules')
+  async mutedRules(@CurrentUser() user: AuthUser) {
+    return { items: await this.notifications.mutedRules(user.id) };
+  }
+
   @Patch(':id/read')
   markRead(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.notifications.markRead(user.id, id);

@@ -6,6 +6,7 @@ import { connectError, connectSocket, sleep } from '../../test/sockets';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from '../realtime/committed-events';
 import { NotificationsService } from './notifications.service';
+import { makeRule, patchCase, settle } from '../../test/workflow-fixtures';
 
 describe('notifications: REST and sockets', () => {
   let t: TestApp;
@@ -194,7 +195,9 @@ describe('notifications: REST and sockets', () => {
   it('keeps preferences per user and stops toasting muted or low-priority notifications while still counting them', async () => {
     const erin = await t.makeUser({ role: 'INVESTIGATOR' });
     await t.http().get('/api/v1/notifications/preferences').set(...bearer(erin)).expect(200)
-      .expect((r) => expect(r.body).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, email: { enabled: true, minPriority: 'HIGH', onlyWhenOffline: false, digest: 'OFF' } }));
+      .expect((r) => expect(r.body).toMatchObject({
+        minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false, email: { enabled: true, minPriority: 'HIGH', onlyWhenOffline: false, digest: 'OFF' },
+      }));
     await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
       .send({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: null }).expect(200);
     await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
@@ -243,6 +246,67 @@ describe('notifications: REST and sockets', () => {
     } finally {
       s.close();
     }
+  });
+  it('a notification sent by a rule names the rule (id and name at the time) on the socket and in the list; others carry null', async () => {
+    const ida = await t.makeUser({ role: 'INVESTIGATOR', name: 'Ida' });
+    const scope = `RN${Date.now().toString(36).toUpperCase().slice(-6)}`;
+    const rule = await makeRule(t, admin, {
+      name: `Escalate ${scope}`, scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['UNDER_REVIEW'] },
+      actions: [{ actionType: 'SEND_NOTIFICATION', actionConfig: { recipients: ['ASSIGNEE'], title: '{{case.caseNumber}} escalated', message: 'by {{rule.name}}', priority: 'URGENT' } }],
+    });
+    const s = await connectSocket(t.url, ida.token);
+    try {
+      const c = await t.makeCase(admin, { scopeCode: scope, assigneeId: ida.id });
+      await patchCase(t, admin, c.id, { status: 'UNDER_REVIEW' });
+      const live = await s.next('notification', (n) => n.entityId === c.id);
+      expect(live).toMatchObject({ ruleId: rule.id, ruleName: `Escalate ${scope}`, priority: 'URGENT', toast: true, linkUrl: `/cases/${c.id}` });
+
+      // Renamed afterwards: the stored notification keeps the name it was sent under; the next one has the new name.
+      await t.http().patch(`/api/v1/workflows/rules/${rule.id}`).set(...bearer(admin)).send({ name: `Escalate ${scope} (renamed)` }).expect(200);
+      await notify(ida.id, 'not from a rule');
+      const list = (await t.http().get('/api/v1/notifications').set(...bearer(ida)).expect(200)).body.items;
+      expect(list.find((n: any) => n.id === live.id)).toMatchObject({ ruleId: rule.id, ruleName: `Escalate ${scope}` });
+      expect(list.find((n: any) => n.title === 'not from a rule')).toMatchObject({ ruleId: null, ruleName: null });
+      expect(await s.next('notification', (n) => n.title === 'not from a rule')).toMatchObject({ ruleId: null, ruleName: null });
+
+      await patchCase(t, admin, c.id, { status: 'IN_PROGRESS' });
+      await patchCase(t, admin, c.id, { status: 'UNDER_REVIEW' });
+      await settle(t);
+      const second = await s.next('notification', (n) => n.entityId === c.id && n.id !== live.id);
+      expect(second.ruleName).toBe(`Escalate ${scope} (renamed)`);
+
+      // Muting it (the console's "Mute this rule"): stored and counted, not toasted; the settings page can name it.
+      await t.http().put('/api/v1/notifications/preferences').set(...bearer(ida))
+        .send({ minToastPriority: 'LOW', mutedRuleIds: [rule.id], quietHours: null }).expect(200);
+      await t.http().get('/api/v1/notifications/muted-rules').set(...bearer(ida)).expect(200)
+        .expect((r) => expect(r.body).toEqual({ items: [{ ruleId: rule.id, ruleName: `Escalate ${scope} (renamed)` }] }));
+      const before = (await t.http().get('/api/v1/notifications/unread-count').set(...bearer(ida))).body.count;
+      await patchCase(t, admin, c.id, { status: 'IN_PROGRESS' });
+      await patchCase(t, admin, c.id, { status: 'UNDER_REVIEW' });
+      const third = await s.next('notification', (n) => n.entityId === c.id && n.id !== live.id && n.id !== second.id);
+      expect(third).toMatchObject({ ruleId: rule.id, toast: false });
+      await eventually(async () => (await t.http().get('/api/v1/notifications/unread-count').set(...bearer(ida))).body.count === before + 1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('desktop preference: false until chosen, saved when true, kept when a client leaves it out, anything but a boolean is a 400', async () => {
+    const gus = await t.makeUser({ role: 'VIEWER' });
+    const prefs = () => t.http().get('/api/v1/notifications/preferences').set(...bearer(gus)).expect(200).then((r) => r.body);
+    const put = (body: Record<string, unknown>) => t.http().put('/api/v1/notifications/preferences').set(...bearer(gus)).send(body);
+    const base = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null };
+    expect((await prefs()).desktop).toBe(false);
+    await put({ ...base, desktop: true }).expect(200).expect((r) => expect(r.body.desktop).toBe(true));
+    expect((await prefs()).desktop).toBe(true);
+    await put({ ...base, minToastPriority: 'HIGH' }).expect(200).expect((r) => expect(r.body.desktop).toBe(true));
+    for (const desktop of ['yes', 1, null, { on: true }]) {
+      const res = await put({ ...base, minToastPriority: 'URGENT', desktop }).expect(400);
+      expect(JSON.stringify(res.body)).toContain('desktop must be true or false');
+    }
+    expect(await prefs()).toMatchObject({ minToastPriority: 'HIGH', desktop: true });
+    await put({ ...base, desktop: false }).expect(200);
+    expect((await prefs()).desktop).toBe(false);
   });
 });
 

@@ -15,7 +15,7 @@ import type { EmailService } from '../email/email.service';
  * pushed when, which toasts a user's preferences let through. notifications.e2e.spec.ts covers the SQL.
  */
 class InMemoryNotifications implements Pick<NotificationRepository,
-  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf'
+  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf' | 'ruleNamesSeenBy'
   | 'saveEmailPreferences' | 'emailPreferencesOf'> {
   readonly rows: NotificationRow[] = [];
   readonly counters = new Map<string, number>();
@@ -26,7 +26,7 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   async insertMany(_uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
     const rows = items.map((i): NotificationRow => ({
       id: randomUUID(), user_id: i.userId, title: i.title, message: i.message, priority: i.priority, entity_type: i.entityType,
-      entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
+      entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, rule_name: i.ruleName, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
     }));
     this.rows.push(...rows);
     for (const r of rows) await this.adjustCounter(_uow, r.user_id, 1);
@@ -68,6 +68,14 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
     return new Map(userIds.filter((id) => this.prefs.has(id)).map((id) => [id, this.prefs.get(id)!]));
   }
+  async ruleNamesSeenBy(userId: string, ruleIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const newestFirst = [...this.rows].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime());
+    for (const r of newestFirst) {
+      if (r.user_id === userId && r.rule_id && ruleIds.includes(r.rule_id) && r.rule_name && !names.has(r.rule_id)) names.set(r.rule_id, r.rule_name);
+    }
+    return names;
+  }
 }
 
 function setup() {
@@ -107,7 +115,7 @@ describe('NotificationsService (in memory)', () => {
   it('created notifications count as unread and reach the socket after commit, with toast decided by preferences', async () => {
     const { service, pushed, repo, delivered } = setup();
     const mutedRule = 'c0000000-0000-4000-8000-00000000000c';
-    repo.prefs.set(bob, { minToastPriority: 'HIGH', mutedRuleIds: [mutedRule], quietHours: null });
+    repo.prefs.set(bob, { minToastPriority: 'HIGH', mutedRuleIds: [mutedRule], quietHours: null, desktop: false });
     const views = await service.createMany([
       { userId: ann, title: 'A', message: 'a' },
       { userId: bob, title: 'B low', message: 'b', priority: 'NORMAL' },
@@ -163,16 +171,40 @@ describe('NotificationsService (in memory)', () => {
 
   it('preferences: defaults until saved; muted rules stored once; an unknown time zone is a 400 naming it', async () => {
     const { service } = setup();
-    expect(await service.preferences(ann)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, email: DEFAULT_EMAIL_PREFERENCES });
+    expect(await service.preferences(ann)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false, email: DEFAULT_EMAIL_PREFERENCES });
     const rule = 'c0000000-0000-4000-8000-00000000000c';
     await service.savePreferences(ann, { minToastPriority: 'HIGH', mutedRuleIds: [rule, rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
     expect(await service.preferences(ann)).toEqual({
-      minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' }, email: DEFAULT_EMAIL_PREFERENCES,
+      minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' }, desktop: false, email: DEFAULT_EMAIL_PREFERENCES,
     });
     const error = await service.savePreferences(ann, { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } })
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestException);
     expect((error as BadRequestException).getResponse()).toMatchObject({ message: ['quietHours.timeZone: unknown time zone "Mars/Olympus"'] });
     expect((await service.preferences(ann)).minToastPriority).toBe('HIGH');
+  });
+
+  it('desktop: saved when given, kept as it was when a client leaves it out', async () => {
+    const { service } = setup();
+    const base = { minToastPriority: 'LOW' as const, mutedRuleIds: [], quietHours: null };
+    expect((await service.savePreferences(ann, { ...base, desktop: true })).desktop).toBe(true);
+    expect((await service.savePreferences(ann, { ...base, minToastPriority: 'HIGH' })).desktop).toBe(true);
+    expect(await service.preferences(ann)).toMatchObject({ minToastPriority: 'HIGH', desktop: true });
+    expect((await service.savePreferences(ann, { ...base, desktop: false })).desktop).toBe(false);
+  });
+
+  it('a notification carries the rule that sent it and its name then; muted rules are named from the newest one', async () => {
+    const { service } = setup();
+    const rule = 'c0000000-0000-4000-8000-00000000000c';
+    const forgotten = 'd0000000-0000-4000-8000-00000000000d';
+    const [manual] = await service.createMany([{ userId: ann, title: 'by hand', message: 'm' }]);
+    expect(manual).toMatchObject({ ruleId: null, ruleName: null });
+    await service.createMany([{ userId: ann, title: 'old', message: 'm', ruleId: rule, ruleName: 'Old name' }]);
+    const [renamed] = await service.createMany([{ userId: ann, title: 'new', message: 'm', ruleId: rule, ruleName: 'New name' }]);
+    expect(renamed).toMatchObject({ ruleId: rule, ruleName: 'New name' });
+    expect((await service.list(ann, { limit: 10 } as never)).items.map((i) => i.ruleName)).toEqual(['New name', 'Old name', null]);
+    await service.savePreferences(ann, { minToastPriority: 'LOW', mutedRuleIds: [rule, forgotten], quietHours: null });
+    expect(await service.mutedRules(ann)).toEqual([{ ruleId: rule, ruleName: 'New name' }, { ruleId: forgotten, ruleName: null }]);
+    expect(await service.mutedRules(bob)).toEqual([]);
   });
 });

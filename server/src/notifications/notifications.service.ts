@@ -4,6 +4,7 @@ import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { decodeCursor, encodeCursor } from './cursor';
 import { NotificationRepository, type NotificationRow } from './notification.repository';
 import type { ListNotificationsQuery, NotificationPreferencesDto, NotificationView } from './dto/notification.dto';
+import type { MutedRule } from '../../../contracts/api';
 import { NotificationDeliveryQueue } from '../realtime/notification-delivery';
 import { rooms } from '../realtime/rooms';
 import { SocketOutlet } from '../realtime/socket-outlet';
@@ -22,6 +23,8 @@ export interface NewNotification {
   linkUrl?: string | null;
   /** The rule that sent it, so users can mute that rule. */
   ruleId?: string | null;
+  /** That rule's name now (kept with the notification, so the list names the rule as it was). */
+  ruleName?: string | null;
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -33,7 +36,7 @@ function toView(r: NotificationRow): NotificationView {
   return {
     id: r.id, userId: r.user_id, title: r.title, message: r.message, priority: r.priority, entityType: r.entity_type,
     entityId: r.entity_id, linkUrl: r.link_url, isRead: r.is_read, createdAt: iso(r.created_at),
-    readAt: r.read_at ? iso(r.read_at) : null,
+    readAt: r.read_at ? iso(r.read_at) : null, ruleId: r.rule_id, ruleName: r.rule_name,
   };
 }
 
@@ -62,6 +65,7 @@ export class NotificationsService {
       const rows = await this.notifications.insertMany(u, items.map((i) => ({
         userId: i.userId, title: i.title, message: i.message, priority: i.priority ?? 'NORMAL', entityType: i.entityType ?? null,
         entityId: i.entityId ?? null, linkUrl: i.linkUrl ?? null, ruleId: i.ruleId ?? null,
+        ruleName: i.ruleId ? i.ruleName ?? null : null,
       })));
       const views = rows.map(toView);
       if (this.email.configured) await this.queueEmail(u, views);
@@ -129,6 +133,8 @@ export class NotificationsService {
       minToastPriority: dto.minToastPriority,
       mutedRuleIds: [...new Set(dto.mutedRuleIds)],
       quietHours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, timeZone: dto.quietHours.timeZone } : null,
+      // A client that does not know about desktop notifications leaves the user's choice as it was.
+      desktop: dto.desktop ?? (await this.preferences(userId)).desktop,
     };
     await this.notifications.savePreferences(userId, prefs);
     return { ...prefs, email: await this.saveEmailPreferences(userId, dto.email) };
@@ -148,6 +154,13 @@ export class NotificationsService {
     const saved = await this.notifications.emailPreferencesOf([...new Set(views.map((v) => v.userId))], uow);
     const prefs = new Map([...saved].map(([id, p]) => [id, completeEmailPreferences(p)]));
     await this.email.queueForNotifications(uow, views, prefs);
+  }
+
+  /** The caller's muted rules, each named as the newest of their notifications from it named it (null: none left). */
+  async mutedRules(userId: string): Promise<MutedRule[]> {
+    const { mutedRuleIds } = await this.preferences(userId);
+    const names = await this.notifications.ruleNamesSeenBy(userId, mutedRuleIds);
+    return mutedRuleIds.map((ruleId) => ({ ruleId, ruleName: names.get(ruleId) ?? null }));
   }
 
   private preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {

@@ -6,7 +6,7 @@ const RANK: Record<NotificationPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2,
 /** The toast part of the preferences (the e-mail part is the e-mail channel's). */
 export type Preferences = Omit<NotificationPreferences, 'email'>;
 
-export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null };
+export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false };
 
 /** Minutes since midnight at `now` in `timeZone`. */
 function minutesIn(timeZone: string, now: Date): number {

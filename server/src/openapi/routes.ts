@@ -100,6 +100,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/notifications/unread-count': { ok: { 200: 'UnreadCount' } },
   'GET /api/v1/notifications/preferences': { ok: { 200: 'NotificationPreferencesView' } },
   'PUT /api/v1/notifications/preferences': { ok: { 200: 'NotificationPreferencesView' } },
+  'GET /api/v1/notifications/muted-rules': { ok: { 200: 'MutedRuleList' } },
   'PATCH /api/v1/notifications/{id}/read': { ok: { 200: 'Notification' } },
   'POST /api/v1/notifications/mark-all-read': { ok: { 200: 'MarkAllReadResult' } },
 

@@ -24,8 +24,10 @@ const caseView = object({
 const notification = object({
   id: uuid, userId: uuid, title: str(), message: str(), priority: enumOf(NOTIFICATION_PRIORITIES),
   entityType: nullable(str()), entityId: nullable(str()), linkUrl: nullable(str()), isRead: bool,
-  createdAt: dateTime, readAt: nullable(dateTime), ruleId: nullable(uuid), ruleName: nullable(str()),
-}, ['ruleId', 'ruleName']);
+  createdAt: dateTime, readAt: nullable(dateTime),
+  ruleId: nullable({ ...uuid, description: 'the rule that sent it; null when no rule did' }),
+  ruleName: nullable(str({ description: 'that rule\'s name when it sent the notification' })),
+});
 
 const history = object({
   id: uuid, ruleId: uuid, ruleName: str(), caseId: uuid, caseNumber: str(), eventId: uuid,
@@ -112,6 +114,9 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   Notification: notification,
   NotificationPage: object({ items: arrayOf(ref('Notification')), nextCursor: nullable(str({ description: 'pass as ?cursor= for the next page' })) }),
   UnreadCount: object({ count: int({ minimum: 0 }) }),
+  MutedRuleList: object({
+    items: arrayOf(object({ ruleId: uuid, ruleName: nullable(str({ description: 'as the newest of the caller\'s notifications from the rule named it; null when none is left' })) })),
+  }),
   MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
   AuthProviders: object({ local: bool, oidc: nullable(object({ label: str() })) }),
   SetupStatus: object({ required: bool }),
@@ -147,7 +152,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     quietHours: nullable(object({ start: str({ pattern: '^\\d{2}:\\d{2}$' }), end: str({ pattern: '^\\d{2}:\\d{2}$' }), timeZone: str() })),
     email: object({ enabled: bool, minPriority: enumOf(NOTIFICATION_PRIORITIES), onlyWhenOffline: bool, digest: enumOf(['OFF', 'HOURLY', 'DAILY']) }),
     desktop: bool,
-  }, ['email', 'desktop']),
+  }, ['email']),
 };
 
 

@@ -206,6 +206,8 @@ describe('authorization matrix', () => {
     { route: 'GET /notifications/preferences', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/notifications/preferences' }) },
     { route: 'PUT /notifications/preferences', expect: SIGNED_IN(200),
       cell: () => ({ method: 'put', path: '/api/v1/notifications/preferences', body: { minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: null } }) },
+    // Beyond the contract: the settings page names a non-admin's muted rules.
+    { route: 'GET /notifications/muted-rules', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/notifications/muted-rules' }) },
     { route: 'GET /workflows/rules/:id/revisions', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/rules/${rule.id}/revisions` }) },
     { route: 'POST /workflows/rules/:id/revisions/:revision/restore', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/revisions/1/restore` }) },

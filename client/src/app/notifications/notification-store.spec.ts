@@ -33,6 +33,8 @@ function note(id: string, extra: Partial<LiveNotification> = {}): LiveNotificati
     isRead: false,
     createdAt: '2025-01-01T00:00:00Z',
     readAt: null,
+    ruleId: null,
+    ruleName: null,
     toast: true,
     ...extra,
   };
@@ -142,5 +144,19 @@ describe('NotificationStore', () => {
     socket.emit('notifications:unread-count', { count: 5 });
     expect(store.items()).toEqual([]);
     expect(store.unreadCount()).toBe(0);
+  });
+
+  it('"Unread only" asks the server for unread notifications (first page and the next ones), and back', () => {
+    api.list.mockReturnValueOnce(of({ items: [note('u1')], nextCursor: 'cur-u' }));
+    store.setUnreadOnly(true);
+    expect(api.list).toHaveBeenLastCalledWith({ limit: NOTIFICATION_CENTER_SIZE, unreadOnly: true });
+    expect(store.items().map((n) => n.id)).toEqual(['u1']);
+    api.list.mockReturnValueOnce(of({ items: [note('u0')], nextCursor: null }));
+    store.loadMore();
+    expect(api.list).toHaveBeenLastCalledWith({ limit: NOTIFICATION_CENTER_SIZE, cursor: 'cur-u', unreadOnly: true });
+    expect(store.items().map((n) => n.id)).toEqual(['u1', 'u0']);
+    store.setUnreadOnly(false);
+    expect(api.list).toHaveBeenLastCalledWith({ limit: NOTIFICATION_CENTER_SIZE, unreadOnly: false });
+    expect(store.items().map((n) => n.id)).toEqual(['n2', 'n1']);
   });
 });

@@ -23,6 +23,8 @@ export class NotificationStore {
   readonly items = signal<NotificationView[]>([]);
   readonly loading = signal(false);
   readonly nextCursor = signal<string | null>(null);
+  /** The center lists only unread notifications (the server filters: `unreadOnly=true`). */
+  readonly unreadOnly = signal(false);
   readonly hasUnread = computed(() => this.unreadCount() > 0);
 
   /**
@@ -55,11 +57,19 @@ export class NotificationStore {
     this.items.set([]);
     this.unreadCount.set(0);
     this.nextCursor.set(null);
+    this.unreadOnly.set(false);
+  }
+
+  /** Switches the list between all and unread only, and reloads it. */
+  setUnreadOnly(unreadOnly: boolean): void {
+    if (this.unreadOnly() === unreadOnly) return;
+    this.unreadOnly.set(unreadOnly);
+    this.refresh();
   }
 
   refresh(): void {
     this.loading.set(true);
-    this.api.list({ limit: NOTIFICATION_CENTER_SIZE }).subscribe({
+    this.api.list({ limit: NOTIFICATION_CENTER_SIZE, unreadOnly: this.unreadOnly() }).subscribe({
       next: (page) => {
         this.items.set(page.items);
         this.nextCursor.set(page.nextCursor);
@@ -74,7 +84,7 @@ export class NotificationStore {
     const cursor = this.nextCursor();
     if (!cursor || this.loading()) return;
     this.loading.set(true);
-    this.api.list({ limit: NOTIFICATION_CENTER_SIZE, cursor }).subscribe({
+    this.api.list({ limit: NOTIFICATION_CENTER_SIZE, cursor, unreadOnly: this.unreadOnly() }).subscribe({
       next: (page) => {
         const known = new Set(this.items().map((n) => n.id));
         this.items.update((items) => [...items, ...page.items.filter((n) => !known.has(n.id))]);

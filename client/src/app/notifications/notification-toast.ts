@@ -9,7 +9,7 @@ import {
   MatSnackBarRef,
 } from '@angular/material/snack-bar';
 import type { NotificationView } from '../../../../contracts/api';
-import { isStandoutPriority } from './notification-display';
+import { priorityLook } from './notification-display';
 
 /** The content of one live toast: title, message, and Open / Dismiss. */
 @Component({
@@ -19,9 +19,7 @@ import { isStandoutPriority } from './notification-display';
   template: `
     <div matSnackBarLabel class="toast" data-testid="toast" [attr.data-priority]="notification.priority">
       <div class="toast-title">
-        @if (standout) {
-          <mat-icon aria-hidden="true" class="toast-icon" svgIcon="priority_high" />
-        }
+        <mat-icon aria-hidden="true" class="toast-icon" [svgIcon]="look.icon" data-testid="toast-icon" [attr.data-icon]="look.icon" />
         <strong>{{ notification.title }}</strong>
         <span class="toast-priority">{{ notification.priority }}</span>
       </div>
@@ -48,7 +46,7 @@ import { isStandoutPriority } from './notification-display';
 export class NotificationToast {
   protected readonly notification = inject<NotificationView>(MAT_SNACK_BAR_DATA);
   protected readonly ref = inject<MatSnackBarRef<NotificationToast>>(MatSnackBarRef);
-  protected readonly standout = isStandoutPriority(this.notification.priority);
+  protected readonly look = priorityLook(this.notification.priority);
 
   protected open(): void {
     this.ref.dismissWithAction();

@@ -10,6 +10,7 @@ import type { LiveNotification } from '../../../../contracts/socket-events';
 interface OpenedToast {
   data: NotificationView;
   panelClass: string[];
+  duration: number | undefined;
   dismissed: Subject<{ dismissedByAction: boolean }>;
   action: Subject<void>;
 }
@@ -27,6 +28,8 @@ function note(id: string, priority: LiveNotification['priority'] = 'NORMAL', toa
     isRead: false,
     createdAt: '',
     readAt: null,
+    ruleId: null,
+    ruleName: null,
     toast,
   };
 }
@@ -45,8 +48,10 @@ describe('NotificationToaster', () => {
     navigateByUrl = vi.fn(() => Promise.resolve(true));
     const snackBar = {
       _openedSnackBarRef: null as unknown,
-      openFromComponent(_component: unknown, config: { data: NotificationView; panelClass: string[] }) {
-        const toast: OpenedToast = { data: config.data, panelClass: config.panelClass, dismissed: new Subject(), action: new Subject() };
+      openFromComponent(_component: unknown, config: { data: NotificationView; panelClass: string[]; duration?: number }) {
+        const toast: OpenedToast = {
+          data: config.data, panelClass: config.panelClass, duration: config.duration, dismissed: new Subject(), action: new Subject(),
+        };
         opened.push(toast);
         const ref = { afterDismissed: () => toast.dismissed, onAction: () => toast.action };
         this._openedSnackBarRef = ref;
@@ -91,13 +96,30 @@ describe('NotificationToaster', () => {
     expect(opened.map((t) => t.data.id)).toEqual(['a', 'a']);
   });
 
-  it('makes URGENT and HIGH stand out', () => {
+  it('makes URGENT and HIGH stand out, each its own way; URGENT stays until dismissed, the others go by themselves', () => {
+    for (const priority of ['URGENT', 'HIGH', 'NORMAL', 'LOW'] as const) {
+      toaster.enqueue(note(priority.toLowerCase(), priority));
+      closeAll();
+      opened[opened.length - 1].dismissed.next({ dismissedByAction: false });
+    }
+    const [urgent, high, normal, low] = opened;
+    expect(urgent.panelClass).toEqual(['toast-standout', 'toast-urgent']);
+    expect(high.panelClass).toEqual(['toast-standout', 'toast-high']);
+    expect(normal.panelClass).toEqual(['toast-normal']);
+    expect(low.panelClass).toEqual(['toast-normal']);
+    expect(urgent.duration).toBeUndefined();
+    expect(high.duration).toBeGreaterThan(normal.duration!);
+    expect(normal.duration).toBeGreaterThan(0);
+  });
+
+  it('an URGENT toast holds the queue until the user dismisses it', () => {
     toaster.enqueue(note('urgent', 'URGENT'));
+    toaster.enqueue(note('later', 'NORMAL'));
+    expect(opened.map((t) => t.data.id)).toEqual(['urgent']);
+    expect(toaster.pending).toBe(1);
     closeAll();
     opened[0].dismissed.next({ dismissedByAction: false });
-    toaster.enqueue(note('normal', 'NORMAL'));
-    expect(opened[0].panelClass).toContain('toast-standout');
-    expect(opened[1].panelClass).not.toContain('toast-standout');
+    expect(opened.map((t) => t.data.id)).toEqual(['urgent', 'later']);
   });
 
   it('shows a toast exactly when the server decided so, whatever the priority', () => {
@@ -106,6 +128,18 @@ describe('NotificationToaster', () => {
     expect(toaster.pending).toBe(0);
     toaster.enqueue(note('low-but-wanted', 'LOW', true));
     expect(opened.map((t) => t.data.id)).toEqual(['low-but-wanted']);
+  });
+
+  it('muting a rule drops its toasts still waiting in the queue', () => {
+    toaster.enqueue(note('showing'));
+    toaster.enqueue({ ...note('muted-1'), ruleId: 'r1' });
+    toaster.enqueue({ ...note('other'), ruleId: 'r2' });
+    toaster.enqueue({ ...note('muted-2'), ruleId: 'r1' });
+    toaster.dropRule('r1');
+    expect(toaster.pending).toBe(1);
+    closeAll();
+    opened[0].dismissed.next({ dismissedByAction: false });
+    expect(opened.map((t) => t.data.id)).toEqual(['showing', 'other']);
   });
 
   it('"Open" marks the notification read and navigates to its link', () => {

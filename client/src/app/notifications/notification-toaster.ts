@@ -7,10 +7,7 @@ import { NotificationToast } from './notification-toast';
 import { openNotificationLink } from './notification-link';
 import type { NotificationView } from '../../../../contracts/api';
 import type { LiveNotification } from '../../../../contracts/socket-events';
-import { isStandoutPriority } from './notification-display';
-
-const NORMAL_DURATION_MS = 6000;
-const STANDOUT_DURATION_MS = 10000;
+import { isStandoutPriority, toastDurationMs, toastPanelClasses, wantsAttention } from './notification-display';
 
 /**
  * Turns live notifications into snackbar toasts, one at a time: a toast that arrives while another
@@ -41,12 +38,19 @@ export class NotificationToaster {
    * the others only reach the bell and the list.
    */
   enqueue(notification: LiveNotification): void {
-    if (!notification.toast) return;
+    if (!wantsAttention(notification)) return;
     this.queue.push(notification);
     if (!this.showing) this.showNext();
   }
 
-  get pending(): number {
+  /** Forgets the waiting toasts of a rule the user just muted (the one showing stays until it goes). */
+  dropRule(ruleId: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].ruleId === ruleId) this.queue.splice(i, 1);
+    }
+  }
+
+    get pending(): number {
     return this.queue.length;
   }
 
@@ -60,8 +64,9 @@ export class NotificationToaster {
     const standout = isStandoutPriority(next.priority);
     const ref = this.snackBar.openFromComponent(NotificationToast, {
       data: next,
-      duration: standout ? STANDOUT_DURATION_MS : NORMAL_DURATION_MS,
-      panelClass: standout ? ['toast-standout', `toast-${next.priority.toLowerCase()}`] : ['toast-normal'],
+      // URGENT stays until dismissed or opened; the others go by themselves.
+      duration: toastDurationMs(next.priority),
+      panelClass: toastPanelClasses(next.priority),
       horizontalPosition: 'end',
       verticalPosition: 'bottom',
       politeness: standout ? 'assertive' : 'polite',

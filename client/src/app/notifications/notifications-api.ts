@@ -3,7 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 import { API_BASE } from '../core/api-models';
 import type {
-  MarkAllReadResult, NotificationPage, NotificationPreferences, NotificationView, UnreadCount,
+  MarkAllReadResult, MutedRule, NotificationPage, NotificationPreferences, NotificationView, UnreadCount,
 } from '../../../../contracts/api';
 
 const BASE = `${API_BASE}/notifications`;
@@ -37,5 +37,10 @@ export class NotificationsApi {
 
   savePreferences(preferences: NotificationPreferences): Observable<NotificationPreferences> {
     return this.http.put<NotificationPreferences>(`${BASE}/preferences`, preferences);
+  }
+
+  /** The caller's muted rules with the names their notifications carried (investigators cannot list rules). */
+  mutedRules(): Observable<{ items: MutedRule[] }> {
+    return this.http.get<{ items: MutedRule[] }>(`${BASE}/muted-rules`);
   }
 }

@@ -20,6 +20,8 @@ import { errorMessages } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { applyServerErrors, resolveInside } from '../core/server-validation';
 import { NotificationsApi } from '../notifications/notifications-api';
+import { NotificationPreferencesStore } from '../notifications/notification-preferences-store';
+import { desktopPermission, requestDesktopPermission, type DesktopPermission } from '../notifications/desktop-notifications';
 import { WorkflowsApi } from '../workflows/workflows-api';
 import { WorkflowRule } from '../workflows/workflow.models';
 import { browserTimeZone, supportedTimeZones } from './time-zones';
@@ -51,6 +53,9 @@ export class SettingsPage implements OnInit {
   private readonly api = inject(NotificationsApi);
   private readonly workflows = inject(WorkflowsApi);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly preferenceStore = inject(NotificationPreferencesStore);
+  /** The preferences as loaded: fields this page does not edit are sent back as they were. */
+  private loaded: NotificationPreferences | null = null;
   protected readonly session = inject(AuthSession);
 
   protected readonly priorities = NOTIFICATION_PRIORITIES;
@@ -59,10 +64,14 @@ export class SettingsPage implements OnInit {
   protected readonly loading = signal(true);
   protected readonly saving = signal(false);
   protected readonly formErrors = signal<string[]>([]);
+  /** Names of the user's muted rules as their notifications carried them (investigators cannot list rules). */
+  protected readonly mutedNames = signal<Map<string, string | null>>(new Map());
+  protected readonly desktopPermission = signal<DesktopPermission>(desktopPermission());
 
   protected readonly form = new FormGroup({
     minToastPriority: new FormControl<NotificationPriority>('LOW', { nonNullable: true }),
     mutedRuleIds: new FormControl<string[]>([], { nonNullable: true }),
+    desktop: new FormControl(false, { nonNullable: true }),
     quietEnabled: new FormControl(false, { nonNullable: true }),
     quietHours: new FormGroup({
       start: new FormControl('22:00', { nonNullable: true, validators: [Validators.required, Validators.pattern(HHMM)] }),
@@ -85,6 +94,7 @@ export class SettingsPage implements OnInit {
 
   ngOnInit(): void {
     this.form.controls.quietEnabled.valueChanges.subscribe((on) => this.applyQuietEnabled(on));
+    if (this.desktopPermission() === 'unsupported') this.form.controls.desktop.disable({ emitEvent: false });
     this.api.preferences().subscribe({
       next: (prefs) => {
         this.show(prefs);
@@ -92,13 +102,28 @@ export class SettingsPage implements OnInit {
       },
       error: () => this.loading.set(false),
     });
+    this.api.mutedRules().subscribe({
+      next: (res) => this.mutedNames.set(new Map(res.items.map((r) => [r.ruleId, r.ruleName]))),
+      error: () => undefined,
+    });
     if (this.session.isAdmin()) {
       this.workflows.rules().subscribe({ next: (rules) => this.rules.set(rules), error: () => undefined });
     }
   }
 
   protected ruleName(id: string): string {
-    return this.rules().find((r) => r.id === id)?.name ?? id;
+    return this.rules().find((r) => r.id === id)?.name ?? this.mutedNames().get(id) ?? `Rule ${id.slice(0, 8)}… (name unknown)`;
+  }
+
+  /**
+   * Turning desktop notifications on asks the browser first (this runs from the click, as browsers require);
+   * refused or unsupported, the switch goes back off and says why.
+   */
+  protected async desktopToggled(on: boolean): Promise<void> {
+    if (!on) return;
+    const permission = await requestDesktopPermission();
+    this.desktopPermission.set(permission);
+    if (permission !== 'granted') this.form.controls.desktop.setValue(false);
   }
 
   protected unmute(id: string): void {
@@ -114,6 +139,8 @@ export class SettingsPage implements OnInit {
     }
     const raw = this.form.getRawValue();
     const preferences: NotificationPreferences = {
+      ...this.loaded,
+      desktop: raw.desktop,
       minToastPriority: raw.minToastPriority,
       mutedRuleIds: raw.mutedRuleIds,
       quietHours: raw.quietEnabled ? { ...raw.quietHours } : null,
@@ -125,6 +152,7 @@ export class SettingsPage implements OnInit {
       next: (saved) => {
         this.saving.set(false);
         this.show(saved);
+        this.preferenceStore.set(saved);
         this.snackBar.open('Notification settings saved', undefined, { duration: 3000 });
       },
       error: (err: unknown) => {
@@ -135,7 +163,9 @@ export class SettingsPage implements OnInit {
   }
 
   private show(prefs: NotificationPreferences): void {
+    this.loaded = prefs;
     this.form.reset({
+      desktop: prefs.desktop === true,
       minToastPriority: prefs.minToastPriority,
       mutedRuleIds: [...(prefs.mutedRuleIds ?? [])],
       quietEnabled: !!prefs.quietHours,

@@ -15,6 +15,8 @@ import { LiveSocket } from '../core/live-socket';
 import { NotificationCenter } from '../notifications/notification-center';
 import { NotificationStore } from '../notifications/notification-store';
 import { NotificationToaster } from '../notifications/notification-toaster';
+import { DesktopNotifier } from '../notifications/desktop-notifier';
+import { NotificationPreferencesStore } from '../notifications/notification-preferences-store';
 import { UserMenu } from './user-menu';
 
 interface NavLink {
@@ -62,6 +64,8 @@ export class Shell implements OnInit {
   private readonly auth = inject(AuthService);
   private readonly notifications = inject(NotificationStore);
   private readonly toaster = inject(NotificationToaster);
+  private readonly desktop = inject(DesktopNotifier);
+  private readonly preferences = inject(NotificationPreferencesStore);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly socket = inject(LiveSocket);
 
@@ -74,9 +78,13 @@ export class Shell implements OnInit {
   ngOnInit(): void {
     this.notifications.start();
     this.toaster.start();
+    this.preferences.load();
+    this.desktop.start();
     this.auth.refreshCurrentUser().subscribe({ error: () => undefined });
     this.destroyRef.onDestroy(() => {
       this.toaster.stop();
+      this.desktop.stop();
+      this.preferences.clear();
       this.notifications.stop();
     });
   }

@@ -52,7 +52,7 @@ export class EmailPreferencesDto implements EmailPreferences {
   digest: EmailDigest;
 }
 
-export class NotificationPreferencesDto implements Omit<NotificationPreferences, 'email'> {
+export class NotificationPreferencesDto implements Omit<NotificationPreferences, 'email' | 'desktop'> {
   @ApiPropertyOptional({ enum: NOTIFICATION_PRIORITIES })
   @IsIn(NOTIFICATION_PRIORITIES)
   minToastPriority: NotificationPriority;
@@ -68,4 +68,9 @@ export class NotificationPreferencesDto implements Omit<NotificationPreferences,
   @ApiPropertyOptional({ type: EmailPreferencesDto, description: 'left out: the saved e-mail preferences stay' })
   @ValidateIf((_, v) => v !== undefined) @IsObject({ message: 'email must be an object' }) @ValidateNested() @Type(() => EmailPreferencesDto)
   email?: EmailPreferencesDto;
+
+  @ApiPropertyOptional({ description: 'desktop notifications for HIGH and URGENT while the console tab is hidden; left out: unchanged' })
+  // Left out: unchanged. null is not "left out" (IsOptional would let it through).
+  @ValidateIf((_, v) => v !== undefined) @IsBoolean({ message: 'desktop must be true or false' })
+  desktop?: boolean;
 }
