@@ -5,7 +5,7 @@
 // it (FIFO per case): delivery lag = PATCH sent → received by the peer, on this process's clock.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { SMTPServer } from 'smtp-server';
+import { SmtpPeer } from '../../e2e/lib/smtp-peer.mjs';
 import { currentStatuses, NEXT_STATUS, setRulesEnabled, settleOutbox } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
@@ -37,23 +37,16 @@ class Matcher {
   }
 }
 
-function startPeers(smtpPort) {
+async function startPeers(smtpPort) {
   const mail = { matcher: null, received: 0 };
   const hook = { matcher: null, received: 0 };
-  const smtp = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, callback) {
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        mail.received++;
-        const text = Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '');
-        const id = CASE_ID.exec(text)?.[1];
-        if (id && mail.matcher) mail.matcher.arrived(id);
-        callback(null, 'ok');
-      });
-    },
-  });
+  const smtp = await new SmtpPeer().start(smtpPort);
+  smtp.onMessage = (message) => {
+    mail.received++;
+    smtp.received.length = 0; // counted here; a long run keeps no copies
+    const id = CASE_ID.exec(message.decoded)?.[1];
+    if (id && mail.matcher) mail.matcher.arrived(id);
+  };
   const receiver = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -66,13 +59,11 @@ function startPeers(smtpPort) {
       res.writeHead(200).end('ok');
     });
   });
-  return Promise.all([
-    new Promise((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve)),
-    new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve)),
-  ]).then(() => ({
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return {
     mail, hook, webhookUrl: `http://127.0.0.1:${receiver.address().port}/hook`,
-    close: () => Promise.all([new Promise((r) => smtp.close(r)), new Promise((r) => receiver.close(r))]),
-  }));
+    close: () => Promise.all([smtp.stop(), new Promise((r) => receiver.close(r))]),
+  };
 }
 
 /** Waits until the server has no mail or webhook delivery left to send. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { bearer, eventually, startTestApp, type TestApp, type TestUser } from '../../test/harness';
-import { SmtpReceiver } from '../../test/smtp-receiver';
+import { SmtpPeer } from '../../../e2e/lib/smtp-peer.mjs';
 import { connectSocket, sleep } from '../../test/sockets';
 import { makeRule, patchCase, settle } from '../../test/workflow-fixtures';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service';
@@ -10,7 +10,7 @@ import { EmailService } from './email.service';
 
 /** The e-mail channel against a real SMTP server (the `smtp-server` package) on 127.0.0.1. */
 describe('e-mail notifications', () => {
-  const smtp = new SmtpReceiver();
+  const smtp = new SmtpPeer();
   let t: TestApp;
   let admin: TestUser;
   const PUBLIC_URL = 'https://cases.example.test';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { freePort, startServerProcess, type ServerProcess } from '../server-process';
-import { SmtpReceiver } from '../smtp-receiver';
+import { SmtpPeer } from '../../../e2e/lib/smtp-peer.mjs';
 import { createTestDatabase, dropTestDatabase } from '../test-database';
 
 /**
@@ -17,7 +17,7 @@ import { createTestDatabase, dropTestDatabase } from '../test-database';
  */
 describe('e-mail delivery across a SIGKILL', () => {
   const dbName = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  const smtp = new SmtpReceiver();
+  const smtp = new SmtpPeer();
   let databaseUrl: string;
   let dataDir: string;
   let port: number;
