@@ -282,6 +282,34 @@ describe('authorization matrix', () => {
     console.log(JSON.stringify({ matrix: 'authorization', routes: table.length, roles: WHO.length, cellsChecked: cells }));
   });
 
+  it('after a password reset, every signed-in route answers 403 to that user but auth/me, change-password and logout (§10)', async () => {
+    // An ADMIN, so that no refusal below is about the role.
+    const reset = await t.makeUser({ role: 'ADMIN' });
+    const temporary = (await t.http().post(`/api/v1/users/${reset.id}/reset-password`).set(...bearer(as.ADMIN!)).expect(200)).body.temporaryPassword;
+    const signedIn = await t.http().post('/api/v1/auth/login').send({ email: reset.email, password: temporary }).expect(200);
+    expect(signedIn.body.user.mustChangePassword).toBe(true);
+    const user: TestUser = { ...reset, token: signedIn.body.accessToken, password: temporary };
+    const open = ['GET /auth/me', 'POST /auth/change-password', 'POST /auth/logout'];
+    const wrong: string[] = [];
+    let checked = 0;
+    // Routes without a token (login, setup, providers, health) answer as they do to anyone; the others are refused.
+    for (const row of rows.filter((r) => r.expect[0] === 401 && !open.includes(r.route) && r.route !== 'POST /auth/logout-all')) {
+      const res = await send('ADMIN', { ...(await row.cell('ADMIN')), as: undefined }, user);
+      checked++;
+      if (res.status !== 403 || !/change it first/.test(res.body.message)) wrong.push(`${row.route}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    // Signing out everywhere is not one of the three either.
+    await t.http().post('/api/v1/auth/logout-all').set(...bearer(user)).expect(403);
+    await t.http().get('/api/v1/auth/me').set(...bearer(user)).expect(200);
+    await t.http().post('/api/v1/auth/change-password').set(...bearer(user))
+      .send({ currentPassword: temporary, newPassword: 'a changed matrix passphrase' }).expect(204);
+    // Changed: the same token works everywhere again.
+    await t.http().get('/api/v1/workflows/rules').set(...bearer(user)).expect(200);
+    await t.http().post('/api/v1/auth/logout').set(...bearer(user)).expect(204);
+  });
+
   it('a notification of someone else answers 404 and stays unread; the list and count are the caller\'s own', async () => {
     const [theirs] = await t.get(NotificationsService).createMany([{ userId: as.INVESTIGATOR!.id, title: 'private', message: 'p' }]);
     for (const who of ['VIEWER', 'ADMIN'] as const) {
