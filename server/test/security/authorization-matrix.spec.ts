@@ -118,6 +118,22 @@ describe('authorization matrix', () => {
     actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'x' } }],
   });
 
+  /** A rule the circuit breaker paused (as the breaker leaves it), to resume. */
+  const pausedRule = async () => {
+    const r = await freshRule();
+    await t.sql(`UPDATE workflow_rules SET paused_at = now(), paused_reason = 'matrix', consecutive_failures = 5 WHERE id = $1`, [r.id]);
+    return r;
+  };
+  /** An event set aside after its last attempt (as the dispatcher leaves it), to retry or dismiss. */
+  const deadLetter = async (): Promise<string> => {
+    const c = await t.makeCase(as.ADMIN!, { scopeCode: 'NOPE' });
+    await settle(t);
+    const [{ id }] = await t.sql<{ id: string }>(
+      `WITH set_aside AS (UPDATE domain_events SET processed_at = now(), dead_lettered_at = now(), dead_letter_count = 1, attempts = 8, last_error = 'matrix'
+        WHERE id = (SELECT id FROM domain_events WHERE case_id = $1 ORDER BY seq LIMIT 1) RETURNING id) SELECT id FROM set_aside`, [c.id]);
+    return id;
+  };
+
   const rows: Row[] = [
     // §4 auth and users
     { route: 'POST /auth/login', expect: [200, 200, 200, 200],
@@ -191,6 +207,15 @@ describe('authorization matrix', () => {
     { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     { route: 'GET /workflows/history/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history/export?success=false` }) },
+    // §12 circuit breaker, dead letters, templates
+    { route: 'POST /workflows/rules/:id/resume', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/rules/${(await pausedRule()).id}/resume` }) },
+    { route: 'GET /workflows/templates', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/templates' }) },
+    { route: 'GET /workflows/dead-letters', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/dead-letters?limit=10' }) },
+    { route: 'POST /workflows/dead-letters/:id/retry', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/dead-letters/${await deadLetter()}/retry` }) },
+    { route: 'POST /workflows/dead-letters/:id/dismiss', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/dead-letters/${await deadLetter()}/dismiss` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
     { route: 'GET /workflows/rules/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/rules/export' }) },
