@@ -10,7 +10,7 @@ import { currentStatuses, NEXT_STATUS, setRulesEnabled, settleOutbox } from '../
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { log, round, sleep, summarize, waitFor } from '../lib/stats.mjs';
-import { window as patchWindow } from './overhead.mjs';
+import { patchWindow } from './overhead.mjs';
 
 const hr = () => process.hrtime.bigint();
 const msSince = (t) => Number(hr() - t) / 1e6;
