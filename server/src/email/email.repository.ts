@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EmailDeliveryStatus, EmailDeliveryView } from '../../../contracts/email';
+import type { ListResult } from '../../../contracts/api';
+import { cappedTotal, EXACT_TOTAL_LIMIT } from '../common/list';
 import { managerOf, type Executor } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
 import type { MailItem } from './email-content';
@@ -175,7 +177,8 @@ export class EmailRepository {
     return row?.due ?? null;
   }
 
-  async list(filter: { status?: EmailDeliveryStatus; userId?: string }, limit: number, offset: number): Promise<{ items: EmailDeliveryView[]; total: number }> {
+  /** A page of the log, newest first, and its count (exact up to EXACT_TOTAL_LIMIT, then a lower bound). */
+  async list(filter: { status?: EmailDeliveryStatus; userId?: string }, limit: number, offset: number): Promise<ListResult<EmailDeliveryView>> {
     const where = `($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR user_id = $2)`;
     const params = [filter.status ?? null, filter.userId ?? null];
     const [rows, [{ n }]] = await Promise.all([
@@ -183,9 +186,9 @@ export class EmailRepository {
         `SELECT id, kind, status, user_id, recipient, notification_id, notification_count, subject, message_id, attempts, last_error, created_at,
                 next_attempt_at, sent_at
            FROM email_deliveries WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`, [...params, limit, offset]),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM email_deliveries WHERE ${where}`, params),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM email_deliveries WHERE ${where} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params),
     ]);
-    return { items: rows.map(toView), total: n };
+    return { items: rows.map(toView), ...cappedTotal(n) };
   }
 
   /** How many mails are in each state. */
