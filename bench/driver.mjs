@@ -16,6 +16,7 @@ const STEPS = {
   notifications: './scenarios/notifications.mjs',
   sockets: './scenarios/sockets.mjs',
   scan: './scenarios/scan.mjs',
+  channels: './scenarios/channels.mjs',
   processes: './scenarios/processes.mjs',
   lists: './scenarios/lists.mjs',
   backtest: './scenarios/backtest.mjs',

@@ -5,6 +5,7 @@
  * workflows.ts.
  */
 import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
+import type { EmailPreferences } from './email';
 
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
@@ -174,6 +175,8 @@ export interface NotificationPreferences {
   minToastPriority: NotificationPriority;
   mutedRuleIds: string[];
   quietHours: QuietHours | null;
+  /** E-mail (§11). Optional in a PUT: left out, the saved choice stays. */
+  email: EmailPreferences;
   /**
    * Desktop notifications (the browser's Notification API) for HIGH and URGENT ones while the console tab is
    * hidden. Optional on PUT: left out, the saved choice stays.

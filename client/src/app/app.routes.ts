@@ -95,6 +95,12 @@ export const routes: Routes = [
         loadComponent: () => import('./webhooks/webhooks.page').then((m) => m.WebhooksPage),
       },
       {
+        path: 'email',
+        title: 'E-mail deliveries',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./email/email-deliveries.page').then((m) => m.EmailDeliveriesPage),
+      },
+      {
         path: 'users',
         title: 'Users',
         canActivate: [roleGuard('ADMIN')],

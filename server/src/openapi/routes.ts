@@ -117,4 +117,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/webhooks/{id}/rotate-secret': { roles: ADMIN, ok: { 200: 'WebhookSecret' } },
   'GET /api/v1/webhooks/{id}/deliveries': { roles: ADMIN, ok: { 200: 'WebhookDeliveryList' } },
   'POST /api/v1/webhook-deliveries/{id}/redeliver': { roles: ADMIN, ok: { 202: null } },
+
+  'GET /api/v1/email-deliveries': { roles: ADMIN, ok: { 200: 'EmailDeliveryList' }, summary: 'Queued e-mails, newest first: status, attempts, last error' },
+  'POST /api/v1/email-deliveries/{id}/resend': {
+    roles: ADMIN, ok: { 202: null }, summary: 'Send a FAILED, UNCERTAIN or SKIPPED mail again (same Message-ID, fresh retry window)',
+    errors: { 409: 'the mail is PENDING, SENDING or SENT' },
+  },
+  'GET /api/v1/email-deliveries/summary': { roles: ADMIN, ok: { 200: 'EmailDeliverySummary' }, summary: 'Whether SMTP is configured, and mails per status' },
 };

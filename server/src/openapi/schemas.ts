@@ -1,4 +1,5 @@
 import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, TIMELINE_KINDS } from '../common/enums';
+import { EMAIL_DELIVERY_STATUSES } from '../../../contracts/email';
 import { EVENT_NAMES } from '../events/event-map';
 import { ACTION_TYPES } from '../workflows/rules/rule.types';
 import { ACTION_CONFIGS, CONDITION, TRIGGER_CONFIGS, discriminated } from './rule-schemas';
@@ -158,6 +159,15 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     id: uuid, status: enumOf(['PENDING', 'SUCCEEDED', 'FAILED']), attempts: int(), responseStatus: nullable(int()), durationMs: nullable(num),
     lastError: nullable(str()), createdAt: dateTime, deliveredAt: nullable(dateTime),
   })),
+  EmailDeliveryList: listOf(object({
+    id: uuid, kind: enumOf(['NOTIFICATION', 'DIGEST']), status: enumOf(EMAIL_DELIVERY_STATUSES), userId: uuid, recipient: str(),
+    notificationId: nullable(uuid), notificationCount: int({ minimum: 1 }), subject: str(), messageId: str(), attempts: int({ minimum: 0 }),
+    lastError: nullable(str()), createdAt: dateTime, nextAttemptAt: nullable(dateTime), sentAt: nullable(dateTime),
+  })),
+  EmailDeliverySummary: object({
+    configured: bool,
+    counts: object(Object.fromEntries(EMAIL_DELIVERY_STATUSES.map((s) => [s, int({ minimum: 0 })]))),
+  }),
   NotificationPreferencesView: object({
     minToastPriority: enumOf(NOTIFICATION_PRIORITIES), mutedRuleIds: arrayOf(uuid),
     quietHours: nullable(object({ start: str({ pattern: '^\\d{2}:\\d{2}$' }), end: str({ pattern: '^\\d{2}:\\d{2}$' }), timeZone: str() })),

@@ -3,6 +3,7 @@ import { Cron } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
+import { EmailService } from '../email/email.service';
 import { EventsService } from '../events/events.service';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { HistoryRepository } from '../workflows/history/history.repository';
@@ -12,12 +13,12 @@ const PRUNE_LOCK = 7_150_044;
 /** Rows per DELETE: each statement stays short, so the tables' other users never wait long behind it. */
 const BATCH = 1000;
 
-export interface PruneResult { events: number; history: number; notifications: number }
+export interface PruneResult { events: number; history: number; notifications: number; emails: number }
 
 /**
  * Housekeeping, hourly, one process at a time: processed events (the source of traces) and old ticks are kept
  * TRACE_RETENTION_DAYS, workflow history HISTORY_RETENTION_DAYS (0: forever), read notifications
- * NOTIFICATION_RETENTION_DAYS (0: forever).
+ * NOTIFICATION_RETENTION_DAYS (0: forever), and finished e-mails as long as read notifications.
  */
 @Injectable()
 export class MaintenanceService {
@@ -28,6 +29,7 @@ export class MaintenanceService {
     private readonly ticks: TickRepository,
     private readonly history: HistoryRepository,
     private readonly notifications: NotificationRepository,
+    private readonly email: EmailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,9 +55,14 @@ export class MaintenanceService {
         ? await inBatches((limit) => this.notifications.deleteReadOlderThan(notificationRetentionDays, limit, session))
         : 0;
       if (notifications) this.logger.log(`pruned ${notifications} read notifications older than ${notificationRetentionDays} days`);
-      return { events, history, notifications };
+      // Finished e-mails (the delivery log) are kept as long as read notifications.
+      const emails = notificationRetentionDays
+        ? await inBatches((limit) => this.email.pruneFinished(notificationRetentionDays, limit, session))
+        : 0;
+      if (emails) this.logger.log(`pruned ${emails} finished e-mails older than ${notificationRetentionDays} days`);
+      return { events, history, notifications, emails };
     });
-    return result ?? { events: 0, history: 0, notifications: 0 };
+    return result ?? { events: 0, history: 0, notifications: 0, emails: 0 };
   }
 }
 

@@ -251,6 +251,16 @@ describe('authorization matrix', () => {
     { route: 'POST /webhooks/:id/rotate-secret', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'post', path: `/api/v1/webhooks/${webhookId}/rotate-secret` }) },
     { route: 'GET /webhooks/:id/deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/webhooks/${webhookId}/deliveries` }) },
     { route: 'POST /webhook-deliveries/:id/redeliver', expect: ADMIN_ONLY_OK(202), cell: () => ({ method: 'post', path: `/api/v1/webhook-deliveries/${deliveryId}/redeliver` }) },
+    // §11 e-mail: the delivery log (this app has no SMTP_URL: an empty log, still ADMIN only).
+    { route: 'GET /email-deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/email-deliveries' }) },
+    // A FAILED mail of its own per cell (the app has no SMTP_URL, so a resent one simply waits).
+    { route: 'POST /email-deliveries/:id/resend', expect: ADMIN_ONLY_OK(202), cell: async () => {
+      const [{ id }] = await t.sql<{ id: string }>(
+        `INSERT INTO email_deliveries (kind, user_id, recipient, message_id, subject, body_text, body_html, status)
+         VALUES ('NOTIFICATION', $1, 'matrix@test.local', '<matrix@test>', 's', 't', 'h', 'FAILED') RETURNING id`, [as.ADMIN!.id]);
+      return { method: 'post', path: `/api/v1/email-deliveries/${id}/resend` };
+    } },
+    { route: 'GET /email-deliveries/summary', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/email-deliveries/summary' }) },
     // §10 single sign-on: public. This app has no provider configured, so the flow's routes answer 404 to everyone
     // (server/src/auth/oidc/oidc.e2e.spec.ts runs them against a real provider).
     { route: 'GET /auth/providers', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/providers' }) },

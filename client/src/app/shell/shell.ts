@@ -33,6 +33,7 @@ const NAV_LINKS: NavLink[] = [
   { path: '/history', label: 'History', icon: 'history', testId: 'nav-history', adminOnly: true },
   { path: '/dead-letters', label: 'Dead letters', icon: 'inbox', testId: 'nav-dead-letters', adminOnly: true },
   { path: '/webhooks', label: 'Webhooks', icon: 'bolt', testId: 'nav-webhooks', adminOnly: true },
+  { path: '/email', label: 'E-mail', icon: 'mail', testId: 'nav-email', adminOnly: true },
   { path: '/users', label: 'Users', icon: 'person_outline', testId: 'nav-users', adminOnly: true },
   { path: '/audit', label: 'Audit log', icon: 'visibility', testId: 'nav-audit', adminOnly: true },
   { path: '/settings', label: 'Settings', icon: 'tune', testId: 'nav-settings', adminOnly: false },
