@@ -1,4 +1,5 @@
-import { DatePipe, JsonPipe } from '@angular/common';
+import { JsonPipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -21,7 +22,7 @@ import { AUDIT_ACTIONS, EMPTY_AUDIT_FILTER, auditQueryParams, targetLink, type A
 /** The audit log (ADMIN): who did what to whom, newest first. */
 @Component({
   selector: 'app-audit-page',
-  imports: [DatePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule],
+  imports: [DateTimePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.page.html',
   styles: `table { width: 100%; } .detail { font-family: monospace; font-size: 12px; white-space: pre-wrap; word-break: break-word; max-width: 420px; }

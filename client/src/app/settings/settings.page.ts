@@ -24,6 +24,7 @@ import { desktopPermission, requestDesktopPermission, type DesktopPermission } f
 import { WorkflowsApi } from '../workflows/workflows-api';
 import { WorkflowRule } from '../workflows/workflow.models';
 import { browserTimeZone, supportedTimeZones } from './time-zones';
+import { DisplaySettingsCard } from './display-settings-card';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -41,6 +42,7 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
     MatSelectModule,
     MatSlideToggleModule,
     EnumLabelPipe,
+    DisplaySettingsCard,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',
