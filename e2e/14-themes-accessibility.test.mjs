@@ -88,9 +88,10 @@ scenario('the login page lists the demo accounts; choosing one fills the form an
   await s.shot(page, 'signed-in-as-demo-viewer');
 });
 
-/** "hh:mm:ss" of `iso` in `timeZone` on a 24- or 12-hour clock, as Intl writes it. */
+/** "hh:mm:ss" (12-hour: "h:mm:ss") of `iso` in `timeZone` on a 24- or 12-hour clock, as Intl writes it. */
 function clock(iso, timeZone, hourCycle) {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle })
+  const hour = hourCycle === 'h12' ? 'numeric' : '2-digit';
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour, minute: '2-digit', second: '2-digit', hourCycle })
     .formatToParts(new Date(iso)).filter((p) => ['hour', 'minute', 'second'].includes(p.type)).map((p) => p.value).join(':');
 }
 

@@ -1,5 +1,6 @@
 import { JsonPipe } from '@angular/common';
 import { DateTimePipe } from '../core/date-time.pipe';
+import { DisplaySettings } from '../core/display-settings';
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -30,6 +31,8 @@ import { AUDIT_ACTIONS, EMPTY_AUDIT_FILTER, auditQueryParams, targetLink, type A
 })
 export class AuditPage implements OnInit {
   private readonly http = inject(HttpClient);
+  /** Day filters are days in the zone the user reads times in. */
+  private readonly display = inject(DisplaySettings);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly users = inject(UsersDirectory);
   protected readonly actions = AUDIT_ACTIONS;
@@ -49,7 +52,7 @@ export class AuditPage implements OnInit {
 
   protected load(): void {
     const filter: AuditFilter = this.filters.getRawValue();
-    this.query.run((window) => this.http.get<ListResult<AuditEntry>>(`${API_BASE}/audit-log`, { params: auditQueryParams(filter, window) }));
+    this.query.run((window) => this.http.get<ListResult<AuditEntry>>(`${API_BASE}/audit-log`, { params: auditQueryParams(filter, window, this.display.timeZone()) }));
   }
 
   protected page(event: PageEvent): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, isKnownTimeZone } from './date-time-format';
+import { endOfDayInZone, formatDateTime, isKnownTimeZone, startOfDayInZone } from './date-time-format';
 
 const AT = '2026-03-30T13:05:09.000Z';
 
@@ -11,8 +11,8 @@ describe('formatDateTime', () => {
   });
 
   it('shows a 12-hour clock with am/pm when asked', () => {
-    expect(formatDateTime(AT, 'medium', { timeZone: 'America/New_York', timeFormat: '12h' })).toMatch(/^30 Mar 2026, 09:05:09\s?am$/i);
-    expect(formatDateTime(AT, 'short', { timeZone: 'UTC', timeFormat: '12h' })).toMatch(/^30 Mar 2026, 01:05\s?pm$/i);
+    expect(formatDateTime(AT, 'medium', { timeZone: 'America/New_York', timeFormat: '12h' })).toMatch(/^30 Mar 2026, 9:05:09\s?am$/i);
+    expect(formatDateTime(AT, 'short', { timeZone: 'UTC', timeFormat: '12h' })).toMatch(/^30 Mar 2026, 1:05\s?pm$/i);
   });
 
   it('midnight is 00 on a 24-hour clock and 12 am on a 12-hour one', () => {
@@ -51,6 +51,25 @@ describe('formatDateTime', () => {
 
   it('the locale orders the date\'s parts; the clock still follows the setting', () => {
     expect(formatDateTime(AT, 'medium', { timeZone: 'UTC', timeFormat: '24h', locale: 'en-US' })).toBe('Mar 30, 2026, 13:05:09');
-    expect(formatDateTime(AT, 'medium', { timeZone: 'UTC', timeFormat: '12h', locale: 'de-DE' })).toMatch(/^30\. März 2026.*01:05:09\s?PM$/i);
+    expect(formatDateTime(AT, 'medium', { timeZone: 'UTC', timeFormat: '12h', locale: 'de-DE' })).toMatch(/^30\. März 2026.*1:05:09\s?PM$/i);
+  });
+});
+
+describe('startOfDayInZone / endOfDayInZone', () => {
+  it('a day filter means the day where the user reads times', () => {
+    expect(startOfDayInZone(2026, 2, 30, 'UTC')).toBe('2026-03-30T00:00:00.000Z');
+    expect(startOfDayInZone(2026, 2, 30, 'Europe/Berlin')).toBe('2026-03-29T22:00:00.000Z');
+    expect(endOfDayInZone(2026, 2, 30, 'Europe/Berlin')).toBe('2026-03-30T21:59:59.999Z');
+    expect(startOfDayInZone(2026, 11, 2, 'America/New_York')).toBe('2026-12-02T05:00:00.000Z');
+    expect(startOfDayInZone(2026, 11, 2, 'Asia/Kolkata')).toBe('2026-12-01T18:30:00.000Z');
+  });
+
+  it('the day of a DST change is 23 or 25 hours long', () => {
+    // Berlin skips 02:00→03:00 on 29 March 2026 and repeats 02:00–03:00 on 25 October 2026.
+    const hours = (d: number, m: number) =>
+      (Date.parse(endOfDayInZone(2026, m, d, 'Europe/Berlin')) + 1 - Date.parse(startOfDayInZone(2026, m, d, 'Europe/Berlin'))) / 3_600_000;
+    expect(hours(29, 2)).toBe(23);
+    expect(hours(25, 9)).toBe(25);
+    expect(endOfDayInZone(2026, 11, 31, 'UTC')).toBe('2026-12-31T23:59:59.999Z');
   });
 });

@@ -2,7 +2,7 @@ import type { TimeFormat } from '../../../../contracts/enums';
 
 /**
  * How a time is shown:
- * - `short`: date and time to the minute ("2 Dec 2026, 14:05")
+ * - `short`: date and time to the minute ("2 Dec 2026, 14:05", or "2 Dec 2026, 2:05 pm" on a 12-hour clock)
  * - `medium`: date and time to the second ("2 Dec 2026, 14:05:09")
  * - `full`: weekday, long date, time and the zone's name, for tooltips
  * - `time`: time of day to the second
@@ -37,7 +37,8 @@ function formatter(style: DateTimeStyle, options: DateTimeOptions): Intl.DateTim
     const withTime = style !== 'date';
     f = new Intl.DateTimeFormat(locale, {
       ...STYLE_OPTIONS[style], timeZone: options.timeZone,
-      ...(withTime ? { hourCycle: options.timeFormat === '12h' ? 'h12' : 'h23' } : {}),
+      // A 12-hour clock reads "9:05 am", a 24-hour one "09:05".
+      ...(withTime ? { hourCycle: options.timeFormat === '12h' ? 'h12' : 'h23', hour: options.timeFormat === '12h' ? 'numeric' : '2-digit' } : {}),
     });
     formatters.set(key, f);
   }
@@ -64,4 +65,32 @@ export function formatDateTime(value: string | number | Date | null | undefined,
   if (Number.isNaN(date.getTime())) return '';
   const safe = isKnownTimeZone(options.timeZone) ? options : { ...options, timeZone: 'UTC' };
   return formatter(style, safe).format(date);
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a calendar day (month 0-based) begins in `timeZone`, as ISO: filters by day mean the user's day,
+ * in the zone they read times in. Where a zone skips midnight (a DST change), the first moment of the day.
+ */
+export function startOfDayInZone(year: number, month: number, day: number, timeZone: string): string {
+  const zone = isKnownTimeZone(timeZone) ? timeZone : 'UTC';
+  const wallMidnight = Date.UTC(year, month, day);
+  let instant = wallMidnight - zoneOffsetMs(wallMidnight, zone);
+  instant = wallMidnight - zoneOffsetMs(instant, zone);
+  return new Date(instant).toISOString();
+}
+
+/** The last millisecond of a calendar day (month 0-based) in `timeZone`, as ISO. */
+export function endOfDayInZone(year: number, month: number, day: number, timeZone: string): string {
+  const next = new Date(Date.UTC(year, month, day + 1));
+  return new Date(Date.parse(startOfDayInZone(next.getUTCFullYear(), next.getUTCMonth(), next.getUTCDate(), timeZone)) - 1).toISOString();
 }

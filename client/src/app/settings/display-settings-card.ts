@@ -27,15 +27,15 @@ import { browserTimeZone, supportedTimeZones } from './time-zones';
                                  aria-labelledby="theme-label" data-testid="settings-theme">
           <mat-button-toggle value="light" data-testid="settings-theme-light"><mat-icon svgIcon="light_mode" aria-hidden="true" /> Light</mat-button-toggle>
           <mat-button-toggle value="dark" data-testid="settings-theme-dark"><mat-icon svgIcon="dark_mode" aria-hidden="true" /> Dark</mat-button-toggle>
-          <mat-button-toggle value="system" data-testid="settings-theme-system"><mat-icon svgIcon="contrast" aria-hidden="true" /> Same as the system</mat-button-toggle>
+          <mat-button-toggle value="system" data-testid="settings-theme-system"><mat-icon svgIcon="contrast" aria-hidden="true" /> System</mat-button-toggle>
         </mat-button-toggle-group>
       </div>
       <div class="row">
         <span class="label" id="clock-label">Clock</span>
         <mat-button-toggle-group [value]="display.timeFormat()" (change)="save({ timeFormat: $event.value })"
                                  aria-labelledby="clock-label" data-testid="settings-time-format">
-          <mat-button-toggle value="24h" data-testid="settings-time-format-24h">24 hours ({{ sample('24h') }})</mat-button-toggle>
-          <mat-button-toggle value="12h" data-testid="settings-time-format-12h">12 hours ({{ sample('12h') }})</mat-button-toggle>
+          <mat-button-toggle value="24h" data-testid="settings-time-format-24h">24 h ({{ sample('24h') }})</mat-button-toggle>
+          <mat-button-toggle value="12h" data-testid="settings-time-format-12h">12 h ({{ sample('12h') }})</mat-button-toggle>
         </mat-button-toggle-group>
       </div>
       <div class="row zone-row">
