@@ -1,5 +1,6 @@
-// Themes, accessibility and the user's clock: the main pages in the light and the dark theme pass axe-core's
-// WCAG 2 A/AA rules without a serious or critical violation; the login page lists the demo accounts and one
+// Themes, accessibility and the user's clock: the main pages in the light and the dark theme, at desktop and
+// phone width, pass axe-core's WCAG 2 A/AA rules without a serious or critical violation; a saved dark theme
+// is painted before the console's script runs; the login page lists the demo accounts and one
 // click fills the form; a time on the case page follows the user's 12/24-hour and time zone settings.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -69,9 +70,35 @@ scenario('login, cases, case, rules, rule editor, history and settings pass axe 
     problems.push(...await checkPage(s, page, theme, 'history', page.locator('table').first()));
     await goto(page, '/settings');
     problems.push(...await checkPage(s, page, theme, 'settings', page.getByTestId('display-settings')));
+    for (const [path, name] of [['/users', 'users'], ['/audit', 'audit'], ['/webhooks', 'webhooks'], ['/account', 'account']]) {
+      await goto(page, path);
+      problems.push(...await checkPage(s, page, theme, name, page.locator('h1').first()));
+    }
+
+    // Phone size: the same user, 390 px wide.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await goto(page, '/cases');
+    problems.push(...await checkPage(s, page, theme, 'phone-cases', page.locator('h1').first()));
+    await goto(page, `/cases/${caseItem.id}`);
+    problems.push(...await checkPage(s, page, theme, 'phone-case', page.getByTestId('case-created-at')));
+    await anonymous.setViewportSize({ width: 390, height: 844 });
+    await anonymous.goto(`${BASE_URL}/login`);
+    problems.push(...await checkPage(s, anonymous, theme, 'phone-login', anonymous.getByTestId('demo-accounts')));
   }
   assert.deepEqual(problems, [], `serious or critical accessibility violations:\n${problems.join('\n')}`);
 }, { timeout: 300_000 });
+
+scenario('a saved dark theme is painted before the console\'s script runs (no light flash)', async (s) => {
+  const page = await s.newPage('returning', { colorScheme: 'light' });
+  await page.context().addInitScript(() => localStorage.setItem('auditcaseos.display', JSON.stringify({ theme: 'dark', timeFormat: '24h', timeZone: null })));
+  // The application's scripts never arrive: what shows is the stylesheet and theme-init.js alone.
+  await page.route(/\/(main|polyfills|chunk)-[^/]*\.js$/, (route) => route.abort());
+  await page.goto(`${BASE_URL}/login`);
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('login-email').count(), 0, 'the console did not start');
+  assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+  assert.equal(await paintedTheme(page), 'dark');
+});
 
 scenario('the login page lists the demo accounts; choosing one fills the form and signs in', async (s) => {
   const page = await s.newPage('newcomer');
