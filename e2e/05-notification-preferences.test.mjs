@@ -2,18 +2,7 @@
 // it survives a reload, and afterwards a NORMAL notification only raises the bell count while a HIGH
 // one still pops up.
 import assert from 'node:assert/strict';
-import { Api, expectAttribute, expectBellCount, expectText, scenario, selectOption, unique, until } from './lib/harness.mjs';
-
-/** Records the text of every toast that is ever shown on the page (installed before the app loads). */
-function recordToasts() {
-  window.__e2eToasts = [];
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('[data-testid="toast"]:not([data-e2e-seen])')) {
-      el.setAttribute('data-e2e-seen', '');
-      window.__e2eToasts.push(el.textContent.replace(/\s+/g, ' ').trim());
-    }
-  }).observe(document, { childList: true, subtree: true });
-}
+import { Api, expectAttribute, expectBellCount, expectText, scenario, selectOption, unique, until, recordToasts } from './lib/harness.mjs';
 
 scenario('min toast priority HIGH is saved, survives a reload, and silences NORMAL toasts but not the bell', async (s) => {
   const admin = await Api.login('admin');

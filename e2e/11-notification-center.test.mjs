@@ -12,7 +12,7 @@
 // wrapper still calls the browser's real constructor and returns its object). The "click" is a `click` event
 // dispatched on that real Notification object — what the browser does when the user clicks it on the desktop.
 import assert from 'node:assert/strict';
-import { Api, expectBellCount, expectNone, expectText, goto, scenario, unique, until } from './lib/harness.mjs';
+import { Api, expectBellCount, expectNone, expectText, goto, scenario, unique, until, recordToasts } from './lib/harness.mjs';
 
 /** Installed before the app loads: a controllable visibility state and a recording Notification wrapper. */
 function emulateHiddenTabAndRecordNotifications() {
@@ -45,17 +45,6 @@ function emulateHiddenTabAndRecordNotifications() {
   Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
   Recorded.requestPermission = (...args) => Real.requestPermission(...args);
   window.Notification = Recorded;
-}
-
-/** Records the text of every toast that is ever shown on the page (installed before the app loads). */
-function recordToasts() {
-  window.__e2eToasts = [];
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('[data-testid="toast"]:not([data-e2e-seen])')) {
-      el.setAttribute('data-e2e-seen', '');
-      window.__e2eToasts.push(el.textContent.replace(/\s+/g, ' ').trim());
-    }
-  }).observe(document, { childList: true, subtree: true });
 }
 
 function notifyRule(name, userId, priority, toStatus, marker, title) {

@@ -46,3 +46,19 @@ export async function waitFor(check, { timeoutMs, intervalMs = 500, what = 'cond
     await sleep(intervalMs);
   }
 }
+
+/** `concurrency` loops calling `call` until `seconds` have passed: successes (2xx), errors, elapsed seconds, latency summary. */
+export async function closedLoop(seconds, concurrency, call) {
+  let ok = 0;
+  let errors = 0;
+  const latencies = [];
+  const end = Date.now() + seconds * 1000;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < end) {
+      const res = await call();
+      if (res.status >= 200 && res.status < 300) { ok++; latencies.push(res.ms); } else errors++;
+    }
+  }));
+  return { ok, errors, elapsed: (Date.now() - t0) / 1000, latencyMs: summarize(latencies) };
+}

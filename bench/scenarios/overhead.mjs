@@ -6,26 +6,19 @@ import { currentStatuses, NEXT_STATUS, outboxBacklog, setRulesEnabled, settleOut
 import { dbPool, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { startWindow } from '../lib/window.mjs';
-import { log, round, summarize } from '../lib/stats.mjs';
+import { closedLoop, log, round } from '../lib/stats.mjs';
 
 async function window(ctx, http, db, token, cases, status, seconds, concurrency) {
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
   let next = 0;
-  let ok = 0;
-  let errors = 0;
-  const latencies = [];
   const resources = await startWindow(ctx);
-  const end = Date.now() + seconds * 1000;
-  const t0 = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) {
-      const c = cases[next++ % cases.length];
-      const to = NEXT_STATUS[status.get(c.id)];
-      const res = await http.patch(`/api/v1/cases/${c.id}`, { token, body: { status: to } });
-      if (res.status === 200) { ok++; status.set(c.id, to); latencies.push(res.ms); } else errors++;
-    }
-  }));
-  const elapsed = (Date.now() - t0) / 1000;
+  const { ok, errors, elapsed, latencyMs } = await closedLoop(seconds, concurrency, async () => {
+    const c = cases[next++ % cases.length];
+    const to = NEXT_STATUS[status.get(c.id)];
+    const res = await http.patch(`/api/v1/cases/${c.id}`, { token, body: { status: to } });
+    if (res.status === 200) status.set(c.id, to);
+    return res;
+  });
   const windowResources = await resources.stop();
   const backlog = await outboxBacklog(db);
   const drainStart = Date.now();
@@ -33,7 +26,7 @@ async function window(ctx, http, db, token, cases, status, seconds, concurrency)
   const drainSeconds = drained === null ? null : (Date.now() - drainStart) / 1000;
   return {
     patchesPerSecond: round(ok / elapsed, 1), patches: ok, errors, seconds: round(elapsed, 2),
-    settleBefore: settled, windowResources, latencyMs: summarize(latencies), backlogAtEnd: backlog, drainSeconds: drainSeconds === null ? null : round(drainSeconds, 2),
+    settleBefore: settled, windowResources, latencyMs, backlogAtEnd: backlog, drainSeconds: drainSeconds === null ? null : round(drainSeconds, 2),
     // Throughput if the window had to include finishing its automation work.
     completedPerSecond: drainSeconds === null ? null : round(ok / (elapsed + drainSeconds), 1),
   };

@@ -7,22 +7,7 @@ import { currentStatuses, NEXT_STATUS, setRulesEnabled, settleOutbox, waitOutbox
 import { dbPool, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { startWindow } from '../lib/window.mjs';
-import { log, round, summarize } from '../lib/stats.mjs';
-
-async function closedLoop(seconds, concurrency, call) {
-  let ok = 0;
-  let errors = 0;
-  const latencies = [];
-  const end = Date.now() + seconds * 1000;
-  const t0 = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) {
-      const res = await call();
-      if (res.status >= 200 && res.status < 300) { ok++; latencies.push(res.ms); } else errors++;
-    }
-  }));
-  return { ok, errors, elapsed: (Date.now() - t0) / 1000, latencyMs: summarize(latencies) };
-}
+import { closedLoop, log, round } from '../lib/stats.mjs';
 
 export async function run(ctx) {
   const users = readFixtures(ctx, 'users');

@@ -354,3 +354,17 @@ export async function confirmDialog(page) {
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('confirm-ok').waitFor({ state: 'detached' });
 }
+
+/**
+ * Records the text of every toast that is ever shown on the page, in `window.__e2eToasts`: an init script
+ * (`context.addInitScript(recordToasts)`), installed before the app loads.
+ */
+export function recordToasts() {
+  window.__e2eToasts = [];
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('[data-testid="toast"]:not([data-e2e-seen])')) {
+      el.setAttribute('data-e2e-seen', '');
+      window.__e2eToasts.push(el.textContent.replace(/\s+/g, ' ').trim());
+    }
+  }).observe(document, { childList: true, subtree: true });
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export const SERVER_ENTRY = 'dist/server/server/main.js';
@@ -57,4 +58,16 @@ export async function startServerProcess(env: Record<string, string>, port?: num
       return exited;
     },
   };
+}
+
+/** PostgreSQL processes serving the embedded cluster of this DATA_DIR, found by their command line. */
+export function postgresProcessesOf(dataDir: string): number[] {
+  const cluster = join(dataDir, 'pg');
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(cluster);
+    } catch {
+      return false;
+    }
+  }).map(Number);
 }

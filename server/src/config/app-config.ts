@@ -67,6 +67,8 @@ export interface AppConfig {
    * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
    */
   webConcurrency: number;
+  /** This process's index when a WEB_CONCURRENCY supervisor started it (set by the supervisor, not by operators). */
+  clusterWorker: number | null;
 }
 
 export interface WebhookSettings {
@@ -281,6 +283,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
     scryptLog2N, webhooks, oidc, webConcurrency,
+    clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
   };
 }
 

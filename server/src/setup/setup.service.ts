@@ -27,6 +27,8 @@ export class SetupService {
 
   /** Called at start, after seeding: logs the setup link when there is still nobody to sign in. */
   async announceIfNeeded(): Promise<void> {
+    // Under WEB_CONCURRENCY the first worker speaks for all: one link in the log, not one per process.
+    if ((this.config.clusterWorker ?? 0) > 0) return;
     if ((await this.users.count()) > 0) return;
     const token = randomBytes(32).toString('base64url');
     await this.tokens.insert(hashOf(token));

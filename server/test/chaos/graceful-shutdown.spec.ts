@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, SERVER_ENTRY, startServerProcess, type ServerProcess } from '../server-process';
+import { freePort, SERVER_ENTRY, startServerProcess, type ServerProcess, postgresProcessesOf } from '../server-process';
 
 /**
  * SIGTERM on the compiled server: under load it stops taking requests, lets what is in flight finish,
@@ -27,18 +27,6 @@ const env = (dir: string) => ({
   DATA_DIR: dir, JWT_SECRET: 'stop-test-secret-'.padEnd(48, 'x'), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO_DATA: 'false',
 });
 
-/** PostgreSQL processes serving this DATA_DIR's cluster, found by their command line. */
-function postgresOf(dir: string): number[] {
-  const cluster = join(dir, 'pg');
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(cluster);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-
 async function started(dir: string, port: number, extra: Record<string, string> = {}): Promise<ServerProcess> {
   const server = await startServerProcess({ ...env(dir), ...extra }, port);
   servers.push(server.proc);
@@ -59,7 +47,7 @@ afterAll(async () => {
     }
   }
   for (const dir of dirs) {
-    for (const pid of postgresOf(dir)) process.kill(pid, 'SIGQUIT');
+    for (const pid of postgresProcessesOf(dir)) process.kill(pid, 'SIGQUIT');
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -121,7 +109,7 @@ describe('graceful shutdown', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     // Refused while stopping: 503 (shutting down) or a closed connection; never a 500.
     expect([...refusals].filter((s) => s !== 503 && s !== 0)).toEqual([]);
-    expect(postgresOf(dir)).toEqual([]);
+    expect(postgresProcessesOf(dir)).toEqual([]);
     expect(() => process.kill(postmaster, 0)).toThrow();
     expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
 
@@ -158,7 +146,7 @@ describe('graceful shutdown', () => {
     } finally {
       await again.kill('SIGTERM');
     }
-    expect(postgresOf(dir)).toEqual([]);
+    expect(postgresProcessesOf(dir)).toEqual([]);
   }, 300_000);
 
   it('SIGTERM during start-up, at several moments: exits 0 and leaves no PostgreSQL running', async () => {
@@ -177,7 +165,7 @@ describe('graceful shutdown', () => {
       const signalledAt = Date.now();
       proc.kill('SIGTERM');
       const { code, signal } = await exitOf(proc);
-      outcomes.push({ afterMs, code, signal, stopMs: Date.now() - signalledAt, postgres: postgresOf(dir) });
+      outcomes.push({ afterMs, code, signal, stopMs: Date.now() - signalledAt, postgres: postgresProcessesOf(dir) });
       if (code !== 0 && signal !== 'SIGTERM') throw new Error(`exit ${code ?? signal} after SIGTERM at ${afterMs} ms: ${errors}`);
     }
     console.log(JSON.stringify({ chaos: 'sigterm-during-start-up', outcomes }));
@@ -198,16 +186,16 @@ describe('graceful shutdown', () => {
     for (let cycle = 0; cycle < 3; cycle++) {
       const server = await started(dir, port);
       const code = await server.kill('SIGTERM');
-      expect({ cycle, code, postgres: postgresOf(dir) }).toEqual({ cycle, code: 0, postgres: [] });
+      expect({ cycle, code, postgres: postgresProcessesOf(dir) }).toEqual({ cycle, code: 0, postgres: [] });
     }
     const killed = await started(dir, port);
     await killed.kill('SIGKILL');
-    const left = postgresOf(dir);
+    const left = postgresProcessesOf(dir);
     expect(left.length).toBeGreaterThan(0);
     const next = await started(dir, port, { LOG_LEVEL: 'info' });
     expect(next.output()).toMatch(/reusing the PostgreSQL server/);
     expect(await next.kill('SIGTERM')).toBe(0);
-    expect(postgresOf(dir)).toEqual([]);
+    expect(postgresProcessesOf(dir)).toEqual([]);
   }, 300_000);
 });
 

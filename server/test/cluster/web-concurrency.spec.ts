@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { join } from 'node:path';
 import { connectSocket, type CollectingSocket } from '../sockets';
-import { startServerProcess, type ServerProcess } from '../server-process';
+import { startServerProcess, type ServerProcess, postgresProcessesOf } from '../server-process';
 
 /**
  * WEB_CONCURRENCY=2 on the compiled server: one supervisor starts the embedded PostgreSQL and two workers on
@@ -42,17 +41,6 @@ function getOnNewConnection(path: string): Promise<number> {
   });
 }
 
-function postgresOf(dataDir: string): number[] {
-  const cluster = join(dataDir, 'pg');
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(cluster);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-
 const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -78,7 +66,7 @@ afterAll(async () => {
   for (const s of sockets) s.close();
   if (server?.proc.exitCode === null) await server.kill('SIGKILL');
   if (dir) {
-    for (const pid of postgresOf(dir)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const pid of postgresProcessesOf(dir)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -94,7 +82,7 @@ describe('WEB_CONCURRENCY=2: several server processes on one port', () => {
     expect(created.status).toBe(201);
     for (let i = 0; i < 4; i++) expect((await api('GET', `/cases/${created.body.id}`)).body.title).toBe('Made on one worker');
     // Only the supervisor started PostgreSQL: exactly one postmaster serves the data folder.
-    const postmasters = postgresOf(dir).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('-D'));
+    const postmasters = postgresProcessesOf(dir).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('-D'));
     expect(postmasters).toHaveLength(1);
   });
 
@@ -161,7 +149,7 @@ describe('WEB_CONCURRENCY=2: several server processes on one port', () => {
     const code = await server.kill('SIGTERM');
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    await until('PostgreSQL to stop', () => postgresOf(dir).length === 0, 5_000);
+    await until('PostgreSQL to stop', () => postgresProcessesOf(dir).length === 0, 5_000);
     const workerPids = new Set(logLines().filter((l) => l.worker !== undefined).map((l) => l.pid!));
     for (const pid of workerPids) expect(() => process.kill(pid, 0)).toThrow();
   });
