@@ -22,6 +22,13 @@ describe('GET /auth/providers with demo data loaded', () => {
     for (const a of accounts!) await t.http().post('/api/v1/auth/login').send({ email: a.email, password: a.password }).expect(200);
   });
 
+  it('only accounts the seeding created are listed: a demo e-mail with a hash copied over is not', async () => {
+    expect(await t.sql(`SELECT count(*)::int AS n FROM users WHERE demo_password_hash IS NOT NULL`)).toEqual([{ n: 5 }]);
+    const other = await t.makeUser({ role: 'ADMIN' });
+    await t.sql(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'admin@auditcaseos.local') WHERE id = $1`, [other.id]);
+    expect((await demoAccounts())?.map((a) => a.email)).not.toContain(other.email);
+  });
+
   it('an account whose password was changed drops off the list; a deactivated one too', async () => {
     const login = await t.http().post('/api/v1/auth/login').send({ email: 'ivan@auditcaseos.local', password: 'Investigator123!' }).expect(200);
     await t.http().post('/api/v1/auth/change-password').set('Authorization', `Bearer ${login.body.accessToken}`)

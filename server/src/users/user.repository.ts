@@ -154,13 +154,18 @@ export class UserRepository {
       [userId, settings.theme, settings.timeFormat, settings.timeZone]);
   }
 
-  /** Password hashes of these active, password-signing users, by lower-case e-mail (the demo accounts check). */
-  async localPasswordHashes(emails: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ email: string; password_hash: string }> = await this.users.manager.query(
-      `SELECT lower(email) AS email, password_hash FROM users
-        WHERE lower(email) = ANY($1::text[]) AND is_active AND auth_provider = 'LOCAL' AND password_hash LIKE 'scrypt$%'`,
+  /** Remembers the user's current hash as the published demo password it was seeded with. */
+  async markDemoPassword(userId: string, uow?: UnitOfWork): Promise<void> {
+    await this.manager(uow).query(`UPDATE users SET demo_password_hash = password_hash WHERE id = $1`, [userId]);
+  }
+
+  /** Lower-case e-mails of these users that are active and still sign in with the password they were seeded with. */
+  async withDemoPassword(emails: string[]): Promise<Set<string>> {
+    const rows: Array<{ email: string }> = await this.users.manager.query(
+      `SELECT lower(email) AS email FROM users
+        WHERE lower(email) = ANY($1::text[]) AND is_active AND auth_provider = 'LOCAL' AND password_hash = demo_password_hash`,
       [emails.map((e) => e.toLowerCase())]);
-    return new Map(rows.map((r) => [r.email, r.password_hash]));
+    return new Set(rows.map((r) => r.email));
   }
 
   count(uow?: UnitOfWork): Promise<number> {

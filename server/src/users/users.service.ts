@@ -86,6 +86,7 @@ export class UsersService {
     try {
       return await this.transactions.run(async (unit) => {
         const saved = await this.users.save(user, unit);
+        if (options.demoPassword) await this.users.markDemoPassword(saved.id, unit);
         await this.audit.record(unit, context, {
           action: 'USER_CREATED', targetType: 'USER', targetId: saved.id,
           detail: { email: saved.email, name: saved.name, role: saved.role, scopeCodes: saved.scopeCodes },
@@ -175,9 +176,9 @@ export class UsersService {
     return next;
   }
 
-  /** Current password hashes of these active password users, by lower-case e-mail. */
-  localPasswordHashes(emails: string[]): Promise<Map<string, string>> {
-    return this.users.localPasswordHashes(emails);
+  /** Of these e-mails, the active users who still have the demo password they were created with (lower case). */
+  withDemoPassword(emails: string[]): Promise<Set<string>> {
+    return this.users.withDemoPassword(emails);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
