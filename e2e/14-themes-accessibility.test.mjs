@@ -152,6 +152,12 @@ scenario('switching the clock and the time zone in Settings changes the times on
   const after = await created(page).innerText();
   assert.match(after, /[ap]m/i, 'a 12-hour clock says am or pm');
   assert.notEqual(after, before);
+  // The account menu switches the theme too, and it is saved for this user.
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('menu-theme-dark').click();
+  await expectAttribute(page.locator('html'), 'data-theme', 'dark');
+  await until('the dark theme to be saved', async () => (await (await Api.login(user)).get('/users/me/settings')).theme === 'dark');
+  assert.equal(await paintedTheme(page), 'dark');
   // The timeline follows the same setting.
   const timelineTime = page.locator('app-case-timeline time').first();
   if (await timelineTime.count()) assert.match(await timelineTime.innerText(), /[ap]m/i);
