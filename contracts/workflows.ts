@@ -83,8 +83,17 @@ interface RuleFields {
   caseTypes: CaseType[];
 }
 
-/** The contract's `rule` (CONTRACT §6). */
-export type RuleView = RuleFields & RuleTrigger & { id: string; actions: ActionView[]; createdAt: string; updatedAt: string };
+/**
+ * Set by the circuit breaker (CONTRACT §12): a paused rule runs no more until an admin resumes it. The API
+ * always sends both (null when running); optional here so rules built by hand (drafts, fixtures) need not.
+ */
+interface RulePause {
+  pausedAt?: string | null;
+  pausedReason?: string | null;
+}
+
+/** The contract's `rule` (CONTRACT §6), plus its pause (§12). */
+export type RuleView = RuleFields & RuleTrigger & RulePause & { id: string; actions: ActionView[]; createdAt: string; updatedAt: string };
 
 /** An action in a request body: `sequence` defaults to its place in the list. */
 export type ActionBody = ActionSpec & { sequence?: number };
@@ -177,6 +186,8 @@ export interface WorkflowStats {
   skippedLastHour: number;
   outboxPending: number;
   outboxLagSeconds: number;
+  /** Events set aside after their last attempt, neither retried nor dismissed yet. */
+  deadLettersOpen?: number;
 }
 
 /** GET /rules/export; POST /rules/import takes the same. */
@@ -199,3 +210,26 @@ export interface RuleWarning {
 
 /** A rule as the API answers it: the stored rule plus what the analysis of the whole rule set says about it. */
 export type RuleResponse = RuleView & { warnings: RuleWarning[] };
+
+/** GET /workflows/dead-letters: an event set aside after its last failed attempt (CONTRACT §12). */
+export interface DeadLetterView {
+  id: string;
+  eventName: EventName;
+  caseId: string;
+  caseNumber: string | null;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  /** When it was (last) set aside. */
+  deadLetteredAt: string;
+  /** The event as recorded: the case as it was, and what changed. */
+  payload: Record<string, unknown>;
+}
+
+/** GET /workflows/templates: a ready-made rule; its body is what POST /workflows/rules takes. */
+export interface RuleTemplate {
+  key: string;
+  name: string;
+  description: string;
+  rule: RuleBody;
+}

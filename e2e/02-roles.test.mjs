@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Api, BASE_URL, USERS, expectNone, expectText, goto, scenario } from './lib/harness.mjs';
 
-const ADMIN_ONLY_PATHS = ['/workflows', '/workflows/rules/new', '/history'];
+const ADMIN_ONLY_PATHS = ['/workflows', '/workflows/rules/new', '/workflows/templates', '/history', '/dead-letters'];
 
 async function assertNoAdminPages(s, page, who) {
   // The side navigation offers cases and settings only.
@@ -11,6 +11,7 @@ async function assertNoAdminPages(s, page, who) {
   await page.getByTestId('nav-settings').waitFor();
   assert.equal(await page.getByTestId('nav-workflows').count(), 0, `${who} sees no Workflows link`);
   assert.equal(await page.getByTestId('nav-history').count(), 0, `${who} sees no History link`);
+  assert.equal(await page.getByTestId('nav-dead-letters').count(), 0, `${who} sees no Dead letters link`);
   await expectText(page.getByTestId('user-menu'), new RegExp(USERS[who].name), `${who}'s name in the toolbar`);
 
   // Typing an admin URL lands on the cases list instead, with no rule or history table on the way.
@@ -21,6 +22,8 @@ async function assertNoAdminPages(s, page, who) {
     assert.equal(await page.getByTestId('rules-table').count(), 0);
     assert.equal(await page.getByTestId('history-table').count(), 0);
     assert.equal(await page.getByTestId('rule-name').count(), 0);
+    assert.equal(await page.getByTestId('dead-letters').count(), 0);
+    assert.equal(await page.getByTestId('template-gallery').count(), 0);
   }
   await s.shot(page, `${who}-redirected-to-cases`);
 }

@@ -40,6 +40,22 @@ const moduleOf = (file: string) => file.split('/')[0];
 const SQL_CALL = /\.query\s*\(|\bcreateQueryBuilder\s*\(|\bgetRepository\s*\(|@InjectRepository\s*\(|\bcreateQueryRunner\s*\(/;
 const runsSql = (text: string) => text.split('\n').some((line) => !/^\s*(\*|\/\*|\/\/)/.test(line) && SQL_CALL.test(line.replace(/\/\/.*$/, '')));
 
+/** docs/architecture.md's "Which file writes which table": table → the repository (under server/src) with its SQL. */
+function tableOwners(): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const line of readFileSync('docs/architecture.md', 'utf8').split('\n')) {
+    const row = line.match(/^\| (.+?) \| `server\/src\/([^`]+)` \|/);
+    if (row) for (const [, table] of row[1].matchAll(/`([a-z_]+)`/g)) owners.set(table, row[2]);
+  }
+  return owners;
+}
+
+/** The documented exceptions (docs/architecture.md): repository → the other module's table it names, and why. */
+const CROSS_MODULE_SQL: Record<string, string> = {
+  'scheduler/tick.repository.ts → cases': 'clears the marks of cases that stopped matching, in one statement',
+  'auth/oidc/oidc-identity.repository.ts → users': "single sign-on's identity columns and the claims it applies at sign-in",
+};
+
 describe('architecture', () => {
   it('finds the source tree', () => {
     expect(files).toContain('cases/case.repository.ts');
@@ -76,5 +92,32 @@ describe('architecture', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('every table of the migrations is in the table map of docs/architecture.md', () => {
+    const owners = tableOwners();
+    const created = new Set<string>();
+    for (const file of readdirSync('migrations').filter((f) => f.endsWith('.ts'))) {
+      for (const [, table] of readFileSync(join('migrations', file), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)/g)) created.add(table);
+    }
+    // Rows without a repository say who writes the table instead (the socket adapter, TypeORM's migration runner).
+    const documented = new Set(readFileSync('docs/architecture.md', 'utf8').split('\n')
+      .filter((line) => /^\| `[a-z_]+`.*\| [a-z]+ \|$/.test(line))
+      .flatMap((line) => [...line.split('|')[1].matchAll(/`([a-z_]+)`/g)].map((m) => m[1])));
+    expect([...created].filter((t) => !owners.has(t) && !documented.has(t))).toEqual([]);
+    for (const file of new Set(owners.values())) expect({ file, exists: files.includes(file) }).toEqual({ file, exists: true });
+  });
+
+  it("a repository's SQL names no table of another module, but for the documented exceptions", () => {
+    const owners = tableOwners();
+    const found: string[] = [];
+    for (const file of files.filter((f) => f.endsWith('.repository.ts'))) {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      for (const [table, owner] of owners) {
+        if (moduleOf(owner) === moduleOf(file)) continue;
+        if (new RegExp(`\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+${table}\\b`, 'i').test(text)) found.push(`${file} → ${table}`);
+      }
+    }
+    expect(found.sort()).toEqual(Object.keys(CROSS_MODULE_SQL).sort());
   });
 });

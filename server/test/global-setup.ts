@@ -22,7 +22,8 @@ export default async function globalSetup(): Promise<void> {
       settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
       log: () => undefined,
     });
-    process.env.ACOS_TEST_ADMIN_URL = pg.url.replace(/\/[^/]+$/, '/postgres');
+    // The superuser: test files create and drop databases. (The app's own role is checked in embedded-postgres.e2e.spec.ts.)
+    process.env.ACOS_TEST_ADMIN_URL = pg.adminUrl;
     process.env.ACOS_TEST_PG_DIR = dir;
     (globalThis as Record<string, unknown>).__ACOS_PG__ = pg;
   }

@@ -21,8 +21,9 @@ export async function connectSocket(
     for (const w of waiters.splice(0)) w();
   });
   await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (e) => reject(e));
+    const timer = setTimeout(() => { socket.close(); reject(new Error(`no connection to ${baseUrl} (${transports.join(', ')}) within 15 s`)); }, 15_000);
+    socket.once('connect', () => { clearTimeout(timer); resolve(); });
+    socket.once('connect_error', (e) => { clearTimeout(timer); reject(e); });
   });
   const of = (event: string) => received.filter((r) => r.event === event).map((r) => r.payload);
   return {

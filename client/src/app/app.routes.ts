@@ -65,11 +65,22 @@ export const routes: Routes = [
             loadComponent: () => import('./workflows/rule-editor/rule-editor.page').then((m) => m.RuleEditorPage),
           },
           {
+            path: 'templates',
+            title: 'Rule templates',
+            loadComponent: () => import('./workflows/templates/template-gallery.page').then((m) => m.TemplateGalleryPage),
+          },
+          {
             path: 'events/:eventId/trace',
             title: 'Why did it (not) run?',
             loadComponent: () => import('./workflows/event-trace.page').then((m) => m.EventTracePage),
           },
         ],
+      },
+      {
+        path: 'dead-letters',
+        title: 'Dead letters',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./workflows/dead-letters/dead-letters.page').then((m) => m.DeadLettersPage),
       },
       {
         path: 'history',

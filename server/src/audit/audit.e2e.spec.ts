@@ -10,7 +10,8 @@ describe('audit log (CONTRACT §10)', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Webhooks below point at a loopback address nobody calls.
+    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
     admin = await t.makeUser({ role: 'ADMIN', name: 'Audrey Admin' });
   });
   afterAll(() => t.close());
@@ -102,6 +103,40 @@ describe('audit log (CONTRACT §10)', () => {
     const [entry] = (await entries('action=RULES_IMPORTED&limit=1')).items;
     expect(entry).toMatchObject({ actorId: admin.id, detail: { rules: imported.body.items.map((r: { id: string; name: string }) => ({ id: r.id, name: r.name })) } });
     expect((await entries(`targetId=${imported.body.items[0].id}`)).total).toBe(0);
+  });
+
+  it('records every webhook change in its transaction (WEBHOOK_CHANGED): created, updated, secret rotated, deleted; never the secret', async () => {
+    const api = (method: 'post' | 'patch' | 'delete', path: string, body?: object) =>
+      t.http()[method](`/api/v1/webhooks${path}`).set(...bearer(admin)).set(...from('203.0.113.7')).send(body);
+    const name = `audited hook ${Date.now()}`;
+    const created = (await api('post', '', { name, url: 'http://127.0.0.1:9/first' }).expect(201)).body;
+    await api('patch', `/${created.id}`, { url: 'http://127.0.0.1:9/second', isEnabled: false }).expect(200);
+    // Saving what is already there changes nothing, and the entry says so.
+    await api('patch', `/${created.id}`, { name }).expect(200);
+    const rotated = (await api('post', `/${created.id}/rotate-secret`).expect(200)).body;
+    // Refused changes leave no entry: a duplicate name (409), an address that is not http(s) (400).
+    await api('post', '', { name, url: 'http://127.0.0.1:9/again' }).expect(409);
+    await api('patch', `/${created.id}`, { url: 'ftp://127.0.0.1/x' }).expect(400);
+    await api('delete', `/${created.id}`).expect(204);
+    await api('delete', `/${created.id}`).expect(404);
+
+    const { items } = await entries(`targetId=${created.id}&limit=200`);
+    expect(items.map((e) => [e.action, e.detail.change])).toEqual([
+      ['WEBHOOK_CHANGED', 'DELETED'], ['WEBHOOK_CHANGED', 'SECRET_ROTATED'], ['WEBHOOK_CHANGED', 'UPDATED'], ['WEBHOOK_CHANGED', 'UPDATED'],
+      ['WEBHOOK_CHANGED', 'CREATED'],
+    ]);
+    for (const e of items) expect(e).toMatchObject({ actorId: admin.id, actorName: 'Audrey Admin', targetType: 'WEBHOOK', clientAddress: '203.0.113.7', detail: { name } });
+    expect(items[4].detail).toEqual({ change: 'CREATED', name, url: 'http://127.0.0.1:9/first', isEnabled: true });
+    expect(items[3].detail).toEqual({
+      change: 'UPDATED', name, before: { url: 'http://127.0.0.1:9/first', isEnabled: true }, after: { url: 'http://127.0.0.1:9/second', isEnabled: false },
+    });
+    expect(items[2].detail).toEqual({ change: 'UPDATED', name, before: {}, after: {} });
+    expect(items[0].detail).toEqual({ change: 'DELETED', name, url: 'http://127.0.0.1:9/second' });
+    // The secret (returned once at creation and at rotation) is in no entry.
+    const text = JSON.stringify(items);
+    expect(text).not.toContain(created.secret);
+    expect(text).not.toContain(rotated.secret);
+    expect(text).not.toMatch(/secret"/i);
   });
 
   it('a failed login for an unknown e-mail is recorded without an actor', async () => {

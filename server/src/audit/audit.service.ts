@@ -13,7 +13,7 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  targetType?: 'USER' | 'RULE' | 'WEBHOOK' | 'SESSION';
+  targetType?: 'USER' | 'RULE' | 'WEBHOOK' | 'SESSION' | 'EVENT';
   targetId?: string | null;
   detail?: Record<string, unknown>;
 }

@@ -42,6 +42,22 @@ const UNAVAILABLE = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nCo
 const MAX_START_FAILURES = 5;
 
 /**
+ * Stops this process reading a connection it is about to hand over. `socket.pause()` is not enough: it only stops
+ * 'data' events, and the stream reads ahead into its buffer (after every chunk it asks for more), so a WebSocket
+ * client's first frame, sent as soon as the worker has answered the upgrade, would land here and never reach the
+ * worker. So the descriptor stops being read, and the stream is given nothing to ask for more with.
+ */
+function stopReading(socket: Socket): void {
+  socket.pause();
+  (socket as unknown as { _read: () => void })._read = () => undefined;
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop(): number } })._handle;
+  if (handle?.reading) {
+    handle.reading = false;
+    handle.readStop();
+  }
+}
+
+/**
  * WEB_CONCURRENCY above 1: this process starts the embedded PostgreSQL (if there is one) and applies the migrations
  * once, forks N workers on that database, and hands each incoming connection to one of them — round robin, except
  * that a Socket.IO long-polling session's requests go back to the worker holding it. Sockets, schedules and the
@@ -110,7 +126,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   const route = (socket: Socket) => {
     socket.on('error', () => socket.destroy());
     socket.once('data', (head: Buffer) => {
-      socket.pause();
+      stopReading(socket);
       const target = chooseWorker(workerOfRequest(head.toString('latin1')));
       if (!target?.child) {
         socket.end(UNAVAILABLE);

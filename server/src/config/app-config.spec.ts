@@ -72,6 +72,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the circuit breaker and outbox retry settings (RULE_PAUSE_AFTER_FAILURES 0 = off) and rejects bad ones', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000 });
+    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10' }))
+      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10 });
+    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5' })).toEqual([
+      'RULE_PAUSE_AFTER_FAILURES must be a whole number, got "five"',
+      'OUTBOX_MAX_ATTEMPTS must be between 1 and 50, got 0',
+      'OUTBOX_RETRY_BASE_MS must be between 10 and 3600000, got 5',
+    ]);
+  });
+
   it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {
     const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
     expect(loadConfig(base).webConcurrency).toBe(1);

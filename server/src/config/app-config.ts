@@ -62,6 +62,12 @@ export interface AppConfig {
   oidc: OidcConfig | null;
   /** Outgoing webhooks (README "Webhooks"). */
   webhooks: WebhookSettings;
+  /** RULE_PAUSE_AFTER_FAILURES: consecutive failed runs after which a rule pauses itself (0: never). */
+  rulePauseAfterFailures: number;
+  /** OUTBOX_MAX_ATTEMPTS: attempts at an event before it is set aside as a dead letter. */
+  outboxMaxAttempts: number;
+  /** OUTBOX_RETRY_BASE_MS: delay before an event's second attempt; each later one doubles. */
+  outboxRetryBaseMs: number;
   /**
    * WEB_CONCURRENCY: server processes sharing the port on this machine (`auto`: one per core). Above 1, this
    * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
@@ -259,6 +265,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
   const oidc = parseOidcConfig(env, problems);
+  const rulePauseAfterFailures = parseInteger(env, 'RULE_PAUSE_AFTER_FAILURES', 5, 0, 1000, problems);
+  const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
+  const outboxRetryBaseMs = parseInteger(env, 'OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000, problems);
   const webConcurrency = parseWebConcurrency(env.WEB_CONCURRENCY, problems);
   if (webConcurrency > 1 && env.SOCKET_ADAPTER?.trim() === 'memory') {
     problems.push('SOCKET_ADAPTER=memory cannot be used with WEB_CONCURRENCY above 1: socket events must reach every process');
@@ -282,7 +291,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, oidc, webConcurrency,
+    scryptLog2N, webhooks, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
   };
 }

@@ -39,7 +39,10 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface RunningPostgres {
+  /** The app's connection: the non-superuser role that owns the app database (what the server and migrations use). */
   url: string;
+  /** The cluster's superuser, on the `postgres` database: for what needs more (tests creating databases, base backups). */
+  adminUrl: string;
   port: number;
   dataDir: string;
   /** True when the server was left running by an earlier process and adopted. */
@@ -49,6 +52,13 @@ export interface RunningPostgres {
 
 const DATABASE = 'auditcaseos';
 const SUPERUSER = 'postgres';
+/**
+ * The app connects as this role, not as the superuser: it owns the app database and everything in it (so migrations
+ * run as it) and can do nothing else (no other databases, no roles, no server files, no programs run by the server).
+ */
+export const APP_ROLE = 'auditcaseos';
+/** Its password, beside the superuser's, readable by this process's user only. */
+export const APP_PASSWORD_FILE = 'pg-app-password';
 
 /** The cluster folder, owned by the postgres user; never anywhere but where the caller said. */
 function clusterFolder(dataDir: string, who: Identity | undefined): void {
@@ -125,17 +135,36 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } else {
     password = readFileSync(secretFile, 'utf8').trim();
   }
-  const running = await runCluster(dataDir, password, bins.postgres, who, options, log);
+  const appPassword = appRolePassword(join(dirname(dataDir), APP_PASSWORD_FILE));
+  const running = await runCluster(dataDir, password, appPassword, bins.postgres, who, options, log);
   // Only now that the server answers from DATA_DIR is the first release's copy removed.
   finishMove?.();
   return running;
 }
 
+/** The app role's password: made once (on first start, or the first start of a version that has the role), then kept. */
+function appRolePassword(file: string): string {
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(18).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process starting on the same DATA_DIR wrote it first: use that one.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function runCluster(
-  dataDir: string, password: string, postgres: string, who: Identity | undefined, options: EmbeddedPostgresOptions, log: (m: string) => void,
+  dataDir: string, password: string, appPassword: string, postgres: string, who: Identity | undefined, options: EmbeddedPostgresOptions,
+  log: (m: string) => void,
 ): Promise<RunningPostgres> {
   const urlFor = (port: number, db: string) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const running = (port: number, adopted: boolean, stop: () => Promise<void>): RunningPostgres => ({
+    url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${DATABASE}`,
+    adminUrl: urlFor(port, 'postgres'), port, dataDir, adopted, stop,
+  });
 
   // A server left behind by a killed process still holds postmaster.pid: adopt it.
   const pidFile = join(dataDir, 'postmaster.pid');
@@ -147,11 +176,8 @@ async function runCluster(
       rmSync(pidFile, { force: true });
     } else if (pid > 0 && isAlive(pid) && port > 0 && (await canConnect(urlFor(port, 'postgres')))) {
       log(`reusing the PostgreSQL server (pid ${pid}) left running on port ${port} by an earlier process`);
-      await ensureDatabase(urlFor(port, 'postgres'));
-      return {
-        url: urlFor(port, DATABASE), port, dataDir, adopted: true,
-        stop: () => stopByPid(pid, log),
-      };
+      await ensureAppDatabase((db) => urlFor(port, db), appPassword, log);
+      return running(port, true, () => stopByPid(pid, log));
     } else if (pid > 0 && isAlive(pid)) {
       log(`a PostgreSQL server (pid ${pid}) holds ${dataDir} but does not answer; stopping it`);
       await stopByPid(pid, log);
@@ -186,22 +212,98 @@ async function runCluster(
       options.signal?.throwIfAborted();
       return canConnect(urlFor(port, 'postgres'));
     }, 60_000, 'the embedded PostgreSQL to accept connections');
-    await ensureDatabase(urlFor(port, 'postgres'));
+    await ensureAppDatabase((db) => urlFor(port, db), appPassword, log);
   } catch (error) {
     // Detached, it would outlive us: a start that fails or is called off stops it.
     await stopByPid(pid, log);
     throw error;
   }
-  return { url: urlFor(port, DATABASE), port, dataDir, adopted: false, stop: () => stopByPid(pid, log) };
+  return running(port, false, () => stopByPid(pid, log));
 }
 
-async function ensureDatabase(adminUrl: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+    return await work(client);
   } finally {
     await client.end();
   }
 }
+
+/**
+ * As the superuser, at every start (new cluster, restart, adoption): the app role exists with the kept password and
+ * no special powers, and owns the app database. A database made by an earlier version (owned by the superuser, as
+ * was everything in it) is handed over once: the database, and every table, view, sequence, function, type and
+ * schema of the app in it, so the role can migrate it. What PostgreSQL owns itself stays the superuser's.
+ */
+export async function ensureAppDatabase(urlFor: (db: string) => string, appPassword: string, log: (m: string) => void): Promise<void> {
+  const handOver = await withClient(urlFor('postgres'), async (client) => {
+    const role = client.escapeIdentifier(APP_ROLE);
+    const { rowCount: hasRole } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
+    await client.query(`${hasRole ? 'ALTER' : 'CREATE'} ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS `
+      + `PASSWORD ${client.escapeLiteral(appPassword)}`);
+    const { rows } = await client.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rows.length) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)} OWNER ${role}`);
+      return false;
+    }
+    if (rows[0].owner === APP_ROLE) return false;
+    log(`handing the database ${DATABASE} over from ${rows[0].owner} to the role ${APP_ROLE}, which the app connects as from now on`);
+    await client.query(`ALTER DATABASE ${client.escapeIdentifier(DATABASE)} OWNER TO ${role}`);
+    return true;
+  });
+  // Also when an earlier hand-over stopped half-way: nothing of the app's may stay the superuser's.
+  await withClient(urlFor(DATABASE), async (client) => {
+    const { rows: [{ left }] } = await client.query<{ left: number }>(`${APP_OBJECTS} SELECT count(*)::int AS left FROM app_objects WHERE owner <> $1`, [APP_ROLE]);
+    if (!left) return;
+    if (!handOver) log(`handing ${left} objects of the database ${DATABASE} over to the role ${APP_ROLE}`);
+    await client.query('BEGIN');
+    try {
+      const { rows } = await client.query<{ statement: string }>(
+        `${APP_OBJECTS} SELECT format('ALTER %s %s OWNER TO %I', kind, name, $1::text) AS statement FROM app_objects WHERE owner <> $1 ORDER BY rank`,
+        [APP_ROLE]);
+      for (const { statement } of rows) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/**
+ * The app's objects in its database: every schema but PostgreSQL's own, and what lives in them. Sequences that belong
+ * to a table column, indexes and a table's row type follow their table; an array type follows its element type.
+ */
+const APP_OBJECTS = `WITH app_schemas AS (
+    SELECT oid, nspname FROM pg_namespace
+     WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND nspname NOT LIKE 'pg\\_%'
+  ), all_schemas AS (
+    SELECT oid FROM app_schemas UNION SELECT oid FROM pg_namespace WHERE nspname = 'public'
+  ), app_objects AS (
+    SELECT 1 AS rank, 'SCHEMA' AS kind, quote_ident(nspname) AS name, pg_get_userbyid(nspowner) AS owner
+      FROM pg_namespace WHERE oid IN (SELECT oid FROM app_schemas)
+    UNION ALL
+    SELECT 2, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+           c.oid::regclass::text, pg_get_userbyid(c.relowner)
+      FROM pg_class c
+     WHERE c.relnamespace IN (SELECT oid FROM all_schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    UNION ALL
+    SELECT 3, 'SEQUENCE', c.oid::regclass::text, pg_get_userbyid(c.relowner)
+      FROM pg_class c
+     WHERE c.relnamespace IN (SELECT oid FROM all_schemas) AND c.relkind = 'S'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+    UNION ALL
+    SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, pg_get_userbyid(p.proowner)
+      FROM pg_proc p
+     WHERE p.pronamespace IN (SELECT oid FROM all_schemas)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
+    UNION ALL
+    SELECT 5, CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype::text, pg_get_userbyid(t.typowner)
+      FROM pg_type t
+     WHERE t.typnamespace IN (SELECT oid FROM all_schemas) AND t.typtype IN ('e', 'd', 'r', 'c')
+       AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  )`;

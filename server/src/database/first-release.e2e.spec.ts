@@ -81,8 +81,9 @@ const contentOf = (url: string) => query<{ count: string; digest: string }>(url,
       expect(existsSync(legacy)).toBe(false);
       expect(existsSync(oldBinaries)).toBe(false);
       expect(log).toContainEqual(expect.stringContaining(`moved the first release's database from ${legacy}/pg to ${clusterDir}`));
-      expect(readdirSync(dataDir).sort()).toEqual(['pg', 'pg-password', 'postgres.log']);
+      expect(readdirSync(dataDir).sort()).toEqual(['pg', 'pg-app-password', 'pg-password', 'postgres.log']);
       expect(statSync(join(dataDir, 'pg-password')).mode & 0o077).toBe(0);
+      expect(statSync(join(dataDir, 'pg-app-password')).mode & 0o077).toBe(0);
       expect(statSync(clusterDir).uid).toBe(existingPostgresUser()!.uid);
       expect(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[1]).toBe(clusterDir);
     } finally {
@@ -140,7 +141,7 @@ const contentOf = (url: string) => query<{ count: string; digest: string }>(url,
       expect(await contentOf(server.databaseUrl)).toEqual(before);
       expect(readFileSync(join(system, 'evidence', 'e1'), 'utf8')).toBe('evidence bytes');
       expect(existsSync(legacy)).toBe(false);
-      expect(readdirSync(system).sort()).toEqual(['evidence', 'jwt-secret', 'pg', 'pg-password', 'postgres.log']);
+      expect(readdirSync(system).sort()).toEqual(['evidence', 'jwt-secret', 'pg', 'pg-app-password', 'pg-password', 'postgres.log']);
     } finally {
       await server.close();
     }

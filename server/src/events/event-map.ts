@@ -38,6 +38,8 @@ export interface DomainEvent<N extends EventName = EventName> {
   depth: number;
   occurredAt: string;
   payload: CaseEventMap[N];
+  /** A dead letter an admin sent back for processing: consumers skip what they already did for it. */
+  redelivered?: boolean;
 }
 
 /** Who or what makes a change: a person, or a rule acting on an event of some depth. */

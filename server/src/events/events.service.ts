@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Executor } from '../database/executor';
 import type { ListResult } from '../common/list';
 import type { EventView } from '../../../contracts/workflows';
-import { OutboxRepository, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
+import type { DeadLetterView } from '../../../contracts/workflows';
+import type { UnitOfWork } from '../database/unit-of-work';
+import { OutboxDispatcher } from './outbox-dispatcher.service';
+import { OutboxRepository, type DeadLetterRow, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
 
 export type { EventView };
 
@@ -14,13 +17,44 @@ export function toEventView(r: StoredEventSummaryRow): EventView {
   };
 }
 
+export function toDeadLetterView(r: DeadLetterRow): DeadLetterView {
+  return {
+    id: r.id, eventName: r.name, caseId: r.case_id, caseNumber: r.case_number, attempts: r.attempts, error: r.last_error,
+    createdAt: new Date(r.created_at).toISOString(), deadLetteredAt: new Date(r.dead_lettered_at).toISOString(),
+    payload: r.payload as unknown as Record<string, unknown>,
+  };
+}
+
 /** A stored event with what a trace needs: its payload (the case as it was) and its processing state. */
 export type StoredEvent = StoredEventRow;
 
 /** What other modules may ask about the events in the outbox; they never read `domain_events` themselves. */
 @Injectable()
 export class EventsService {
-  constructor(private readonly outbox: OutboxRepository) {}
+  constructor(private readonly outbox: OutboxRepository, private readonly dispatcher: OutboxDispatcher) {}
+
+  /** Open dead letters, the most recently set aside first. */
+  async deadLetters(query: { limit: number; offset: number }): Promise<ListResult<DeadLetterView>> {
+    const { rows, total } = await this.outbox.deadLetters(query.limit, query.offset);
+    return { items: rows.map(toDeadLetterView), total };
+  }
+
+  countDeadLetters(): Promise<number> {
+    return this.outbox.countDeadLetters();
+  }
+
+  /** Sends an open dead letter back for processing (after `uow` commits); null when there is none with this id. */
+  async retryDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterView | null> {
+    const row = await this.outbox.requeueDeadLetter(uow, id);
+    if (row) uow.afterCommit(() => this.dispatcher.wake());
+    return row && toDeadLetterView(row);
+  }
+
+  /** Closes an open dead letter for good; null when there is none with this id. */
+  async dismissDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterView | null> {
+    const row = await this.outbox.dismissDeadLetter(uow, id);
+    return row && toDeadLetterView(row);
+  }
 
   /** Newest first, of one case when `caseId` is given. */
   async list(query: { caseId?: string; limit: number; offset: number }): Promise<ListResult<EventView>> {

@@ -33,8 +33,14 @@ const POLL_MS = 1000;
  * (a batch would otherwise run for seconds when the server is busy).
  */
 const MAX_BATCH_MS = 100;
-/** After this many failed attempts an event is set aside (processed, with its error) so its case is not blocked forever. */
+/**
+ * After this many failed attempts (default of OUTBOX_MAX_ATTEMPTS) an event is set aside — processed, with
+ * its error, an open dead letter — so its case is not blocked forever.
+ */
 export const MAX_ATTEMPTS = 8;
+
+/** An event just set aside: what its dead letter says. `firstTime`: never set aside before (a retried one may be again). */
+export interface SetAside { event: DomainEvent; attempts: number; error: string; firstTime: boolean }
 
 /**
  * Takes committed events out of the outbox and hands them to the durable
@@ -52,6 +58,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private pendingWake = false;
   private loops: Promise<void>[] = [];
   private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
+  private readonly setAsideHooks: Array<(uow: UnitOfWork, setAside: SetAside) => Promise<void>> = [];
   /** Counters for /metrics. */
   readonly stats = { processed: 0, failed: 0, lastLagMs: 0, setAside: 0 };
 
@@ -63,6 +70,14 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
 
   register(consumer: DurableEventConsumer): void {
     this.consumers.push(consumer);
+  }
+
+  /**
+   * Work to do when an event is set aside, in the transaction that sets it aside (in a savepoint: a hook
+   * that fails is logged and does not keep the event from being set aside).
+   */
+  onSetAside(hook: (uow: UnitOfWork, setAside: SetAside) => Promise<void>): void {
+    this.setAsideHooks.push(hook);
   }
 
   /** Observe processed events (tests, metrics). Returns an unsubscribe function. */
@@ -224,14 +239,24 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
 
   private async recordFailure(uow: UnitOfWork, row: OutboxRow, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
-    const giveUp = attempts >= MAX_ATTEMPTS;
+    const giveUp = attempts >= this.config.outboxMaxAttempts;
     // A consumer may throw anything; a failure to describe it must not fail the whole batch.
     const message = (error instanceof Error ? error.message : String(error)) || 'unknown error';
     if (giveUp) this.stats.setAside++;
     if (giveUp) this.logger.error(`event ${row.name} ${row.id} failed ${attempts} times and is set aside: ${message}`);
     else this.logger.warn(`event ${row.name} ${row.id} failed (attempt ${attempts}, retrying): ${message}`);
-    // Back off exponentially: 1 s, 2 s, 4 s, ...
-    await this.outbox.markFailed(uow, row.id, attempts, message.slice(0, 2000), 2 ** (attempts - 1), giveUp);
+    // Back off exponentially: 1 s, 2 s, 4 s, ... (OUTBOX_RETRY_BASE_MS, default 1 s, doubled each time)
+    const delaySeconds = (this.config.outboxRetryBaseMs / 1000) * 2 ** (attempts - 1);
+    const timesSetAside = await this.outbox.markFailed(uow, row.id, attempts, message.slice(0, 2000), delaySeconds, giveUp);
+    if (!giveUp) return;
+    const setAside: SetAside = { event: toEvent(row), attempts, error: message, firstTime: timesSetAside === 1 };
+    for (const hook of this.setAsideHooks) {
+      try {
+        await inSavepoint(uow, (child) => hook(child, setAside));
+      } catch (hookError) {
+        this.logger.error(`after setting event ${row.id} aside: ${(hookError as Error).message}`);
+      }
+    }
   }
 }
 
@@ -245,5 +270,6 @@ function toEvent(row: OutboxRow): DomainEvent {
     depth: row.depth,
     occurredAt: new Date(row.created_at).toISOString(),
     payload: row.payload,
+    ...(row.dead_letter_count > 0 ? { redelivered: true } : {}),
   };
 }

@@ -7,7 +7,13 @@ import type { DomainEvent, EventName } from './event-map';
 /** An outbox row as the dispatcher claims it. */
 export interface OutboxRow {
   id: string; seq: string; name: EventName; case_id: string; actor_id: string | null; rule_id: string | null;
-  depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number;
+  depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number; dead_letter_count: number;
+}
+
+/** An open dead letter: an event set aside after its last attempt, neither retried nor dismissed since. */
+export interface DeadLetterRow {
+  id: string; name: EventName; case_id: string; case_number: string | null; attempts: number; last_error: string | null;
+  created_at: Date; dead_lettered_at: Date; payload: DomainEvent['payload'];
 }
 
 /** An outbox row as traces and the event list read it. */
@@ -55,7 +61,7 @@ export class OutboxRepository {
     // every event processed since the last vacuum. Off for this transaction only.
     await uow.manager.query('SET LOCAL enable_bitmapscan = off');
     return uow.manager.query(
-      `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts
+      `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts, dead_letter_count
          FROM domain_events
         WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
         ORDER BY seq
@@ -76,16 +82,70 @@ export class OutboxRepository {
     await uow.manager.query(`UPDATE domain_events SET processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [ids]);
   }
 
-  /** Records a failed attempt; the event is retried after `retryInSeconds`, or set aside (processed) when `giveUp`. */
-  async markFailed(uow: UnitOfWork, id: string, attempts: number, message: string, retryInSeconds: number, giveUp: boolean): Promise<void> {
-    await uow.manager.query(
+  /**
+   * Records a failed attempt; the event is retried after `retryInSeconds`, or set aside (processed, and an
+   * open dead letter) when `giveUp`. Returns how many times it has been set aside, 0 when it will be retried.
+   */
+  async markFailed(uow: UnitOfWork, id: string, attempts: number, message: string, retryInSeconds: number, giveUp: boolean): Promise<number> {
+    // An UPDATE answers [rows, affected count].
+    const [rows]: [Array<{ dead_letter_count: number }>, number] = await uow.manager.query(
       `UPDATE domain_events
           SET attempts = $2, last_error = $3,
               next_attempt_at = clock_timestamp() + make_interval(secs => $4),
-              processed_at = CASE WHEN $5 THEN now() ELSE NULL END
-        WHERE id = $1`,
+              processed_at = CASE WHEN $5 THEN now() ELSE NULL END,
+              dead_lettered_at = CASE WHEN $5 THEN now() ELSE NULL END,
+              dismissed_at = NULL,
+              dead_letter_count = dead_letter_count + CASE WHEN $5 THEN 1 ELSE 0 END
+        WHERE id = $1
+        RETURNING dead_letter_count`,
       [id, attempts, message, retryInSeconds, giveUp],
     );
+    return giveUp ? rows[0]?.dead_letter_count ?? 0 : 0;
+  }
+
+  /** Open dead letters, the most recently set aside first. */
+  async deadLetters(limit: number, offset: number): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT id, name, case_id, payload->'case'->>'caseNumber' AS case_number, attempts, last_error, created_at, dead_lettered_at, payload
+           FROM domain_events WHERE dead_lettered_at IS NOT NULL
+          ORDER BY dead_lettered_at DESC, seq DESC LIMIT $1 OFFSET $2`, [limit, offset]),
+      this.dataSource.query('SELECT count(*)::int AS n FROM domain_events WHERE dead_lettered_at IS NOT NULL'),
+    ]);
+    return { rows, total: Number(n) };
+  }
+
+  async countDeadLetters(): Promise<number> {
+    const [{ n }] = await this.dataSource.query('SELECT count(*)::int AS n FROM domain_events WHERE dead_lettered_at IS NOT NULL');
+    return Number(n);
+  }
+
+  /**
+   * Sends an open dead letter back to the dispatcher: unprocessed again, due now, with a fresh set of
+   * attempts. Returns it as it was, or null when there is no such open dead letter.
+   */
+  async requeueDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterRow | null> {
+    const [rows]: [DeadLetterRow[], number] = await uow.manager.query(
+      `UPDATE domain_events d
+          SET processed_at = NULL, next_attempt_at = NULL, attempts = 0, dead_lettered_at = NULL
+         FROM (SELECT id, attempts, last_error, dead_lettered_at FROM domain_events WHERE id = $1 AND dead_lettered_at IS NOT NULL FOR UPDATE) old
+        WHERE d.id = old.id
+        RETURNING d.id, d.name, d.case_id, d.payload->'case'->>'caseNumber' AS case_number, old.attempts, old.last_error, d.created_at,
+                  old.dead_lettered_at, d.payload`,
+      [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Closes an open dead letter without processing it; null when there is no such open dead letter. */
+  async dismissDeadLetter(uow: UnitOfWork, id: string): Promise<DeadLetterRow | null> {
+    const [rows]: [DeadLetterRow[], number] = await uow.manager.query(
+      `UPDATE domain_events d SET dismissed_at = now(), dead_lettered_at = NULL
+         FROM (SELECT id, dead_lettered_at FROM domain_events WHERE id = $1 AND dead_lettered_at IS NOT NULL FOR UPDATE) old
+        WHERE d.id = old.id
+        RETURNING d.id, d.name, d.case_id, d.payload->'case'->>'caseNumber' AS case_number, d.attempts, d.last_error, d.created_at,
+                  old.dead_lettered_at, d.payload`,
+      [id]);
+    return rows[0] ?? null;
   }
 
   /** Deletes up to `limit` processed events older than `days`; returns how many. */
@@ -93,7 +153,7 @@ export class OutboxRepository {
     const [, n] = await this.db(executor).query(
       `DELETE FROM domain_events WHERE id IN (
          SELECT id FROM domain_events
-          WHERE created_at < now() - make_interval(days => $1) AND processed_at IS NOT NULL LIMIT ${limit})`, [days]);
+          WHERE created_at < now() - make_interval(days => $1) AND processed_at IS NOT NULL AND dead_lettered_at IS NULL LIMIT ${limit})`, [days]);
     return Number(n);
   }
 

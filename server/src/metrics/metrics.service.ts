@@ -59,6 +59,8 @@ export class MetricsService implements OnModuleDestroy {
       async collect() { this.set((await backlog()).pending); } });
     new Gauge({ name: 'acos_outbox_lag_seconds', help: 'Age of the oldest unprocessed event (all processes)', registers, aggregator: 'max',
       async collect() { this.set((await backlog()).lagSeconds); } });
+    new Gauge({ name: 'acos_dead_letters_open', help: 'Events set aside after their last attempt and neither retried nor dismissed (all processes)',
+      registers, aggregator: 'max', async collect() { this.set(await events.countDeadLetters().catch(() => NaN)); } });
     new Gauge({ name: 'acos_sockets_connected', help: 'Socket.IO connections on this process', registers,
       collect() { this.set(sockets.connectedCount()); } });
     new Gauge({ name: 'acos_prepared_statements', help: `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
@@ -82,6 +84,10 @@ export class MetricsService implements OnModuleDestroy {
 
   outbox(): Promise<OutboxState> {
     return this.events.backlog();
+  }
+
+  deadLettersOpen(): Promise<number> {
+    return this.events.countDeadLetters();
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {

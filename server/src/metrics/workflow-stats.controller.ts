@@ -15,7 +15,7 @@ export class WorkflowStatsController {
 
   @Get()
   async stats(): Promise<WorkflowStats> {
-    const [runs, outbox] = await Promise.all([this.history.stats(), this.metrics.outbox()]);
-    return { ...runs, outboxPending: outbox.pending, outboxLagSeconds: Math.round(outbox.lagSeconds * 1000) / 1000 };
+    const [runs, outbox, deadLettersOpen] = await Promise.all([this.history.stats(), this.metrics.outbox(), this.metrics.deadLettersOpen()]);
+    return { ...runs, outboxPending: outbox.pending, outboxLagSeconds: Math.round(outbox.lagSeconds * 1000) / 1000, deadLettersOpen };
   }
 }

@@ -9,6 +9,14 @@ import type { Preferences } from './quiet-hours';
 export interface NotificationDraft {
   userId: string; title: string; message: string; priority: NotificationPriority; entityType: string | null;
   entityId: string | null; linkUrl: string | null; ruleId: string | null; ruleName: string | null;
+  /** The scope code of the case it is about (null when it is about no case). */
+  scopeCode: string | null;
+}
+
+/** Whose notifications, and the case scopes they may see now (undefined: every scope). */
+export interface NotificationReader {
+  userId: string;
+  scopes: string[] | undefined;
 }
 
 export interface NotificationRow {
@@ -20,20 +28,11 @@ export interface NotificationRow {
 const SHARD = '(pg_backend_pid() % 64)';
 
 /**
- * The notification is about a case its user may no longer see (their scopes changed since): hidden from
- * the list and the counts, kept in the table (it comes back if the scope does).
+ * Hidden: about a case of a scope the reader may no longer see (their scopes changed since). Such notifications
+ * stay in the table (they come back if the scope does). The case's scope was kept on the notification when it was
+ * written, so this needs no other module's table: only the reader's current scopes, parameter `$n`.
  */
-const ABOUT_A_HIDDEN_CASE = `(notifications.entity_type = 'case' AND EXISTS (
-  SELECT 1 FROM cases hc JOIN users hu ON hu.id = notifications.user_id
-   WHERE hc.id = notifications.entity_id AND hu.role <> 'ADMIN' AND cardinality(hu.scope_codes) > 0
-     AND NOT (hc.scope_code = ANY (hu.scope_codes))))`;
-
-/**
- * Of the users in $1, those who can have notifications about cases they no longer see (non-admins limited to some
- * scopes). The unread count subtracts hidden ones for these users only, so an admin's or an all-scopes user's count
- * stays one read of the counter shards instead of a scan of every unread notification.
- */
-const MAY_HAVE_HIDDEN_CASES = `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role <> 'ADMIN' AND cardinality(scope_codes) > 0`;
+const visibleTo = (param: number) => `(scope_code IS NULL OR scope_code = ANY ($${param}::text[]))`;
 
 const COLUMNS = 'id, user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name, is_read, created_at, read_at';
 /** Timestamps as the API's ISO strings, formatted by PostgreSQL (created_at is stored to the millisecond). */
@@ -50,8 +49,9 @@ export class NotificationRepository {
   async insertMany(uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
     const [result]: Array<{ rows: NotificationRow[] }> = await uow.manager.query(
       `WITH inserted AS (
-         INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[], $9::text[])
+         INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name, scope_code)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[], $9::text[],
+                              $10::text[])
          RETURNING ${COLUMNS}
        ), counted AS (
          INSERT INTO notification_counters (user_id, shard, unread_count)
@@ -62,7 +62,7 @@ export class NotificationRepository {
       [
         items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message), items.map((i) => i.priority),
         items.map((i) => i.entityType), items.map((i) => i.entityId), items.map((i) => i.linkUrl), items.map((i) => i.ruleId),
-        items.map((i) => i.ruleName),
+        items.map((i) => i.ruleName), items.map((i) => i.scopeCode),
       ],
     );
     return result.rows;
@@ -70,32 +70,42 @@ export class NotificationRepository {
 
   /**
    * A page of a user's notifications, newest first: `limit` rows created before `before` (a keyset cursor)
-   * when given. Timestamps come back as ISO strings.
+   * when given; none about a case the reader may no longer see. Timestamps come back as ISO strings.
    */
-  list(userId: string, limit: number, unreadOnly: boolean, before?: { createdAt: string; id: string }): Promise<NotificationRow[]> {
-    const params: unknown[] = [userId, limit];
-    let where = `user_id = $1 AND NOT ${ABOUT_A_HIDDEN_CASE}`;
+  list(reader: NotificationReader, limit: number, unreadOnly: boolean, before?: { createdAt: string; id: string }): Promise<NotificationRow[]> {
+    const params: unknown[] = [reader.userId, limit];
+    let where = 'user_id = $1';
+    if (reader.scopes) {
+      params.push(reader.scopes);
+      where += ` AND ${visibleTo(params.length)}`;
+    }
     if (unreadOnly) where += ' AND NOT is_read';
     if (before) {
       params.push(before.createdAt, before.id);
-      where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
+      where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     return this.dataSource.query(
       `SELECT ${LIST_COLUMNS} FROM notifications WHERE ${where} ORDER BY notifications.created_at DESC, id DESC LIMIT $2`, params);
   }
 
   /**
-   * Committed unread counts: the sum of each user's counter shards (users without any are absent), less the
-   * unread notifications about cases the user can no longer see. The second part only has rows to look at
-   * for users limited to some scopes.
+   * Committed unread counts: the sum of each reader's counter shards (readers without any are absent), less their
+   * unread notifications about cases they may no longer see. Only readers limited to some scopes have any such rows
+   * to look at; for the others (admins, all-scopes users) the count is one read of the counter shards.
    */
-  async unreadCounts(userIds: string[]): Promise<Array<{ user_id: string; n: number }>> {
+  async unreadCounts(readers: NotificationReader[]): Promise<Array<{ user_id: string; n: number }>> {
+    const limited = readers.filter((r) => r.scopes).map((r) => ({ user_id: r.userId, scopes: r.scopes }));
+    const counters = `SELECT user_id, sum(unread_count) AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id`;
+    if (!limited.length) return this.dataSource.query(`SELECT user_id, n::int AS n FROM (${counters}) c`, [readers.map((r) => r.userId)]);
     return this.dataSource.query(
       `SELECT c.user_id, (c.n - COALESCE(h.n, 0))::int AS n
-         FROM (SELECT user_id, sum(unread_count) AS n FROM notification_counters WHERE user_id = ANY($1::uuid[]) GROUP BY user_id) c
-         LEFT JOIN (SELECT n.user_id, count(*) AS n FROM notifications n
-                     WHERE n.user_id = ANY(ARRAY(${MAY_HAVE_HIDDEN_CASES})) AND NOT n.is_read AND ${ABOUT_A_HIDDEN_CASE.replace(/notifications\./g, 'n.')}
-                     GROUP BY n.user_id) h ON h.user_id = c.user_id`, [userIds]);
+         FROM (${counters}) c
+         LEFT JOIN (SELECT n.user_id, count(*) AS n
+                      FROM jsonb_to_recordset($2::jsonb) AS r(user_id uuid, scopes text[])
+                      JOIN notifications n ON n.user_id = r.user_id
+                     WHERE NOT n.is_read AND n.scope_code IS NOT NULL AND NOT (n.scope_code = ANY (r.scopes))
+                     GROUP BY n.user_id) h ON h.user_id = c.user_id`,
+      [readers.map((r) => r.userId), JSON.stringify(limited)]);
   }
 
   /** Marks one unread notification read; the row when it changed, else undefined (already read, or not the user's). */

@@ -13,12 +13,12 @@ export class NotificationsController {
 
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQuery) {
-    return this.notifications.list(user.id, query);
+    return this.notifications.list(user, query);
   }
 
   @Get('unread-count')
   async unreadCount(@CurrentUser() user: AuthUser) {
-    return { count: await this.notifications.unreadCount(user.id) };
+    return { count: await this.notifications.unreadCount(user) };
   }
 
   @Get('preferences')
@@ -39,12 +39,12 @@ export class NotificationsController {
 
   @Patch(':id/read')
   markRead(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.notifications.markRead(user.id, id);
+    return this.notifications.markRead(user, id);
   }
 
   @Post('mark-all-read')
   @HttpCode(200)
   markAllRead(@CurrentUser() user: AuthUser) {
-    return this.notifications.markAllRead(user.id);
+    return this.notifications.markAllRead(user);
   }
 }

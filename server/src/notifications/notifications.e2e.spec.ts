@@ -131,8 +131,8 @@ describe('notifications: REST and sockets', () => {
     const fin = await t.makeCase(admin, { scopeCode: 'FIN' });
     const hr = await t.makeCase(admin, { scopeCode: 'HR' });
     await t.get(NotificationsService).createMany([
-      { userId: user.id, title: 'about fin', message: 'm', entityType: 'case', entityId: fin.id },
-      { userId: user.id, title: 'about hr', message: 'm', entityType: 'case', entityId: hr.id },
+      { userId: user.id, title: 'about fin', message: 'm', entityType: 'case', entityId: fin.id, scopeCode: fin.scopeCode },
+      { userId: user.id, title: 'about hr', message: 'm', entityType: 'case', entityId: hr.id, scopeCode: hr.scopeCode },
       { userId: user.id, title: 'about nothing', message: 'm' },
     ]);
     const seen = async () => {
@@ -145,6 +145,25 @@ describe('notifications: REST and sockets', () => {
     expect(await seen()).toEqual({ titles: ['about fin', 'about nothing'], count: 2 });
     await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ scopeCodes: [] }).expect(200);
     expect(await seen()).toEqual({ titles: ['about fin', 'about hr', 'about nothing'], count: 3 });
+  });
+
+  it("a rule's notification about a case keeps the case's scope: hidden once its user no longer sees that scope", async () => {
+    const user = await t.makeUser({ role: 'INVESTIGATOR', scopeCodes: ['NSC', 'NSD'] });
+    await makeRule(t, admin, { scopeCodes: ['NSC'], triggerType: 'EVENT', triggerConfig: { event: 'case.created' },
+      actions: [{ actionType: 'SEND_NOTIFICATION', actionConfig: { recipients: [user.id], title: 'rule notice', message: 'm' } }] });
+    const made = await t.makeCase(admin, { scopeCode: 'NSC' });
+    await settle(t);
+    const seen = async () => ({
+      titles: (await t.http().get('/api/v1/notifications').set(...bearer(user)).expect(200)).body.items.map((n: { title: string }) => n.title),
+      count: (await t.http().get('/api/v1/notifications/unread-count').set(...bearer(user)).expect(200)).body.count,
+    });
+    await eventually(async () => (await seen()).count === 1, 10_000, 'the rule to notify');
+    expect(await seen()).toEqual({ titles: ['rule notice'], count: 1 });
+    expect(await t.sql('SELECT scope_code FROM notifications WHERE user_id = $1 AND entity_id = $2', [user.id, made.id])).toEqual([{ scope_code: 'NSC' }]);
+    await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ scopeCodes: ['NSD'] }).expect(200);
+    expect(await seen()).toEqual({ titles: [], count: 0 });
+    await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ role: 'ADMIN' }).expect(200);
+    expect(await seen()).toEqual({ titles: ['rule notice'], count: 1 });
   });
 
   it('pages with a stable cursor, filters unread, counts, marks read and mark-all-read', async () => {

@@ -1,13 +1,15 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { visibleScopes, type AuthUser } from '../common/auth-user';
 import type { NotificationPriority } from '../common/enums';
 import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { decodeCursor, encodeCursor } from './cursor';
-import { NotificationRepository, type NotificationRow } from './notification.repository';
+import { NotificationRepository, type NotificationReader, type NotificationRow } from './notification.repository';
 import type { ListNotificationsQuery, NotificationPreferencesDto, NotificationView } from './dto/notification.dto';
 import type { MutedRule } from '../../../contracts/api';
 import { NotificationDeliveryQueue } from '../realtime/notification-delivery';
 import { rooms } from '../realtime/rooms';
 import { SocketOutlet } from '../realtime/socket-outlet';
+import { UsersService } from '../users/users.service';
 import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-hours';
 
 export interface NewNotification {
@@ -22,7 +24,17 @@ export interface NewNotification {
   ruleId?: string | null;
   /** That rule's name now (kept with the notification, so the list names the rule as it was). */
   ruleName?: string | null;
+  /**
+   * With entityType 'case': that case's scope code. It is kept with the notification so that users who may no longer
+   * see that scope do not see the notification either (in the list and the counts).
+   */
+  scopeCode?: string | null;
 }
+
+/** Who reads notifications: their id, and their role and scopes as they are now. */
+export type Reader = Pick<AuthUser, 'id' | 'role' | 'scopeCodes'>;
+
+const readerOf = (user: Reader): NotificationReader => ({ userId: user.id, scopes: visibleScopes(user) });
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function iso(value: Date | string): string {
@@ -47,9 +59,10 @@ export class NotificationsService {
     private readonly notifications: NotificationRepository,
     private readonly tx: TransactionRunner,
     private readonly outlet: SocketOutlet,
+    private readonly users: UsersService,
   ) {
     this.delivery = new NotificationDeliveryQueue(
-      { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: (ids) => this.unreadCounts(ids) }, outlet);
+      { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: async (ids) => this.unreadCounts(await this.users.findManyByIds(ids)) }, outlet);
   }
 
   private readonly delivery: NotificationDeliveryQueue;
@@ -61,7 +74,7 @@ export class NotificationsService {
       const rows = await this.notifications.insertMany(u, items.map((i) => ({
         userId: i.userId, title: i.title, message: i.message, priority: i.priority ?? 'NORMAL', entityType: i.entityType ?? null,
         entityId: i.entityId ?? null, linkUrl: i.linkUrl ?? null, ruleId: i.ruleId ?? null,
-        ruleName: i.ruleId ? i.ruleName ?? null : null,
+        ruleName: i.ruleId ? i.ruleName ?? null : null, scopeCode: i.scopeCode ?? null,
       })));
       const views = rows.map(toView);
       u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
@@ -69,8 +82,9 @@ export class NotificationsService {
     }, uow);
   }
 
-  async list(userId: string, query: ListNotificationsQuery): Promise<{ items: NotificationView[]; nextCursor: string | null }> {
-    const rows = await this.notifications.list(userId, query.limit + 1, !!query.unreadOnly, query.cursor ? decodeCursor(query.cursor) : undefined);
+  /** Newest first; none about a case of a scope the reader may no longer see. */
+  async list(reader: Reader, query: ListNotificationsQuery): Promise<{ items: NotificationView[]; nextCursor: string | null }> {
+    const rows = await this.notifications.list(readerOf(reader), query.limit + 1, !!query.unreadOnly, query.cursor ? decodeCursor(query.cursor) : undefined);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -79,17 +93,19 @@ export class NotificationsService {
     };
   }
 
-  async unreadCount(userId: string): Promise<number> {
-    return (await this.unreadCounts([userId])).get(userId) ?? 0;
+  async unreadCount(reader: Reader): Promise<number> {
+    return (await this.unreadCounts([reader])).get(reader.id) ?? 0;
   }
 
-  /** Committed unread counts: the sum of each user's counter shards. */
-  private async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
-    const rows = await this.notifications.unreadCounts(userIds);
-    return new Map(userIds.map((id) => [id, Math.max(0, rows.find((r) => r.user_id === id)?.n ?? 0)]));
+  /** Committed unread counts, less those about cases each reader may no longer see. */
+  private async unreadCounts(readers: Reader[]): Promise<Map<string, number>> {
+    if (!readers.length) return new Map();
+    const rows = await this.notifications.unreadCounts(readers.map(readerOf));
+    return new Map(readers.map((r) => [r.id, Math.max(0, rows.find((row) => row.user_id === r.id)?.n ?? 0)]));
   }
 
-  async markRead(userId: string, id: string): Promise<NotificationView> {
+  async markRead(reader: Reader, id: string): Promise<NotificationView> {
+    const userId = reader.id;
     const { view, changed } = await this.tx.run(async (u) => {
       const marked = await this.notifications.markRead(u, userId, id);
       if (marked) {
@@ -100,18 +116,19 @@ export class NotificationsService {
       if (!existing) throw new NotFoundException('notification not found');
       return { view: toView(existing), changed: false };
     });
-    if (changed) this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(userId) });
+    if (changed) this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(reader) });
     return view;
   }
 
-  async markAllRead(userId: string): Promise<{ updated: number }> {
+  async markAllRead(reader: Reader): Promise<{ updated: number }> {
+    const userId = reader.id;
     const updated = await this.tx.run(async (u) => {
       const n = await this.notifications.markAllRead(u, userId);
       // Subtract what was marked, rather than setting zero: a notification committed meanwhile stays counted.
       if (n) await this.notifications.adjustCounter(u, userId, -n);
       return n;
     });
-    this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(userId) });
+    this.outlet.emit([rooms.user(userId)], 'notifications:unread-count', { count: await this.unreadCount(reader) });
     return { updated };
   }
 

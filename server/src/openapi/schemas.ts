@@ -136,8 +136,15 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   })),
   Backtest: { ...freeObject, description: 'eventsScanned, eventsMatched, casesAffected, actionCounts, notificationsByRecipient, perDay, samples, notes; nextRuns for TIME_BASED rules' },
   CronPreview: object({ description: str(), timeZone: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
-  RuleTemplates: { ...freeObject, description: 'ready-made rules {key, name, description, rule}' },
-  DeadLetterList: listOf(object({ id: uuid, eventName: str(), caseId: uuid, caseNumber: str(), attempts: int(), error: str(), createdAt: dateTime })),
+  RuleTemplates: arrayOf(object({ key: str(), name: str(), description: str(), rule: ref('RuleInput') }), {
+    minItems: 8, description: 'ready-made rules; each `rule` is a draft (isEnabled false) for POST /workflows/rules',
+  }),
+  DeadLetter: object({
+    id: uuid, eventName: enumOf(EVENT_NAMES), caseId: uuid, caseNumber: nullable(str()), attempts: int({ minimum: 0 }),
+    error: nullable(str({ description: 'the last attempt\'s error' })), createdAt: dateTime,
+    deadLetteredAt: dateTime, payload: { ...freeObject, description: 'the event as recorded: the case as it was and what changed' },
+  }, ['deadLetteredAt', 'payload']),
+  DeadLetterList: listOf(ref('DeadLetter'), 'the most recently set aside first'),
   Webhook: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime }),
   WebhookWithSecret: object({ id: uuid, name: str(), url: str(), isEnabled: bool, createdAt: dateTime, updatedAt: dateTime, secret: str({ description: 'shown once' }) }),
   WebhookList: listOf(ref('Webhook')),

@@ -49,7 +49,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: Socket): Promise<void> {
     const user = socket.data.user as AuthUser | undefined;
     if (!user) return void socket.disconnect(true);
-    await socket.join([...roomsOf(user), rooms.token(socket.data.tokenId as string)]);
+    await this.joinRooms(socket, [...roomsOf(user), rooms.token(socket.data.tokenId as string)]);
     // A deactivation, sign-out or access change that committed between the handshake's check and the join
     // closed the user's sockets before this one was in their rooms: check the token once more now that it is.
     const session = await this.tokens.authenticate(socket.data.token as string).catch(() => null);
@@ -62,6 +62,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const timer = setTimeout(() => socket.disconnect(true), Math.min(ttl, 2 ** 31 - 1));
     timer.unref();
     this.expiryTimers.set(socket.id, timer);
+  }
+
+  /**
+   * The step between the handshake's check and the re-check. Its own method so that a test can make a deactivation
+   * or sign-out commit exactly here (realtime/handshake-race.e2e.spec.ts) instead of gambling on timing.
+   */
+  protected async joinRooms(socket: Socket, names: string[]): Promise<void> {
+    await socket.join(names);
   }
 
   handleDisconnect(socket: Socket): void {

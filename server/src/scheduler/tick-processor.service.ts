@@ -8,6 +8,7 @@ import { isDuplicateRun, RuleRunner } from '../workflows/engine/rule-runner';
 import { forTick, type TickRef } from '../workflows/engine/run-request';
 import { HistoryRepository, cooldownKey } from '../workflows/history/history.repository';
 import { RulesService } from '../workflows/rules/rules.service';
+import { CircuitBreaker } from '../workflows/engine/circuit-breaker';
 import type { Rule } from '../workflows/rules/rule.types';
 import { TickRepository, type TickRow } from './tick.repository';
 
@@ -42,6 +43,7 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
     private readonly history: HistoryRepository,
     private readonly ticks: TickRepository,
     private readonly cases: CasesService,
+    private readonly breaker: CircuitBreaker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,7 +107,7 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
     await this.ticks.markStarted(tick.id);
     const rule = await this.rules.find(tick.rule_id, this.tx.dataSource.manager);
     let acted = 0;
-    if (rule && rule.isEnabled && rule.triggerType === 'TIME_BASED') {
+    if (rule && rule.isEnabled && !rule.pausedAt && rule.triggerType === 'TIME_BASED') {
       const ref: TickRef = { id: tick.id, scheduledFor: new Date(tick.scheduled_for), catchUp: tick.catch_up };
       const now = new Date();
       const { sql, params } = this.predicate(rule, now, 2);
@@ -121,6 +123,8 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
         const batches = Array.from({ length: Math.ceil(page.length / BATCH) }, (_, i) => page.slice(i * BATCH, (i + 1) * BATCH));
         acted += (await Promise.all(batches.map((batch) => this.actOn(rule, ref, batch)))).reduce((a, b) => a + b, 0);
         afterId = page[page.length - 1].id;
+        // The circuit breaker may have paused the rule while it worked this page: a paused rule runs no more.
+        if (await this.rules.isPaused(rule.id)) break;
       }
       // Cases that no longer match may be acted on again when they match again.
       await this.ticks.resetNoLongerMatching(rule.id, this.predicate(rule, now, 1));
@@ -150,6 +154,7 @@ export class TickProcessor implements OnApplicationBootstrap, OnApplicationShutd
       let acted = 0;
       const cooling = await this.history.coolingDown(uow, batch.map((c) => ({ ruleId: rule.id, caseId: c.id, cooldownSeconds: rule.cooldownSeconds })));
       for (const c of batch) {
+        if (this.breaker.pausedInUnit(uow, rule.id)) break;
         const req = forTick(rule, tick, { id: c.id, caseNumber: c.case_number });
         const actOnCase = async (unit: UnitOfWork) => {
           if (cooling.has(cooldownKey(rule.id, c.id))) {

@@ -44,8 +44,9 @@ export class WebhookRepository {
     return { items: rows.map(toView), total: n };
   }
 
-  async find(id: string, db?: Executor): Promise<WebhookView | null> {
-    const rows: WebhookRow[] = await this.db(db).query(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
+  /** `lock`: held until the caller's transaction ends (a change that records what it replaced). */
+  async find(id: string, db?: Executor, options: { lock?: boolean } = {}): Promise<WebhookView | null> {
+    const rows: WebhookRow[] = await this.db(db).query(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] ? toView(rows[0]) : null;
   }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/decorators';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
@@ -18,8 +19,8 @@ export class WebhooksController {
   }
 
   @Post('webhooks')
-  create(@Body() dto: CreateWebhookDto) {
-    return this.webhooks.create(dto);
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateWebhookDto) {
+    return this.webhooks.create(user, dto);
   }
 
   @Get('webhooks/:id')
@@ -28,20 +29,20 @@ export class WebhooksController {
   }
 
   @Patch('webhooks/:id')
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateWebhookDto) {
-    return this.webhooks.update(id, dto);
+  update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateWebhookDto) {
+    return this.webhooks.update(user, id, dto);
   }
 
   @Delete('webhooks/:id')
   @HttpCode(204)
-  async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.webhooks.remove(id);
+  async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.webhooks.remove(user, id);
   }
 
   @Post('webhooks/:id/rotate-secret')
   @HttpCode(200)
-  rotate(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.webhooks.rotateSecret(id);
+  rotate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.webhooks.rotateSecret(user, id);
   }
 
   @Get('webhooks/:id/deliveries')

@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { randomUUID } from 'node:crypto';
 import type { ListResult } from '../../../contracts/api';
 import type { CreatedWebhook, WebhookDeliveryView, WebhookPayload, WebhookSecret, WebhookView } from '../../../contracts/webhooks';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/sql-errors';
 import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
@@ -15,6 +16,9 @@ import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 /** What a rule's CALL_WEBHOOK did, or why it could not. */
 export type QueueOutcome = { queued: true; deliveryId: string; webhookName: string } | { queued: false; problem: string };
 
+/** Who changes a webhook, for its WEBHOOK_CHANGED audit entry. */
+export interface WebhookActor { id: string; name: string }
+
 /** Webhook endpoints (ADMIN) and the queueing of their deliveries. */
 @Injectable()
 export class WebhooksService {
@@ -24,6 +28,7 @@ export class WebhooksService {
     private readonly tx: TransactionRunner,
     private readonly repository: WebhookRepository,
     private readonly worker: WebhookDeliveryWorker,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.secrets = new WebhookSecretBox(config.jwtSecret);
@@ -39,27 +44,60 @@ export class WebhooksService {
     return webhook;
   }
 
-  async create(dto: CreateWebhookDto): Promise<CreatedWebhook> {
+  /*
+   * Every change to a webhook writes a WEBHOOK_CHANGED entry in its own transaction. Its detail says what changed
+   * (`change`, the name and address, before/after of what an update touched) and never holds the signing secret.
+   */
+
+  async create(actor: WebhookActor, dto: CreateWebhookDto): Promise<CreatedWebhook> {
     const url = await this.checkedUrl(dto.url);
     const secret = WebhookSecretBox.generate();
-    const webhook = await this.unique(() => this.tx.run((uow) => this.repository.insert(uow, dto.name, url, dto.isEnabled ?? true, this.secrets.seal(secret))));
+    const webhook = await this.unique(() => this.tx.run(async (uow) => {
+      const created = await this.repository.insert(uow, dto.name, url, dto.isEnabled ?? true, this.secrets.seal(secret));
+      await this.recordChange(uow, actor, created.id, { change: 'CREATED', name: created.name, url: created.url, isEnabled: created.isEnabled });
+      return created;
+    }));
     return { ...webhook, secret };
   }
 
-  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
+  async update(actor: WebhookActor, id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
     const url = dto.url === undefined ? undefined : await this.checkedUrl(dto.url);
-    const webhook = await this.unique(() => this.tx.run((uow) => this.repository.update(uow, id, { name: dto.name, url, isEnabled: dto.isEnabled })));
+    const webhook = await this.unique(() => this.tx.run(async (uow) => {
+      const before = await this.repository.find(id, uow, { lock: true });
+      if (!before) return null;
+      const after = await this.repository.update(uow, id, { name: dto.name, url, isEnabled: dto.isEnabled });
+      if (!after) return null;
+      const changed = (['name', 'url', 'isEnabled'] as const).filter((key) => before[key] !== after[key]);
+      await this.recordChange(uow, actor, id, {
+        change: 'UPDATED', name: after.name,
+        before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+        after: Object.fromEntries(changed.map((key) => [key, after[key]])),
+      });
+      return after;
+    }));
     if (!webhook) throw new NotFoundException('webhook not found');
     return webhook;
   }
 
-  async remove(id: string): Promise<void> {
-    if (!(await this.tx.run((uow) => this.repository.delete(uow, id)))) throw new NotFoundException('webhook not found');
+  async remove(actor: WebhookActor, id: string): Promise<void> {
+    const removed = await this.tx.run(async (uow) => {
+      const webhook = await this.repository.find(id, uow, { lock: true });
+      if (!webhook || !(await this.repository.delete(uow, id))) return false;
+      await this.recordChange(uow, actor, id, { change: 'DELETED', name: webhook.name, url: webhook.url });
+      return true;
+    });
+    if (!removed) throw new NotFoundException('webhook not found');
   }
 
-  async rotateSecret(id: string): Promise<WebhookSecret> {
+  async rotateSecret(actor: WebhookActor, id: string): Promise<WebhookSecret> {
     const secret = WebhookSecretBox.generate();
-    if (!(await this.tx.run((uow) => this.repository.setSecret(uow, id, this.secrets.seal(secret))))) throw new NotFoundException('webhook not found');
+    const rotated = await this.tx.run(async (uow) => {
+      const webhook = await this.repository.find(id, uow, { lock: true });
+      if (!webhook || !(await this.repository.setSecret(uow, id, this.secrets.seal(secret)))) return false;
+      await this.recordChange(uow, actor, id, { change: 'SECRET_ROTATED', name: webhook.name });
+      return true;
+    });
+    if (!rotated) throw new NotFoundException('webhook not found');
     return { secret };
   }
 
@@ -98,6 +136,10 @@ export class WebhooksService {
     if (!refs.length) return [];
     const found = await this.repository.existing([...new Set(refs.map((r) => r.id))]);
     return refs.filter((r) => !found.has(r.id)).map((r) => `${r.path}: no webhook with id ${r.id}`);
+  }
+
+  private recordChange(uow: UnitOfWork, actor: WebhookActor, id: string, detail: Record<string, unknown>): Promise<void> {
+    return this.audit.recordBy(uow, actor, { action: 'WEBHOOK_CHANGED', targetType: 'WEBHOOK', targetId: id, detail });
   }
 
   private async checkedUrl(raw: string): Promise<string> {

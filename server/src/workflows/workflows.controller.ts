@@ -16,6 +16,7 @@ import { RevisionsService } from './rules/revisions.service';
 import { RulesService } from './rules/rules.service';
 import { WORKFLOW_META } from './workflow-meta';
 import { cronPreview } from './cron-preview';
+import { RULE_TEMPLATES } from './rule-templates';
 
 const uuid = new ParseUUIDPipe();
 
@@ -41,6 +42,12 @@ export class WorkflowsController {
   @Get('meta')
   meta() {
     return WORKFLOW_META;
+  }
+
+  /** Ready-made rules; each `rule` is a body for POST /workflows/rules, saved as a draft. */
+  @Get('templates')
+  templates() {
+    return RULE_TEMPLATES;
   }
 
   /** The schedule in words and its next five firings, computed as the scheduler computes them. */
@@ -110,6 +117,16 @@ export class WorkflowsController {
     @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
   ) {
     return this.analysis.annotate(withRevision(res, await this.rules.toggle(user, id, ifMatch)).rule);
+  }
+
+  /** Ends a pause of the circuit breaker (409 when the rule is not paused). */
+  @Post('rules/:id/resume')
+  @HttpCode(200)
+  async resume(
+    @CurrentUser() user: AuthUser, @Param('id', uuid) id: string,
+    @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.analysis.annotate(withRevision(res, await this.rules.resume(user, id, ifMatch)).rule);
   }
 
   @Post('rules/:id/actions')

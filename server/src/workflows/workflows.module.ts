@@ -8,6 +8,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ActionExecutor } from './actions/action-executor';
 import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
+import { CircuitBreaker } from './engine/circuit-breaker';
 import { WorkflowEngine } from './engine/workflow-engine.service';
 import { HistoryController } from './history/history.controller';
 import { HistoryRepository } from './history/history.repository';
@@ -22,14 +23,16 @@ import { RuleTransferService } from './rules/rule-transfer.service';
 import { TracesService } from './traces/traces.service';
 import { WorkflowMetrics } from './workflow-metrics';
 import { WorkflowsController } from './workflows.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
 
 @Module({
   imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule, AuditModule],
-  controllers: [WorkflowsController, HistoryController],
+  controllers: [WorkflowsController, HistoryController, DeadLettersController],
   providers: [
     RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
-    TracesService, WorkflowMetrics, RuleTransferService, RuleRepository, RevisionRepository, HistoryRepository,
+    TracesService, WorkflowMetrics, RuleTransferService, CircuitBreaker, DeadLettersService, RuleRepository, RevisionRepository, HistoryRepository,
   ],
-  exports: [RulesService, RuleRunner, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],
+  exports: [RulesService, RuleRunner, CircuitBreaker, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],
 })
 export class WorkflowsModule {}

@@ -167,7 +167,7 @@ describe('backup and restore of the embedded database', () => {
     if (isRoot()) {
       const pg = statSync(join(restored, 'pg'));
       expect({ uid: pg.uid, mode: pg.mode & 0o777 }).toEqual({ uid: existingPostgresUser()!.uid, mode: 0o700 });
-      for (const mine of ['evidence', 'jwt-secret', 'pg-password']) expect(statSync(join(restored, mine)).uid).toBe(0);
+      for (const mine of ['evidence', 'jwt-secret', 'pg-password', 'pg-app-password']) expect(statSync(join(restored, mine)).uid).toBe(0);
     }
     mark = Date.now();
     serverB = await startServerProcess(env(restored));

@@ -113,6 +113,15 @@ describe('WEB_CONCURRENCY=2: several server processes on one port', () => {
     expect(sockets.every((s) => s.socket.connected)).toBe(true);
   });
 
+  it('hands every byte of a connection to its worker: a WebSocket client\'s first frame is never left with the supervisor', async () => {
+    // The client speaks right after the worker answers the upgrade; a supervisor still reading the connection took
+    // that frame (measured: 2 to 7 of 100 sessions never connected before the fix).
+    for (let i = 0; i < 40; i++) {
+      const socket = await connectSocket(server.url, token, ['websocket']);
+      socket.close();
+    }
+  });
+
   it('answers /metrics with the sum over both workers', async () => {
     const scrape = async () => {
       const text = await (await fetch(`${server.url}/metrics`)).text();

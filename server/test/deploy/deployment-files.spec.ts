@@ -95,6 +95,16 @@ describe('deployment files', () => {
     expect(appService.ports).toBeUndefined(); // only the balancer is published
     expect(appService.environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
     expect(appService.environment.DATABASE_URL).toContain('@postgres:5432/');
+    // The app connects as a role of its own, not as the container's superuser: the image's init script makes it.
+    expect(appService.environment.DATABASE_URL).toMatch(/^postgres:\/\/auditcaseos:/);
+    expect(postgres.environment.POSTGRES_USER ?? 'postgres').not.toBe('auditcaseos');
+    const init = postgres.volumes.find((v: string) => v.includes('/docker-entrypoint-initdb.d/'));
+    expect(init).toBe('./deploy/postgres/init-app-role.sh:/docker-entrypoint-initdb.d/10-app-role.sh:ro');
+    const script = read('deploy/postgres/init-app-role.sh');
+    expect(script).toMatch(/CREATE ROLE auditcaseos LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE/);
+    expect(script).toMatch(/CREATE DATABASE auditcaseos OWNER auditcaseos/);
+    expect(script).toContain('"$APP_DB_PASSWORD"');
+    expect(postgres.environment.APP_DB_PASSWORD).toBe('${POSTGRES_PASSWORD:-auditcaseos}');
     expect(appService.environment.SOCKET_ADAPTER).toBe('postgres');
     expect(appService.volumes).toContain(`evidence:${appService.environment.DATA_DIR}/evidence`);
     expect(Object.keys(compose.volumes)).toContain('evidence');

@@ -170,6 +170,17 @@ describe('OpenAPI document', () => {
     await call('GET', '/api/v1/workflows/events/{id}/trace', { params: { id: events.body.items[0].id } });
     await call('GET', '/api/v1/workflows/stats');
 
+    // Self-protection: templates, a paused rule resumed, a dead letter listed, retried, and gone.
+    await call('GET', '/api/v1/workflows/templates');
+    await app.sql(`UPDATE workflow_rules SET paused_at = now(), paused_reason = 'Paused after 5 consecutive failures; last error: x', consecutive_failures = 5 WHERE id = $1`, [ruleId]);
+    await call('GET', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
+    await call('POST', '/api/v1/workflows/rules/{id}/resume', { params: { id: ruleId } });
+    await call('POST', '/api/v1/workflows/rules/{id}/resume', { params: { id: ruleId } });
+    await app.sql(`UPDATE domain_events SET dead_lettered_at = now(), dead_letter_count = 1, attempts = 8, last_error = 'refused' WHERE id = $1`, [events.body.items[0].id]);
+    await call('GET', '/api/v1/workflows/dead-letters', { query: { limit: '10' } });
+    await call('POST', '/api/v1/workflows/dead-letters/{id}/retry', { params: { id: events.body.items[0].id } });
+    await call('POST', '/api/v1/workflows/dead-letters/{id}/dismiss', { params: { id: events.body.items[0].id } });
+
     const page = await call('GET', '/api/v1/notifications', { as: investigator, query: { unreadOnly: 'true' } });
     await call('GET', '/api/v1/notifications/unread-count', { as: investigator });
     await call('PATCH', '/api/v1/notifications/{id}/read', { as: investigator, params: { id: page.body.items[0].id } });

@@ -118,6 +118,22 @@ describe('authorization matrix', () => {
     actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'x' } }],
   });
 
+  /** A rule the circuit breaker paused (as the breaker leaves it), to resume. */
+  const pausedRule = async () => {
+    const r = await freshRule();
+    await t.sql(`UPDATE workflow_rules SET paused_at = now(), paused_reason = 'matrix', consecutive_failures = 5 WHERE id = $1`, [r.id]);
+    return r;
+  };
+  /** An event set aside after its last attempt (as the dispatcher leaves it), to retry or dismiss. */
+  const deadLetter = async (): Promise<string> => {
+    const c = await t.makeCase(as.ADMIN!, { scopeCode: 'NOPE' });
+    await settle(t);
+    const [{ id }] = await t.sql<{ id: string }>(
+      `WITH set_aside AS (UPDATE domain_events SET processed_at = now(), dead_lettered_at = now(), dead_letter_count = 1, attempts = 8, last_error = 'matrix'
+        WHERE id = (SELECT id FROM domain_events WHERE case_id = $1 ORDER BY seq LIMIT 1) RETURNING id) SELECT id FROM set_aside`, [c.id]);
+    return id;
+  };
+
   const rows: Row[] = [
     // §4 auth and users
     { route: 'POST /auth/login', expect: [200, 200, 200, 200],
@@ -194,6 +210,15 @@ describe('authorization matrix', () => {
     { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     { route: 'GET /workflows/history/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history/export?success=false` }) },
+    // §12 circuit breaker, dead letters, templates
+    { route: 'POST /workflows/rules/:id/resume', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/rules/${(await pausedRule()).id}/resume` }) },
+    { route: 'GET /workflows/templates', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/templates' }) },
+    { route: 'GET /workflows/dead-letters', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/dead-letters?limit=10' }) },
+    { route: 'POST /workflows/dead-letters/:id/retry', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/dead-letters/${await deadLetter()}/retry` }) },
+    { route: 'POST /workflows/dead-letters/:id/dismiss', expect: ADMIN_ONLY_OK(200),
+      cell: async () => ({ method: 'post', path: `/api/v1/workflows/dead-letters/${await deadLetter()}/dismiss` }) },
     // Beyond the contract (the console's dashboard and rule transfer), ADMIN only like the rest of /workflows.
     { route: 'GET /workflows/stats', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/stats' }) },
     { route: 'GET /workflows/rules/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/rules/export' }) },
@@ -273,6 +298,34 @@ describe('authorization matrix', () => {
     // Every route the contract lists (§4–§9 + health), the three beyond it, plus /metrics when present.
     expect(table.length).toBeGreaterThanOrEqual(40);
     console.log(JSON.stringify({ matrix: 'authorization', routes: table.length, roles: WHO.length, cellsChecked: cells }));
+  });
+
+  it('after a password reset, every signed-in route answers 403 to that user but auth/me, change-password and logout (§10)', async () => {
+    // An ADMIN, so that no refusal below is about the role.
+    const reset = await t.makeUser({ role: 'ADMIN' });
+    const temporary = (await t.http().post(`/api/v1/users/${reset.id}/reset-password`).set(...bearer(as.ADMIN!)).expect(200)).body.temporaryPassword;
+    const signedIn = await t.http().post('/api/v1/auth/login').send({ email: reset.email, password: temporary }).expect(200);
+    expect(signedIn.body.user.mustChangePassword).toBe(true);
+    const user: TestUser = { ...reset, token: signedIn.body.accessToken, password: temporary };
+    const open = ['GET /auth/me', 'POST /auth/change-password', 'POST /auth/logout'];
+    const wrong: string[] = [];
+    let checked = 0;
+    // Routes without a token (login, setup, providers, health) answer as they do to anyone; the others are refused.
+    for (const row of rows.filter((r) => r.expect[0] === 401 && !open.includes(r.route) && r.route !== 'POST /auth/logout-all')) {
+      const res = await send('ADMIN', { ...(await row.cell('ADMIN')), as: undefined }, user);
+      checked++;
+      if (res.status !== 403 || !/change it first/.test(res.body.message)) wrong.push(`${row.route}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    // Signing out everywhere is not one of the three either.
+    await t.http().post('/api/v1/auth/logout-all').set(...bearer(user)).expect(403);
+    await t.http().get('/api/v1/auth/me').set(...bearer(user)).expect(200);
+    await t.http().post('/api/v1/auth/change-password').set(...bearer(user))
+      .send({ currentPassword: temporary, newPassword: 'a changed matrix passphrase' }).expect(204);
+    // Changed: the same token works everywhere again.
+    await t.http().get('/api/v1/workflows/rules').set(...bearer(user)).expect(200);
+    await t.http().post('/api/v1/auth/logout').set(...bearer(user)).expect(204);
   });
 
   it('a notification of someone else answers 404 and stays unread; the list and count are the caller\'s own', async () => {

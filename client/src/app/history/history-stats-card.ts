@@ -5,6 +5,7 @@ import { DateTimePipe } from '../core/date-time.pipe';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
 import { EMPTY, catchError, merge, switchMap, tap } from 'rxjs';
 import { LiveSocket } from '../core/live-socket';
 import { WorkflowsApi } from '../workflows/workflows-api';
@@ -13,7 +14,7 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
 /** The history page's dashboard card: runs per minute, failures in the last hour, outbox lag. */
 @Component({
   selector: 'app-history-stats-card',
-  imports: [DateTimePipe, DecimalPipe, MatCardModule, MatIconModule, MatTooltipModule],
+  imports: [DateTimePipe, DecimalPipe, MatCardModule, MatIconModule, MatTooltipModule, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-card appearance="outlined" class="stats-card" data-testid="history-stats" [attr.data-loaded]="!!stats()"
@@ -37,7 +38,11 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
              [attr.data-level]="lag()" matTooltip="Age of the oldest event not yet processed by the rules">
           <span class="value">{{ stats() ? lagText() : '–' }}</span>
           <span class="label">outbox lag</span>
-          <span class="sub muted">{{ stats() ? (stats()!.outboxPending | number) : '–' }} event{{ stats()?.outboxPending === 1 ? '' : 's' }} pending</span>
+          <span class="sub muted">{{ stats() ? (stats()!.outboxPending | number) : '–' }} event{{ stats()?.outboxPending === 1 ? '' : 's' }} pending
+            @if (stats()?.deadLettersOpen; as open) {
+              · <a routerLink="/dead-letters" class="dead-letters" data-testid="history-stats-dead-letters">{{ open | number }} dead letter{{ open === 1 ? '' : 's' }}</a>
+            }
+          </span>
         </div>
       </mat-card-content>
       <p class="footer muted" data-testid="history-stats-updated">
@@ -62,6 +67,7 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
     .sub { font-size: 12px; }
     .level-warn .value { color: var(--app-warning); }
     .level-bad .value { color: var(--mat-sys-error); }
+    .dead-letters { color: var(--mat-sys-error); font-weight: 600; }
     .footer { font-size: 12px; margin: 0; padding: 0 16px 10px; display: flex; align-items: center; gap: 4px; }
   `,
 })

@@ -32,6 +32,7 @@ const NAV_LINKS: NavLink[] = [
   { path: '/cases', label: 'Cases', icon: 'folder_open', testId: 'nav-cases', adminOnly: false },
   { path: '/workflows', label: 'Workflows', icon: 'account_tree', testId: 'nav-workflows', adminOnly: true },
   { path: '/history', label: 'History', icon: 'history', testId: 'nav-history', adminOnly: true },
+  { path: '/dead-letters', label: 'Dead letters', icon: 'inbox', testId: 'nav-dead-letters', adminOnly: true },
   { path: '/webhooks', label: 'Webhooks', icon: 'bolt', testId: 'nav-webhooks', adminOnly: true },
   { path: '/users', label: 'Users', icon: 'person_outline', testId: 'nav-users', adminOnly: true },
   { path: '/audit', label: 'Audit log', icon: 'visibility', testId: 'nav-audit', adminOnly: true },

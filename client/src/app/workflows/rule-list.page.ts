@@ -60,6 +60,7 @@ export class RuleListPage implements OnInit {
   protected readonly loading = signal(false);
   protected readonly loadFailed = signal(false);
   protected readonly toggling = signal<string | null>(null);
+  protected readonly resuming = signal<string | null>(null);
   protected readonly importing = signal(false);
   protected readonly search = signal('');
   protected readonly triggerFilter = signal('');
@@ -81,6 +82,20 @@ export class RuleListPage implements OnInit {
       .on('workflow:history')
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((entry) => this.applyRun(entry));
+    // The circuit breaker tells every admin when it pauses a rule: show the pause without a reload.
+    this.socket
+      .on('notification')
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((n) => {
+        if (n.entityType === 'rule' && n.entityId && this.rules().some((r) => r.id === n.entityId)) this.reloadRule(n.entityId);
+      });
+  }
+
+  private reloadRule(ruleId: string): void {
+    this.api.rule(ruleId).subscribe({
+      next: ({ rule }) => this.rules.update((rules) => rules.map((r) => (r.id === rule.id ? rule : r))),
+      error: () => undefined, // deleted meanwhile: the next load drops it
+    });
   }
 
   protected load(): void {
@@ -172,6 +187,24 @@ export class RuleListPage implements OnInit {
         this.toggling.set(null);
         toggleControl.checked = rule.isEnabled; // back to what the server has
         this.snackBar.open(`Could not switch ${rule.name}: ${errorText(err)}`, 'Dismiss');
+      },
+    });
+  }
+
+  /** Ends a pause of the circuit breaker: the rule runs again from its next event or tick. */
+  protected resume(rule: WorkflowRule): void {
+    this.resuming.set(rule.id);
+    this.api.resumeRule(rule.id).subscribe({
+      next: (updated) => {
+        this.resuming.set(null);
+        this.rules.update((rules) => rules.map((r) => (r.id === updated.id ? { ...r, ...updated } : r)));
+        this.snackBar.open(`${updated.name} resumed`, undefined, { duration: 2500 });
+        this.refreshWarnings();
+      },
+      error: (err: unknown) => {
+        this.resuming.set(null);
+        this.snackBar.open(`Could not resume ${rule.name}: ${errorText(err)}`, 'Dismiss');
+        this.load();
       },
     });
   }

@@ -76,7 +76,7 @@ export interface ActionRequest {
 }
 
 /** Body of POST /workflows/rules and PUT /workflows/rules/:id, as the editor builds it (the server validates it). */
-export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 'createdAt' | 'updatedAt' | 'triggerConfig'> & {
+export type RuleRequest = Omit<WorkflowRule, 'id' | 'description' | 'actions' | 'createdAt' | 'updatedAt' | 'triggerConfig' | 'pausedAt' | 'pausedReason'> & {
   triggerConfig: TriggerConfig;
   description: string;
   actions: ActionRequest[];

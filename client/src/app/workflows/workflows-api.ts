@@ -2,7 +2,7 @@ import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type { ListResult } from '../../../../contracts/api';
-import type { CronPreview } from '../../../../contracts/workflows';
+import type { CronPreview, DeadLetterView, RuleBody, RuleTemplate } from '../../../../contracts/workflows';
 import { API_BASE } from '../core/api-models';
 import {
   DryRunRequest,
@@ -117,6 +117,33 @@ export class WorkflowsApi {
 
   deleteRule(ruleId: string): Observable<void> {
     return this.http.delete<void>(`${BASE}/rules/${id(ruleId)}`);
+  }
+
+  /** Ends a pause of the circuit breaker (409 when the rule is not paused). */
+  resumeRule(ruleId: string): Observable<WorkflowRule> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules/${id(ruleId)}/resume`, {});
+  }
+
+  /** Ready-made rules; each `rule` is a draft body for createRuleFromBody. */
+  templates(): Observable<RuleTemplate[]> {
+    return this.http.get<RuleTemplate[]>(`${BASE}/templates`);
+  }
+
+  /** POST /workflows/rules with a body as the API takes it (a template's), not as the editor builds it. */
+  createRuleFromBody(body: RuleBody): Observable<WorkflowRule> {
+    return this.http.post<WorkflowRule>(`${BASE}/rules`, body);
+  }
+
+  deadLetters(page: { limit: number; offset: number }): Observable<ListResult<DeadLetterView>> {
+    return this.http.get<ListResult<DeadLetterView>>(`${BASE}/dead-letters`, { params: { limit: page.limit, offset: page.offset } });
+  }
+
+  retryDeadLetter(eventId: string): Observable<DeadLetterView> {
+    return this.http.post<DeadLetterView>(`${BASE}/dead-letters/${id(eventId)}/retry`, {});
+  }
+
+  dismissDeadLetter(eventId: string): Observable<DeadLetterView> {
+    return this.http.post<DeadLetterView>(`${BASE}/dead-letters/${id(eventId)}/dismiss`, {});
   }
 
   toggleRule(ruleId: string): Observable<WorkflowRule> {

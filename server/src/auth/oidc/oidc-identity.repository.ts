@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../common/enums';
+import { managerOf, type Executor } from '../../database/executor';
 
 /** A user as single sign-on sees it. */
 export interface OidcUserRow {
@@ -48,8 +49,8 @@ export class OidcIdentityRepository {
   }
 
   /** A first sign-in: the user exists from now on, without a password. Null when the e-mail was taken meanwhile. */
-  async create(issuer: string, subject: string, profile: OidcProfile): Promise<OidcUserRow | null> {
-    const rows: Row[] = await this.db.query(
+  async create(issuer: string, subject: string, profile: OidcProfile, db?: Executor): Promise<OidcUserRow | null> {
+    const rows: Row[] = await managerOf(db, this.db.manager).query(
       `INSERT INTO users (email, name, role, scope_codes, password_hash, is_active, auth_provider, oidc_issuer, oidc_subject)
        VALUES (lower($1), $2, $3, $4, NULL, true, 'OIDC', $5, $6)
        ON CONFLICT DO NOTHING
@@ -59,9 +60,9 @@ export class OidcIdentityRepository {
   }
 
   /** Later sign-ins: the provider's current word on role, scopes, name and e-mail replaces the stored one. */
-  async applyProfile(id: string, profile: OidcProfile): Promise<OidcUserRow> {
+  async applyProfile(id: string, profile: OidcProfile, db?: Executor): Promise<OidcUserRow> {
     // TypeORM answers an UPDATE with [rows, affected count].
-    const [rows]: [Row[], number] = await this.db.query(
+    const [rows]: [Row[], number] = await managerOf(db, this.db.manager).query(
       `UPDATE users SET email = lower($2), name = $3, role = $4, scope_codes = $5, updated_at = clock_timestamp()
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, profile.email, profile.name, profile.role, profile.scopeCodes]);

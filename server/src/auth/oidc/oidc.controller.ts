@@ -62,7 +62,7 @@ export class OidcController {
     res.setHeader('Set-Cookie', pendingCookie(req, '', 0));
     const query = new URL(req.originalUrl, 'http://callback.invalid').searchParams;
     try {
-      const { accessToken } = await this.oidc.finish(query, readCookie(req, PENDING_COOKIE));
+      const { accessToken } = await this.oidc.finish(query, readCookie(req, PENDING_COOKIE), req.ip ?? null);
       res.redirect(302, `/login/callback#token=${encodeURIComponent(accessToken)}`);
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;

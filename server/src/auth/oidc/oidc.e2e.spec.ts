@@ -24,6 +24,10 @@ describe('single sign-on through an OpenID provider', () => {
     OIDC_LABEL: 'Company SSO', ...extra,
   });
   const me = (app: TestApp, token: string) => app.http().get('/api/v1/auth/me').set(...bearer({ token }));
+  const audited = async (targetId: string) =>
+    (await t.http().get(`/api/v1/audit-log?targetId=${targetId}&limit=200`).set(...bearer(admin)).expect(200)).body.items as Array<{
+      action: string; actorId: string | null; targetId: string | null; detail: Record<string, unknown>; clientAddress: string | null;
+    }>;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -80,12 +84,22 @@ describe('single sign-on through an OpenID provider', () => {
     expect(rows).toEqual([{ auth_provider: 'OIDC', oidc_issuer: peer.issuer, oidc_subject: 'olga', password_hash: null }]);
     // The token is the app's own: it works on the API like a password login's.
     await t.http().get('/api/v1/workflows/rules').set(...bearer({ token: olga.token! })).expect(200);
+
+    // Like a password sign-in: lastLoginAt is set and the audit log has LOGIN_SUCCEEDED, with what the claims made.
+    expect(olgaMe.body.lastLoginAt).toEqual(expect.stringMatching(/^\d{4}-/));
+    expect(olgaMe.body.authProvider).toBe('OIDC');
+    expect(await audited(olgaMe.body.id)).toEqual([expect.objectContaining({
+      action: 'LOGIN_SUCCEEDED', actorId: olgaMe.body.id, clientAddress: '127.0.0.1',
+      detail: { provider: 'OIDC', created: true, email: 'olga.admin@idp.test', role: 'ADMIN', scopeCodes: [] },
+    })]);
   });
 
   it('applies the provider\'s groups at every sign-in: removed from the admin group, a user loses ADMIN', async () => {
     const first = await signInThroughProvider(t.url, 'olga');
 
     const id = (await me(t, first.token!).expect(200)).body.id;
+    const lastLogin = async () => (await t.sql<{ at: Date }>('SELECT last_login_at AS at FROM users WHERE id = $1', [id]))[0].at.getTime();
+    const signedInBefore = await lastLogin();
     peer.people.get('olga')!.groups = ['staff'];
     peer.people.get('olga')!.name = 'Olga Renamed';
     try {
@@ -94,6 +108,13 @@ describe('single sign-on through an OpenID provider', () => {
       // The earlier token now carries the lesser role too: roles are read per request.
       await t.http().get('/api/v1/workflows/rules').set(...bearer({ token: first.token! })).expect(403);
       expect(await t.sql('SELECT count(*)::int AS n FROM users WHERE oidc_subject = $1', ['olga'])).toEqual([{ n: 1 }]);
+      // Each sign-in moves lastLoginAt on, and the entry says what the provider's claims changed.
+      expect(await lastLogin()).toBeGreaterThan(signedInBefore);
+      const [latest] = await audited(id);
+      expect(latest).toMatchObject({
+        action: 'LOGIN_SUCCEEDED', actorId: id,
+        detail: { provider: 'OIDC', created: false, before: { role: 'ADMIN', name: 'Olga Okta-Admin' }, after: { role: 'VIEWER', name: 'Olga Renamed' } },
+      });
     } finally {
       peer.people.get('olga')!.groups = ['acos-admins', 'staff'];
     }
@@ -104,6 +125,8 @@ describe('single sign-on through an OpenID provider', () => {
   it('refuses a deactivated user: back to the login page with the reason, and no token', async () => {
     const victor = await signInThroughProvider(t.url, 'victor');
     const id = (await me(t, victor.token!).expect(200)).body.id;
+    const lastLogin = async () => (await t.sql<{ at: Date }>('SELECT last_login_at AS at FROM users WHERE id = $1', [id]))[0].at.getTime();
+    const signedIn = await lastLogin();
     await t.http().patch(`/api/v1/users/${id}`).set(...bearer(admin)).send({ isActive: false }).expect(200);
     try {
       const refused = await signInThroughProvider(t.url, 'victor');
@@ -112,6 +135,14 @@ describe('single sign-on through an OpenID provider', () => {
       expect(refused.error).toMatch(/deactivated/);
       // The deactivation also kept its role: a refused sign-in changes nothing.
       expect(await t.sql('SELECT is_active FROM users WHERE id = $1', [id])).toEqual([{ is_active: false }]);
+      // ... but it is in the audit log, as a refused password sign-in would be; lastLoginAt stays the earlier one.
+      const [latest, previous] = await audited(id);
+      expect(latest).toMatchObject({
+        action: 'LOGIN_FAILED', actorId: id, clientAddress: '127.0.0.1',
+        detail: { email: 'victor.viewer@idp.test', reason: 'DEACTIVATED', provider: 'OIDC' },
+      });
+      expect(previous.action).toBe('USER_UPDATED');
+      expect(await lastLogin()).toBe(signedIn);
     } finally {
       await t.http().patch(`/api/v1/users/${id}`).set(...bearer(admin)).send({ isActive: true }).expect(200);
     }
@@ -141,6 +172,9 @@ describe('single sign-on through an OpenID provider', () => {
     const refused = await signInThroughProvider(t.url, 'dana');
     expect(refused.token).toBeUndefined();
     expect(refused.error).toMatch(/already exists and signs in with a password/);
+    const failed = (await t.http().get('/api/v1/audit-log?action=LOGIN_FAILED&limit=200').set(...bearer(admin)).expect(200)).body.items
+      .filter((e: { detail: { email?: string } }) => e.detail.email === 'dana@idp.test');
+    expect(failed).toEqual([expect.objectContaining({ actorId: null, detail: { email: 'dana@idp.test', reason: 'EMAIL_IN_USE', provider: 'OIDC' } })]);
     expect(await t.sql("SELECT role, auth_provider FROM users WHERE email = 'dana@idp.test'")).toEqual([{ role: 'VIEWER', auth_provider: 'LOCAL' }]);
   });
 

@@ -3,8 +3,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { JwtService } from '@nestjs/jwt';
 import * as oidc from 'openid-client';
 import type { AuthProviders } from '../../../../contracts/api';
+import { AuditService, type AuditContext } from '../../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { USER_ACCESS_CHANGED } from '../../users/users.service';
+import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
+import { USER_ACCESS_CHANGED, UsersService } from '../../users/users.service';
 import { TokenService } from '../token.service';
 import { profileFromClaims } from './oidc-claims';
 import type { OidcConfig } from './oidc-config';
@@ -33,6 +35,9 @@ export class OidcService {
     private readonly tokens: TokenService,
     private readonly identities: OidcIdentityRepository,
     private readonly emitter: EventEmitter2,
+    private readonly transactions: TransactionRunner,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {
     this.settings = config.oidc;
   }
@@ -74,7 +79,7 @@ export class OidcService {
    * The provider came back: checks state, nonce and PKCE (openid-client), maps the claims onto the user (created at
    * first sign-in, updated at every one) and answers the app's access token.
    */
-  async finish(query: URLSearchParams, pendingCookie: string | undefined): Promise<{ accessToken: string; user: OidcUserRow }> {
+  async finish(query: URLSearchParams, pendingCookie: string | undefined, clientAddress: string | null = null): Promise<{ accessToken: string; user: OidcUserRow }> {
     this.require();
     const pending = this.readPending(pendingCookie);
     if (query.get('error')) {
@@ -95,22 +100,39 @@ export class OidcService {
       this.logger.warn(`sign-in through the identity provider failed: ${(error as Error).message}`);
       throw new SignInRefused('the sign-in could not be completed; please try again');
     }
-    const user = await this.signIn(provider.serverMetadata().issuer, String(claims.sub), claims);
+    const user = await this.signIn(provider.serverMetadata().issuer, String(claims.sub), claims, clientAddress);
     return { accessToken: await this.tokens.issueFor(user.id), user };
   }
 
-  private async signIn(issuer: string, subject: string, claims: Record<string, unknown>): Promise<OidcUserRow> {
+  /**
+   * Like a password sign-in, one that ends here is in the audit log: LOGIN_SUCCEEDED (with what the provider's claims
+   * changed) in the transaction that applies the profile and sets lastLoginAt, or LOGIN_FAILED with the reason.
+   */
+  private async signIn(issuer: string, subject: string, claims: Record<string, unknown>, clientAddress: string | null): Promise<OidcUserRow> {
     const result = profileFromClaims(claims, this.require());
-    if ('problem' in result) throw new SignInRefused(result.problem);
-    const { profile } = result;
     const existing = await this.identities.findByIdentity(issuer, subject);
+    const context: AuditContext = { actor: existing ? { id: existing.id, name: existing.name } : null, clientAddress };
+    const claimedEmail = typeof claims.email === 'string' ? claims.email.toLowerCase() : null;
+    const refuse = async (reason: string, message: string): Promise<never> => {
+      await this.audit.record(undefined, context, {
+        action: 'LOGIN_FAILED', targetType: 'USER', targetId: existing?.id ?? null,
+        detail: { email: existing?.email ?? claimedEmail, reason, provider: 'OIDC' },
+      });
+      throw new SignInRefused(message);
+    };
+    if ('problem' in result) return refuse('CLAIMS_REFUSED', result.problem);
+    const { profile } = result;
     if (existing) {
-      if (!existing.isActive) throw new SignInRefused('this account has been deactivated; ask an administrator');
+      if (!existing.isActive) return refuse('DEACTIVATED', 'this account has been deactivated; ask an administrator');
       // The provider owns the e-mail too, unless it now names another account's address: then ours stays.
       if (profile.email.toLowerCase() !== existing.email && (await this.identities.emailTaken(profile.email, existing.id))) {
         profile.email = existing.email;
       }
-      const updated = await this.identities.applyProfile(existing.id, profile);
+      const updated = await this.transactions.run(async (uow) => {
+        const applied = await this.identities.applyProfile(existing.id, profile, uow);
+        await this.recordSignIn(uow, context, applied, { created: false, before: existing });
+        return applied;
+      });
       if (updated.role !== existing.role || updated.scopeCodes.join() !== existing.scopeCodes.join()) {
         this.emitter.emit(USER_ACCESS_CHANGED, { userId: updated.id, isActive: updated.isActive });
       }
@@ -119,16 +141,41 @@ export class OidcService {
     // An account with this e-mail that signs in with a password is not taken over: the provider may let people
     // choose their own address. An administrator decides (README, "Single sign-on").
     const refusal = `an account with the e-mail ${profile.email} already exists and signs in with a password; ask an administrator`;
-    if (await this.identities.emailTaken(profile.email)) throw new SignInRefused(refusal);
-    const created = await this.identities.create(issuer, subject, profile);
+    if (await this.identities.emailTaken(profile.email)) return refuse('EMAIL_IN_USE', refusal);
+    const created = await this.transactions.run(async (uow) => {
+      const made = await this.identities.create(issuer, subject, profile, uow);
+      if (made) await this.recordSignIn(uow, { ...context, actor: { id: made.id, name: made.name } }, made, { created: true });
+      return made;
+    });
     if (!created) {
       // Lost a race: the same person's other tab created it, or the e-mail was taken meanwhile.
       const raced = await this.identities.findByIdentity(issuer, subject);
-      if (raced?.isActive) return raced;
-      throw new SignInRefused(refusal);
+      if (raced?.isActive) {
+        await this.transactions.run((uow) => this.recordSignIn(uow, { ...context, actor: { id: raced.id, name: raced.name } }, raced, { created: false }));
+        return raced;
+      }
+      return refuse('EMAIL_IN_USE', refusal);
     }
     this.logger.log(`created ${created.role} ${created.email} at their first sign-in through the identity provider`);
     return created;
+  }
+
+  /** lastLoginAt and LOGIN_SUCCEEDED; the detail names the role and scopes the claims changed, if any. */
+  private async recordSignIn(uow: UnitOfWork, context: AuditContext, user: OidcUserRow, how: { created: boolean; before?: OidcUserRow }): Promise<void> {
+    await this.users.recordLogin(user.id, null, uow);
+    const detail: Record<string, unknown> = { provider: 'OIDC', created: how.created };
+    const before = how.before;
+    if (before) {
+      const changed = (['role', 'scopeCodes', 'name', 'email'] as const)
+        .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(user[key]));
+      if (changed.length) {
+        detail.before = Object.fromEntries(changed.map((key) => [key, before[key]]));
+        detail.after = Object.fromEntries(changed.map((key) => [key, user[key]]));
+      }
+    } else {
+      Object.assign(detail, { email: user.email, role: user.role, scopeCodes: user.scopeCodes });
+    }
+    await this.audit.record(uow, context, { action: 'LOGIN_SUCCEEDED', targetType: 'USER', targetId: user.id, detail });
   }
 
   private readPending(cookie: string | undefined): PendingSignIn {

@@ -62,7 +62,8 @@ export class ActionExecutor {
         if (!recipients.length) return done(`no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
         await this.notifications.createMany(recipients.map((u) => ({
           userId: u.id, title, message, priority: cfg.priority ?? 'NORMAL',
-          entityType: 'case', entityId: ctx.caseId, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id, ruleName: ctx.rule.name,
+          entityType: 'case', entityId: ctx.caseId, scopeCode: snapshot.scopeCode, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id,
+          ruleName: ctx.rule.name,
         })), uow);
         return done(`notified ${recipients.map((u) => u.name).join(', ')}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
       }

@@ -79,6 +79,19 @@ describe('LOOP', () => {
     expect(result.get(b.id)![0].message).toMatch(/^If enabled, rule "B" would start a loop \("B" → "A" → back to "B"\)/);
   });
 
+  it('a rule the circuit breaker paused counts as disabled', () => {
+    const a = rule('A', onStatus('OPEN'), [setStatus('IN_PROGRESS')]);
+    const b = rule('B', onStatus('IN_PROGRESS'), [setStatus('OPEN')], { pausedAt: '2026-12-01T10:00:00.000Z', pausedReason: 'Paused after 5 consecutive failures' });
+    const result = analyseRuleSet([a, b]);
+    expect(result.get(a.id)).toEqual([]);
+    expect(result.get(b.id)![0].message).toMatch(/^If resumed, rule "B" would start a loop/);
+    // Nor does a paused stopProcessing rule shadow the rules after it.
+    const all = rule('all', { triggerType: 'EVENT', triggerConfig: { event: 'case.status_changed' } }, [tag('x')],
+      { stopProcessing: true, priority: 10, pausedAt: '2026-12-01T10:00:00.000Z' });
+    const later = rule('later', onStatus('CLOSED'), [tag('y')], { priority: 20 });
+    expect(analyseRuleSet([all, later]).get(later.id)).toEqual([]);
+  });
+
   it('a rotating assignee on case.assigned loops on its own; timeline entries and notifications emit no event', () => {
     const rr = rule('rr', { triggerType: 'EVENT', triggerConfig: { event: 'case.assigned' } }, [{ actionType: 'ASSIGN_USER', actionConfig: { strategy: 'ROUND_ROBIN' } }]);
     expect(analyseRuleSet([rr]).get(rr.id)![0].message).toMatch(/^Rule "rr" triggers itself/);

@@ -96,7 +96,9 @@ export function fanOutWarning(rule: Rule, people: PeopleFacts): RuleWarning | un
  * LOOP, SHADOWED and NEVER_MATCHES for every rule of the set (in evaluation order): they depend on the
  * rules only, so the result is cached with the rule set. Disabled rules get the warnings enabling them would bring.
  */
-export function analyseRuleSet(rules: Rule[]): Map<string, RuleWarning[]> {
+export function analyseRuleSet(ruleSet: Rule[]): Map<string, RuleWarning[]> {
+  // A paused rule runs no more than a disabled one does: the analysis treats it as disabled.
+  const rules = ruleSet.map((r) => (r.pausedAt && r.isEnabled ? { ...r, isEnabled: false } : r));
   const out = new Map<string, RuleWarning[]>(rules.map((r) => [r.id, []]));
   const add = (id: string, w: RuleWarning): void => void out.get(id)?.push(w);
   for (const r of rules) {
@@ -105,5 +107,9 @@ export function analyseRuleSet(rules: Rule[]): Map<string, RuleWarning[]> {
   }
   shadowWarnings(rules, add);
   for (const [id, w] of loopWarnings(rules, MAX_DEPTH)) add(id, w);
+  for (const r of ruleSet) {
+    if (!r.pausedAt || !r.isEnabled) continue;
+    out.set(r.id, out.get(r.id)!.map((w) => ({ ...w, message: w.message.replace(/^If enabled, /, 'If resumed, ') })));
+  }
   return out;
 }

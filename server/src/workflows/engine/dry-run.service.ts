@@ -65,11 +65,12 @@ export class DryRunService {
           // "As it is now": a CONDITION rule is asked whether it would fire if the case had just become like this.
           before: null,
         };
-        const result = matchRule({ ...rule, isEnabled: true }, event);
+        const result = matchRule({ ...rule, isEnabled: true, pausedAt: null }, event);
         matched = result.matched;
         reasons = [`event ${e.name}${e.fromStatus || e.toStatus ? ` (${e.fromStatus ?? '?'} → ${e.toStatus ?? c.status})` : ''}`, ...result.reasons];
       }
       if (!rule.isEnabled) reasons.push('note: the rule is disabled, so it would not run until enabled');
+      if (rule.pausedAt) reasons.push(`note: the rule is paused (${rule.pausedReason ?? 'by the circuit breaker'}), so it would not run until resumed`);
       const ctx = forDryRun(rule, c.id, dto.event?.name ?? defaultEvent(rule, c).name, dto.event?.fromStatus ?? null);
       const actions: DryRunResult['actions'] = [];
       for (const action of [...rule.actions].sort((a, b) => a.sequence - b.sequence)) {

@@ -42,7 +42,7 @@ function listCheck(label: string, actual: string | undefined, allowed: string[] 
 
 /** The events a rule can fire on at all (none for TIME_BASED or disabled rules). */
 export function listenedEvents(rule: Rule): readonly EventName[] {
-  if (!rule.isEnabled) return [];
+  if (!rule.isEnabled || rule.pausedAt) return [];
   switch (rule.triggerType) {
     case 'STATUS_CHANGE': return ['case.status_changed'];
     case 'EVENT': return [rule.triggerConfig.event];
@@ -58,7 +58,7 @@ export function listenedEvents(rule: Rule): readonly EventName[] {
  * strings, only runs for the few rules left.
  */
 export function mayFire(rule: Rule, event: MatchableEvent): boolean {
-  if (!rule.isEnabled) return false;
+  if (!rule.isEnabled || rule.pausedAt) return false;
   switch (rule.triggerType) {
     case 'TIME_BASED': return false;
     case 'STATUS_CHANGE': if (event.name !== 'case.status_changed') return false; break;
@@ -76,6 +76,7 @@ export function mayFire(rule: Rule, event: MatchableEvent): boolean {
 export function matchRule(rule: Rule, event: MatchableEvent): MatchResult {
   const reasons: string[] = [];
   if (!rule.isEnabled) return { matched: false, outcome: 'DISABLED', reasons: ['the rule is disabled'] };
+  if (rule.pausedAt) return { matched: false, outcome: 'DISABLED', reasons: [`the rule is paused (${rule.pausedReason ?? 'by the circuit breaker'})`] };
   const c = event.case;
   if (rule.scopeCodes.length && !rule.scopeCodes.includes(c.scopeCode)) {
     return { matched: false, outcome: 'OUT_OF_SCOPE', reasons: [`case scope ${c.scopeCode} is not in the rule's scopes [${rule.scopeCodes.join(', ')}]`] };

@@ -12,6 +12,7 @@ import { HistoryRepository } from '../history/history.repository';
 import { toHistoryView, type ActionOutcome, type HistoryView } from '../history/history.types';
 import type { RunRequest } from './run-request';
 import { WorkflowMetrics } from '../workflow-metrics';
+import { CircuitBreaker } from './circuit-breaker';
 
 const CASE_GONE = 'the case no longer exists';
 const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION', 'CALL_WEBHOOK']);
@@ -50,6 +51,7 @@ export class RuleRunner {
     private readonly emitter: EventEmitter2,
     private readonly metrics: WorkflowMetrics,
     private readonly history: HistoryRepository,
+    private readonly breaker: CircuitBreaker,
   ) {}
 
   /**
@@ -135,6 +137,11 @@ export class RuleRunner {
     // Matched by key rather than trusting the order RETURNING happens to keep.
     const key = (ruleId: string, caseId: string, eventId: string) => `${ruleId}|${caseId}|${eventId}`;
     const byKey = new Map(rows.map((r) => [key(r.rule_id, r.case_id, r.event_id), r]));
+    // Same transaction as the history rows: a run that rolls back counts nothing.
+    await this.breaker.count(uow, pending.filter((p) => !p.skippedReason).map((p) => ({
+      rule: p.req.ctx.rule, success: !p.outcomes.some((o) => !o.success),
+      errorMessage: p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`).join('; ') || null,
+    })));
     return pending.map((p) => {
       const view = toHistoryView(byKey.get(key(p.req.ctx.rule.id, p.req.ctx.caseId, p.req.ctx.eventId))!);
       this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'), p.durationMs);

@@ -7,6 +7,7 @@ import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 import { HistoryRepository, cooldownKey } from '../history/history.repository';
 import { RuleRunner, type PendingHistory } from './rule-runner';
+import { CircuitBreaker } from './circuit-breaker';
 import { forEvent } from './run-request';
 import { listenedEvents, matchRule, mayFire, toMatchable } from './rule-matcher';
 
@@ -29,6 +30,7 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
     private readonly runner: RuleRunner,
     private readonly metrics: WorkflowMetrics,
     private readonly history: HistoryRepository,
+    private readonly breaker: CircuitBreaker,
   ) {}
 
   onModuleInit(): void {
@@ -44,7 +46,14 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   }
 
   async consume(event: DomainEvent, uow: UnitOfWork): Promise<void> {
-    const matched = this.plans.get(event) ?? (await this.matchedRules(event, uow));
+    let matched = this.plans.get(event) ?? (await this.matchedRules(event, uow));
+    // A rule this batch has just paused runs no more, though the batch's copy of the rule set predates the pause.
+    matched = matched.filter((r) => !this.breaker.pausedInUnit(uow, r.id));
+    // A dead letter an admin retried: a rule that already ran for it (its history row exists) is not run again.
+    if (event.redelivered && matched.length) {
+      const ran = await this.history.rulesRunFor(uow, event.id, event.caseId);
+      matched = matched.filter((r) => !ran.has(r.id));
+    }
     if (!matched.length) return;
     const cooling = event.depth > MAX_DEPTH ? new Set<string>()
       : await this.history.coolingDown(uow, matched.map((r) => ({ ruleId: r.id, caseId: event.caseId, cooldownSeconds: r.cooldownSeconds })));

@@ -133,6 +133,13 @@ export class HistoryRepository {
     return new Set(rows.map((r) => cooldownKey(r.rule_id, r.case_id)));
   }
 
+  /** The rules with a history row (a run or a skip) for this event and case: they have had their turn. */
+  async rulesRunFor(uow: UnitOfWork, eventId: string, caseId: string): Promise<Set<string>> {
+    const rows: Array<{ rule_id: string }> = await uow.manager.query(
+      'SELECT DISTINCT rule_id FROM workflow_history WHERE event_id = $1 AND case_id = $2 AND retry_of IS NULL', [eventId, caseId]);
+    return new Set(rows.map((r) => r.rule_id));
+  }
+
   /** The runs an event caused, retries left out. */
   async runsOfEvent(eventId: string): Promise<EventRun[]> {
     return this.dataSource.query(

@@ -11,7 +11,7 @@ export type Db = UnitOfWork | EntityManager | undefined;
 interface RuleRow {
   id: string; name: string; description: string; trigger_type: TriggerType; trigger_config: unknown;
   is_enabled: boolean; priority: number; stop_processing: boolean; cooldown_seconds: number; scope_codes: string[];
-  case_types: CaseType[] | string; created_at: Date; updated_at: Date;
+  case_types: CaseType[] | string; created_at: Date; updated_at: Date; paused_at: Date | null; paused_reason: string | null;
 }
 interface ActionRow { id: string; rule_id: string; action_type: ActionType; action_config: unknown; sequence: number }
 
@@ -43,12 +43,13 @@ function toRule(r: RuleRow, actions: RuleAction[]): Rule {
     id: r.id, name: r.name, description: r.description, ...storedTrigger(r.trigger_type, r.trigger_config),
     isEnabled: r.is_enabled, priority: r.priority, stopProcessing: r.stop_processing, cooldownSeconds: r.cooldown_seconds,
     scopeCodes: r.scope_codes, caseTypes: enumArray(r.case_types), actions,
+    pausedAt: r.paused_at ? new Date(r.paused_at).toISOString() : null, pausedReason: r.paused_reason,
     createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
 
 const RULE_COLUMNS = `id, name, description, trigger_type, trigger_config, is_enabled, priority, stop_processing,
-  cooldown_seconds, scope_codes, case_types::text[] AS case_types, created_at, updated_at`;
+  cooldown_seconds, scope_codes, case_types::text[] AS case_types, created_at, updated_at, paused_at, paused_reason`;
 
 const RULE_VALUES = (id: string, r: RuleRecord) => [id, r.name, r.description, r.triggerType, JSON.stringify(r.triggerConfig), r.isEnabled,
   r.priority, r.stopProcessing, r.cooldownSeconds, r.scopeCodes, r.caseTypes];
@@ -168,7 +169,47 @@ export class RuleRepository {
   async enabledTimeRules(): Promise<TimeRuleRow[]> {
     return this.dataSource.query(
       `SELECT id, name, trigger_config->>'cron' AS cron, COALESCE(trigger_config->>'timeZone', 'UTC') AS time_zone, last_tick_at, created_at FROM workflow_rules
-        WHERE is_enabled AND trigger_type = 'TIME_BASED'`);
+        WHERE is_enabled AND paused_at IS NULL AND trigger_type = 'TIME_BASED'`);
+  }
+
+  /**
+   * Counts finished runs in one statement: per rule, `ok` (its last run here succeeded: the count restarts at
+   * zero) or else `failures` more failed runs in a row. Failures lock the rule's row, so every process adds to
+   * the same count; a success on a rule without failures matches no row and so writes and locks nothing (the
+   * usual case, on every successful run). Returns the rules whose count has just reached `pauseAfter` (0: never)
+   * and are not paused yet, with their count, for the caller to pause.
+   */
+  async countRuns(uow: UnitOfWork, runs: Array<{ ruleId: string; ok: boolean; failures: number }>, pauseAfter: number): Promise<Array<{ ruleId: string; failures: number }>> {
+    if (!runs.length) return [];
+    // An UPDATE answers [rows, affected count].
+    const [rows]: [Array<{ id: string; consecutive_failures: number; reached: boolean }>, number] = await uow.manager.query(
+      `UPDATE workflow_rules w
+          SET consecutive_failures = CASE WHEN r.ok THEN 0 ELSE w.consecutive_failures + r.failures END
+         FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS r(id, ok, failures)
+        WHERE w.id = r.id AND (NOT r.ok OR w.consecutive_failures > 0)
+        RETURNING w.id, w.consecutive_failures, (w.paused_at IS NULL AND $4::int > 0 AND w.consecutive_failures >= $4::int) AS reached`,
+      [runs.map((r) => r.ruleId), runs.map((r) => r.ok), runs.map((r) => r.failures), pauseAfter]);
+    return rows.filter((r) => r.reached).map((r) => ({ ruleId: r.id, failures: r.consecutive_failures }));
+  }
+
+  /** Pauses the rule (the circuit breaker), saying why. */
+  async pause(uow: UnitOfWork, ruleId: string, reason: string): Promise<void> {
+    await uow.manager.query(
+      `UPDATE workflow_rules SET paused_at = clock_timestamp(), paused_reason = $2, updated_at = clock_timestamp() WHERE id = $1`, [ruleId, reason]);
+  }
+
+  /** Clears the pause and the failure counter. */
+  async resume(uow: UnitOfWork, ruleId: string): Promise<void> {
+    await uow.manager.query(
+      `UPDATE workflow_rules SET paused_at = NULL, paused_reason = NULL, consecutive_failures = 0, updated_at = clock_timestamp() WHERE id = $1`,
+      [ruleId]);
+  }
+
+  /** Whether the rule is paused as committed now (or in `db`'s transaction). */
+  async isPaused(ruleId: string, db?: Db): Promise<boolean> {
+    const rows: Array<{ paused: boolean }> = await this.manager(db).query(
+      'SELECT paused_at IS NOT NULL AS paused FROM workflow_rules WHERE id = $1', [ruleId]);
+    return rows[0]?.paused ?? false;
   }
 
   /** The schedule has been served up to `at` (catch-up after downtime starts from there). */

@@ -44,6 +44,7 @@ function recordOf(dto: CreateRuleDto, trigger: RuleTrigger): RuleRecord {
 function auditActionOf(kind: string): AuditAction {
   if (kind === 'CREATED') return 'RULE_CREATED';
   if (kind === 'TOGGLED') return 'RULE_TOGGLED';
+  if (kind === 'RESUMED') return 'RULE_RESUMED';
   if (kind.startsWith('RESTORED_FROM_')) return 'RULE_RESTORED';
   return 'RULE_UPDATED';
 }
@@ -106,7 +107,7 @@ export class RulesService {
     const id = DRAFT_RULE_ID;
     const now = new Date().toISOString();
     return {
-      ...recordOf(dto, parsed.trigger), id, createdAt: now, updatedAt: now,
+      ...recordOf(dto, parsed.trigger), id, createdAt: now, updatedAt: now, pausedAt: null, pausedReason: null,
       actions: parsed.actions.map((a, i) => ({ ...a.spec, id: `${DRAFT_RULE_ID.slice(0, -12)}${String(i + 1).padStart(12, '0')}`, ruleId: id, sequence: a.sequence })),
     } as Rule;
   }
@@ -144,6 +145,19 @@ export class RulesService {
         else await this.repository.insertAction(uow, id, a.spec, a.sequence);
       }
       for (const gone of rule.actions.slice(parsed.actions.length)) await this.repository.deleteAction(uow, id, gone.id);
+    });
+  }
+
+  /** Whether the circuit breaker has paused the rule, as committed now. */
+  isPaused(id: string): Promise<boolean> {
+    return this.repository.isPaused(id);
+  }
+
+  /** Ends a pause of the circuit breaker: the rule runs again and its failure count starts from zero. */
+  async resume(user: AuthUser, id: string, ifMatch?: ExpectedRevision): Promise<SavedRule> {
+    return this.change(user, 'RESUMED', id, ifMatch, async (uow, rule) => {
+      if (!rule.pausedAt) throw new ConflictException('the rule is not paused');
+      await this.repository.resume(uow, id);
     });
   }
 

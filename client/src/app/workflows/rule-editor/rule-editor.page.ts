@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, OnInit, effect, inject, input, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ReactiveFormsModule } from '@angular/forms';
+import { DateTimePipe } from '../../core/date-time.pipe';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -38,6 +39,7 @@ const CONCURRENT_EDIT =
 @Component({
   selector: 'app-rule-editor-page',
   imports: [
+    DateTimePipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
@@ -79,6 +81,7 @@ export class RuleEditorPage implements OnInit {
   protected readonly loading = signal(false);
   protected readonly loadError = signal<string | null>(null);
   protected readonly saving = signal(false);
+  protected readonly resuming = signal(false);
   protected readonly formErrors = signal<string[]>([]);
   protected readonly revisionsVersion = signal(0);
   protected readonly uppercase = uppercaseChip;
@@ -208,6 +211,33 @@ export class RuleEditorPage implements OnInit {
         },
         error: (err: unknown) => this.snackBar.open(`Delete failed: ${errorText(err)}`, 'Dismiss'),
       });
+    });
+  }
+
+  /** Ends a pause of the circuit breaker; edits in progress stay (a resume changes nothing they touch). */
+  protected resume(): void {
+    const rule = this.rule();
+    if (!rule) return;
+    this.resuming.set(true);
+    this.api.resumeRule(rule.id).subscribe({
+      next: (resumed) => {
+        this.resuming.set(false);
+        this.snackBar.open(`${resumed.name} resumed`, undefined, { duration: 2500 });
+        this.api.rule(rule.id).subscribe({
+          next: (loaded) => {
+            if (this.form().pristine) this.showRule(loaded);
+            else {
+              this.rule.set(loaded.rule);
+              this.etag = loaded.etag;
+            }
+          },
+          error: () => this.rule.set({ ...rule, ...resumed }),
+        });
+      },
+      error: (err: unknown) => {
+        this.resuming.set(false);
+        this.snackBar.open(`Could not resume: ${errorText(err)}`, 'Dismiss');
+      },
     });
   }
 
