@@ -9,7 +9,9 @@ import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPrior
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
   items: T[];
+  /** Exact up to 10,000; above that 10,000 with `totalIsLowerBound` (the console shows "10,000+"). */
   total: number;
+  totalIsLowerBound?: boolean;
 }
 
 /** The error body of every 4xx/5xx answer. */

@@ -8,7 +8,8 @@ import { makeClient } from '../lib/http.mjs';
 import { startWindow } from '../lib/window.mjs';
 import { closedLoop, log, round } from '../lib/stats.mjs';
 
-async function window(ctx, http, db, token, cases, status, seconds, concurrency) {
+/** One measured window of closed-loop PATCH status changes, then the wait until its events are processed. */
+export async function patchWindow(ctx, http, db, token, cases, status, seconds, concurrency) {
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
   let next = 0;
   const resources = await startWindow(ctx);
@@ -32,24 +33,28 @@ async function window(ctx, http, db, token, cases, status, seconds, concurrency)
   };
 }
 
-export async function run(ctx) {
+/** What a PATCH window needs: the engine fixtures' cases and rules, a pool, a client and the cases' statuses. */
+export async function patchLoad(ctx) {
   const users = readFixtures(ctx, 'users');
   const { cases, rules } = readFixtures(ctx, 'engine');
   const db = dbPool(ctx);
   const concurrency = 32;
-  const seconds = ctx.sizes.overheadSeconds;
   const http = makeClient(ctx.url, { maxSockets: concurrency });
-  const token = users.admin.token;
   const status = await currentStatuses(db, cases.map((c) => c.id));
+  return { users, cases, rules, db, concurrency, http, token: users.admin.token, status, seconds: ctx.sizes.overheadSeconds };
+}
+
+export async function run(ctx) {
+  const { cases, rules, db, concurrency, http, token, status, seconds } = await patchLoad(ctx);
 
   log(`overhead: disabling the ${rules.length} rules through the API`);
   await setRulesEnabled(http, token, rules, false);
   log(`overhead: ${seconds} s of closed-loop PATCH (${concurrency} connections) with no rules`);
-  const none = await window(ctx, http, db, token, cases, status, seconds, concurrency);
+  const none = await patchWindow(ctx, http, db, token, cases, status, seconds, concurrency);
   log(`overhead: ${none.patchesPerSecond} PATCH/s without rules; enabling the ${rules.length} rules`);
   await setRulesEnabled(http, token, rules, true);
   log(`overhead: ${seconds} s of closed-loop PATCH with ${rules.length} rules`);
-  const withRules = await window(ctx, http, db, token, cases, status, seconds, concurrency);
+  const withRules = await patchWindow(ctx, http, db, token, cases, status, seconds, concurrency);
   log(`overhead: ${withRules.patchesPerSecond} PATCH/s with rules (ratio ${(withRules.patchesPerSecond / none.patchesPerSecond).toFixed(2)})`);
   await db.end();
   http.close();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditAction } from '../../../contracts/enums';
+import { EXACT_TOTAL_LIMIT } from '../common/list';
 import type { UnitOfWork } from '../database/unit-of-work';
 
 export interface AuditRow {
@@ -53,7 +54,7 @@ export class AuditRepository {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const manager = this.dataSource.manager;
     // Exact up to 10,000 (CONTRACT §2); beyond that the count stops there.
-    const [{ total }] = await manager.query(`SELECT count(*)::int AS total FROM (SELECT 1 FROM audit_log ${clause} LIMIT 10001) c`, params);
+    const [{ total }] = await manager.query(`SELECT count(*)::int AS total FROM (SELECT 1 FROM audit_log ${clause} LIMIT ${EXACT_TOTAL_LIMIT + 1}) c`, params);
     const rows: Array<{ id: string; at: Date; actor_id: string | null; actor_name: string | null; action: AuditAction; target_type: string | null;
       target_id: string | null; detail: Record<string, unknown>; client_address: string | null }> = await manager.query(
       `SELECT id, at, actor_id, actor_name, action, target_type, target_id, detail, client_address FROM audit_log ${clause}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEntry as AuditEntryView, ListResult } from '../../../contracts/api';
 import type { AuditAction } from '../../../contracts/enums';
+import { cappedTotal } from '../common/list';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { AuditRepository, type AuditFilter } from './audit.repository';
 import { currentClientAddress } from './request-context';
@@ -42,9 +43,8 @@ export class AuditService {
     }, uow);
   }
 
-  async list(filter: AuditFilter, limit: number, offset: number): Promise<ListResult<AuditEntryView> & { totalIsLowerBound?: true }> {
-    const [rows, total] = await this.audit.search(filter, limit, offset);
-    const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
-    return total > 10_000 ? { items, total: 10_000, totalIsLowerBound: true } : { items, total };
+  async list(filter: AuditFilter, limit: number, offset: number): Promise<ListResult<AuditEntryView>> {
+    const [rows, counted] = await this.audit.search(filter, limit, offset);
+    return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })), ...cappedTotal(counted) };
   }
 }

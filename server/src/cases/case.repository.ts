@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CaseStatus, Severity, TimelineKind } from '../common/enums';
+import { EXACT_TOTAL_LIMIT } from '../common/list';
 import { managerOf, type Executor, type SqlFragment } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { CaseEntity } from './case.entity';
@@ -76,7 +77,8 @@ export class CaseRepository {
     return rows.length > 0;
   }
 
-  async search(filter: CaseFilter, page: { limit: number; offset: number }): Promise<{ rows: CaseEntity[]; total: number }> {
+  /** A page of matching cases and their count, exact up to EXACT_TOTAL_LIMIT (then cappedTotal says "at least"). */
+  async search(filter: CaseFilter, page: { limit: number; offset: number }): Promise<{ rows: CaseEntity[]; counted: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: (p: string) => string, value: unknown) => { params.push(value); where.push(sql(`$${params.length}`)); };
@@ -93,9 +95,9 @@ export class CaseRepository {
     const order = `${column} ${direction} ${direction === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST'}, id ${direction}`;
     const [rows, [{ n }]] = await Promise.all([
       this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`, params),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM cases ${conditions}`, params),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params),
     ]);
-    return { rows: (rows as CaseRow[]).map(fromRow), total: n };
+    return { rows: (rows as CaseRow[]).map(fromRow), counted: n };
   }
 
   /** The scope's next case number of `year`: one atomic upsert, so concurrent creates get distinct numbers. */

@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { canSeeScope, visibleScopes, type AuthUser } from '../common/auth-user';
 import type { CaseStatus, Severity, TimelineKind } from '../common/enums';
-import type { ListResult, PageQuery } from '../common/list';
+import { cappedTotal, type ListResult, type PageQuery } from '../common/list';
 import type { Executor, SqlFragment } from '../database/executor';
 import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import { EventBus, type EventDraft } from '../events/event-bus.service';
@@ -41,11 +41,11 @@ export class CasesService {
   ) {}
 
   async list(user: AuthUser, query: ListCasesQuery): Promise<ListResult<CaseView>> {
-    const { rows, total } = await this.cases.search({
+    const { rows, counted } = await this.cases.search({
       scopes: visibleScopes(user), status: query.status, assigneeId: query.assigneeId, tag: query.tag, scopeCode: query.scopeCode,
       caseType: query.caseType, q: query.q, sort: query.sort ?? '-createdAt',
     }, query);
-    return { items: rows.map(toCaseView), total };
+    return { items: rows.map(toCaseView), ...cappedTotal(counted) };
   }
 
   async get(user: AuthUser, id: string): Promise<CaseView> {

@@ -17,13 +17,14 @@ import { debounceTime } from 'rxjs';
 import type { AuditEntry, ListResult } from '../../../../contracts/api';
 import { API_BASE } from '../core/api-models';
 import { PagedQuery } from '../core/paged-query';
+import { TotalIsLowerBound } from '../core/lower-bound-total';
 import { UsersDirectory } from '../core/users-directory';
 import { AUDIT_ACTIONS, EMPTY_AUDIT_FILTER, auditQueryParams, targetLink, type AuditFilter } from './audit-filters';
 
 /** The audit log (ADMIN): who did what to whom, newest first. */
 @Component({
   selector: 'app-audit-page',
-  imports: [DateTimePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule],
+  imports: [DateTimePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule, TotalIsLowerBound],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.page.html',
   styles: `table { width: 100%; } .detail { font-family: monospace; font-size: 12px; white-space: pre-wrap; word-break: break-word; max-width: 420px; }

@@ -19,6 +19,7 @@ import { AuthSession } from '../auth/auth-session';
 import { CASE_STATUSES, CASE_TYPES } from '../../../../contracts/enums';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
+import { TotalIsLowerBound } from '../core/lower-bound-total';
 import { LiveSocket } from '../core/live-socket';
 import { UsersDirectory } from '../core/users-directory';
 import { CasesApi } from './cases-api';
@@ -38,6 +39,7 @@ import { NewCaseDialog, SCOPE_CODE_PATTERN } from './new-case.dialog';
     MatIconModule,
     MatInputModule,
     MatPaginatorModule,
+    TotalIsLowerBound,
     MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
@@ -72,6 +74,7 @@ export class CaseListPage implements OnInit {
   private readonly list = new PagedQuery<CaseView>();
   protected readonly cases = this.list.items;
   protected readonly total = this.list.total;
+  protected readonly totalIsLowerBound = this.list.totalIsLowerBound;
   protected readonly loading = this.list.loading;
   protected readonly loadFailed = this.list.loadFailed;
   protected readonly pageIndex = this.list.pageIndex;

@@ -26,4 +26,12 @@ describe('PagedQuery', () => {
     expect(list.loadFailed()).toBe(true);
     expect(list.items()).toEqual(['new']);
   });
+
+  it('remembers when the server stopped counting (more than 10,000 matches)', () => {
+    const list = new PagedQuery<string>();
+    list.run(() => of({ items: ['a'], total: 10_000, totalIsLowerBound: true }));
+    expect(list.totalIsLowerBound()).toBe(true);
+    list.run(() => of({ items: ['a'], total: 12 }));
+    expect(list.totalIsLowerBound()).toBe(false);
+  });
 });

@@ -15,6 +15,8 @@ export interface PageWindow {
 export class PagedQuery<T> {
   readonly items = signal<T[]>([]);
   readonly total = signal(0);
+  /** The server stopped counting at `total` (10,000): there are more. */
+  readonly totalIsLowerBound = signal(false);
   readonly loading = signal(false);
   readonly loadFailed = signal(false);
   readonly pageIndex = signal(0);
@@ -22,7 +24,7 @@ export class PagedQuery<T> {
   private request: Subscription | null = null;
 
   /** Loads the current page; `quiet` keeps the progress bar off (live refreshes). */
-  run(fetch: (window: PageWindow) => Observable<{ items: T[]; total: number }>, quiet = false): void {
+  run(fetch: (window: PageWindow) => Observable<{ items: T[]; total: number; totalIsLowerBound?: boolean }>, quiet = false): void {
     this.request?.unsubscribe();
     if (!quiet) this.loading.set(true);
     this.loadFailed.set(false);
@@ -30,6 +32,7 @@ export class PagedQuery<T> {
       next: (res) => {
         this.items.set(res.items);
         this.total.set(res.total);
+        this.totalIsLowerBound.set(res.totalIsLowerBound === true);
         this.loading.set(false);
       },
       error: () => {

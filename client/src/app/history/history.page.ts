@@ -20,6 +20,7 @@ import { debounceTime } from 'rxjs';
 import { errorText, httpStatus } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
 import { PagedQuery } from '../core/paged-query';
+import { TotalIsLowerBound } from '../core/lower-bound-total';
 import { LiveSocket } from '../core/live-socket';
 import { HistoryFilters, HistoryOutcome, WorkflowsApi } from '../workflows/workflows-api';
 import { HistoryEntry, WorkflowRule } from '../workflows/workflow.models';
@@ -41,6 +42,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     MatIconModule,
     MatInputModule,
     MatPaginatorModule,
+    TotalIsLowerBound,
     MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
@@ -79,6 +81,7 @@ export class HistoryPage implements OnInit {
   private readonly list = new PagedQuery<HistoryEntry>();
   protected readonly rows = this.list.items;
   protected readonly total = this.list.total;
+  protected readonly totalIsLowerBound = this.list.totalIsLowerBound;
   protected readonly loading = this.list.loading;
   protected readonly loadFailed = this.list.loadFailed;
   protected readonly pageIndex = this.list.pageIndex;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EXACT_TOTAL_LIMIT } from '../../common/list';
 import { DataSource } from 'typeorm';
 import type { WorkflowStats } from '../../../../contracts/workflows';
 import { managerOf, type Executor } from '../../database/executor';
@@ -76,16 +77,16 @@ export class HistoryRepository {
         column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)]);
   }
 
-  /** Newest first. */
-  async list(filter: HistoryFilter, page: { limit: number; offset: number }): Promise<{ rows: HistoryRow[]; total: number }> {
+  /** Newest first; the count is exact up to EXACT_TOTAL_LIMIT. */
+  async list(filter: HistoryFilter, page: { limit: number; offset: number }): Promise<{ rows: HistoryRow[]; counted: number }> {
     const { where, params } = whereOf(filter);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [rows, [{ n }]] = await Promise.all([
       this.dataSource.query(
         `SELECT ${HISTORY_COLUMNS} FROM workflow_history ${clause} ORDER BY created_at DESC, id DESC LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`, params),
-      this.dataSource.query(`SELECT count(*) AS n FROM workflow_history ${clause}`, params),
+      this.dataSource.query(`SELECT count(*) AS n FROM (SELECT 1 FROM workflow_history ${clause} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params),
     ]);
-    return { rows, total: Number(n) };
+    return { rows, counted: Number(n) };
   }
 
   /**

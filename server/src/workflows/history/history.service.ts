@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { CasesService } from '../../cases/cases.service';
 import { TransactionRunner, type UnitOfWork } from '../../database/unit-of-work';
-import type { ListResult } from '../../common/list';
+import { cappedTotal, type ListResult } from '../../common/list';
 import type { ExportHistoryQuery, ListHistoryQuery } from '../dto/history.dto';
 import { HISTORY_CSV_HEADER, historyCsvRecord } from './history-csv';
 import { isDuplicateRun, RuleRunner } from '../engine/rule-runner';
@@ -29,8 +29,8 @@ export class HistoryService {
 
   async list(q: ListHistoryQuery): Promise<ListResult<HistoryView>> {
     checkRange(q);
-    const { rows, total } = await this.repository.list(q, q);
-    return { items: rows.map(toHistoryView), total };
+    const { rows, counted } = await this.repository.list(q, q);
+    return { items: rows.map(toHistoryView), ...cappedTotal(counted) };
   }
 
   /**
