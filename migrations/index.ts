@@ -10,10 +10,12 @@ import { NotificationRuleNameAndDesktop1765200000000 } from './1765200000000-not
 import { SelfProtection1765300000000 } from './1765300000000-self-protection';
 import { ListIndexes1765500000000 } from './1765500000000-list-indexes';
 import { Backtest1765400000000 } from './1765400000000-backtest';
+import { UserSettings1765600000000 } from './1765600000000-user-settings';
 
 /** Every migration, in order. Listed explicitly so ESM tests and the compiled server load the same set. */
 export const MIGRATIONS = [
   Foundation1764100000000, Notifications1764100001000, Workflows1764100002000, Accounts1764100013000, Webhooks1764100014000,
   OidcIdentity1764900000000, NotificationScope1765000000000, Email1765100000000,
   NotificationRuleNameAndDesktop1765200000000, SelfProtection1765300000000, Backtest1765400000000, ListIndexes1765500000000,
+  UserSettings1765600000000,
 ];

@@ -119,7 +119,7 @@ export const routes: Routes = [
       },
       {
         path: 'settings',
-        title: 'Notification settings',
+        title: 'Settings',
         loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),
       },
     ],

@@ -49,6 +49,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/setup': { public: true, ok: { 201: 'SetupResult' }, summary: 'Creates the first ADMIN with the token of the logged setup link; 404 once a user exists' },
 
   'GET /api/v1/users': { ok: { 200: 'UserList' }, summary: 'Full users for ADMIN; {id, name, role} of active users for others' },
+  'GET /api/v1/users/me/settings': { ok: { 200: 'UserSettings' }, summary: 'The caller\'s console settings: theme, clock and time zone' },
+  'PUT /api/v1/users/me/settings': { ok: { 200: 'UserSettings' }, errors: { 400: 'an unknown theme, time format or time zone' }, summary: 'Saves the caller\'s console settings (fields left out stay)' },
   'POST /api/v1/users': { roles: ADMIN, ok: { 201: 'User' }, errors: { 409: 'the e-mail is taken' } },
   'PATCH /api/v1/users/{id}': { roles: ADMIN, ok: { 200: 'User' } },
   'POST /api/v1/users/{id}/reset-password': { roles: ADMIN, ok: { 200: 'TemporaryPassword' } },

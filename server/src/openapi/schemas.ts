@@ -1,4 +1,4 @@
-import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, TIMELINE_KINDS } from '../common/enums';
+import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, THEMES, TIMELINE_KINDS, TIME_FORMATS } from '../common/enums';
 import { EMAIL_DELIVERY_STATUSES } from '../../../contracts/email';
 import { EVENT_NAMES } from '../events/event-map';
 import { ACTION_TYPES } from '../workflows/rules/rule.types';
@@ -118,7 +118,16 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     items: arrayOf(object({ ruleId: uuid, ruleName: nullable(str({ description: 'as the newest of the caller\'s notifications from the rule named it; null when none is left' })) })),
   }),
   MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
-  AuthProviders: object({ local: bool, oidc: nullable(object({ label: str() })) }),
+  AuthProviders: object({
+    local: bool, oidc: nullable(object({ label: str() })),
+    demoAccounts: nullable(arrayOf(object({ email: str({ format: 'email' }), password: str(), role: enumOf(ROLES), name: str() }), {
+      description: 'only while this server loaded demo data (never in production or on a non-loopback HOST), and only accounts that still have their demo password',
+    })),
+  }),
+  UserSettings: object({
+    theme: enumOf(THEMES), timeFormat: enumOf(TIME_FORMATS),
+    timeZone: nullable(str({ description: 'IANA time zone the console shows times in; null: the browser\'s own' })),
+  }),
   SetupStatus: object({ required: bool }),
   SetupResult: { ...freeObject, description: 'the first ADMIN was created' },
   TemporaryPassword: object({ temporaryPassword: str() }),

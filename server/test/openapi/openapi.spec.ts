@@ -192,6 +192,10 @@ describe('OpenAPI document', () => {
     await call('POST', '/api/v1/notifications/mark-all-read', { as: investigator });
     await call('GET', '/api/v1/notifications/preferences', { as: investigator });
     await call('PUT', '/api/v1/notifications/preferences', { as: investigator, body: { minToastPriority: 'HIGH', mutedRuleIds: [ruleId], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } } });
+    await call('GET', '/api/v1/users/me/settings', { as: viewer });
+    await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { theme: 'dark', timeFormat: '12h', timeZone: 'Europe/Paris' } });
+    await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { timeZone: 'Nowhere/Special' } });
+    await call('GET', '/api/v1/auth/providers', { as: null });
     await call('DELETE', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
     await call('GET', '/metrics', { as: null });
 

@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -28,7 +28,7 @@ const STATUS_HELP: Record<EmailDeliveryStatus, string> = {
 /** ADMIN: every queued e-mail with its status, attempts and last error. */
 @Component({
   selector: 'app-email-deliveries-page',
-  imports: [DatePipe, MatButtonModule, MatFormFieldModule, MatIconModule, MatPaginatorModule, MatSelectModule, MatTableModule, MatTooltipModule],
+  imports: [DateTimePipe, MatButtonModule, MatFormFieldModule, MatIconModule, MatPaginatorModule, MatSelectModule, MatTableModule, MatTooltipModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './email-deliveries.page.html',
   styleUrl: './email-deliveries.page.scss',

@@ -26,6 +26,7 @@ import { WorkflowsApi } from '../workflows/workflows-api';
 import { WorkflowRule } from '../workflows/workflow.models';
 import { browserTimeZone, supportedTimeZones } from './time-zones';
 import { EmailSettings, emailSettingsForm } from './email-settings';
+import { DisplaySettingsCard } from './display-settings-card';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -44,6 +45,7 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
     MatSlideToggleModule,
     EnumLabelPipe,
     EmailSettings,
+    DisplaySettingsCard,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',

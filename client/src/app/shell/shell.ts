@@ -11,6 +11,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { map } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
 import { AuthService } from '../auth/auth.service';
+import { DisplaySettings } from '../core/display-settings';
 import { LiveSocket } from '../core/live-socket';
 import { NotificationCenter } from '../notifications/notification-center';
 import { NotificationStore } from '../notifications/notification-store';
@@ -67,6 +68,7 @@ export class Shell implements OnInit {
   private readonly toaster = inject(NotificationToaster);
   private readonly desktop = inject(DesktopNotifier);
   private readonly preferences = inject(NotificationPreferencesStore);
+  private readonly display = inject(DisplaySettings);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly socket = inject(LiveSocket);
 
@@ -80,6 +82,7 @@ export class Shell implements OnInit {
     this.notifications.start();
     this.toaster.start();
     this.preferences.load();
+    this.display.load();
     this.desktop.start();
     this.auth.refreshCurrentUser().subscribe({ error: () => undefined });
     this.destroyRef.onDestroy(() => {

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, OnInit, effect, inject, input, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ReactiveFormsModule } from '@angular/forms';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../../core/date-time.pipe';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -40,7 +40,7 @@ const CONCURRENT_EDIT =
 @Component({
   selector: 'app-rule-editor-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
