@@ -16,7 +16,10 @@ const STEPS = {
   notifications: './scenarios/notifications.mjs',
   sockets: './scenarios/sockets.mjs',
   scan: './scenarios/scan.mjs',
+  channels: './scenarios/channels.mjs',
   processes: './scenarios/processes.mjs',
+  lists: './scenarios/lists.mjs',
+  backtest: './scenarios/backtest.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);

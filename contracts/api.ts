@@ -4,7 +4,8 @@
  * the server validates request bodies with its own class-validator DTOs. Workflow shapes live in
  * workflows.ts.
  */
-import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, TimelineKind } from './enums';
+import type { AuditAction, AuthProvider, CaseStatus, CaseType, NotificationPriority, Role, Severity, Theme, TimeFormat, TimelineKind } from './enums';
+import type { EmailPreferences } from './email';
 
 /** Every list except notifications (cursor) and the case timeline/evidence lists answers this. */
 export interface ListResult<T> {
@@ -174,6 +175,8 @@ export interface NotificationPreferences {
   minToastPriority: NotificationPriority;
   mutedRuleIds: string[];
   quietHours: QuietHours | null;
+  /** E-mail (§11). Optional in a PUT: left out, the saved choice stays. */
+  email: EmailPreferences;
   /**
    * Desktop notifications (the browser's Notification API) for HIGH and URGENT ones while the console tab is
    * hidden. Optional on PUT: left out, the saved choice stays.
@@ -195,6 +198,26 @@ export interface AuthProviders {
   /** false: password sign-in is off for everyone but the setup admin (OIDC_LOCAL_LOGIN=false). */
   local: boolean;
   oidc: { label: string } | null;
+  /**
+   * The demo accounts, listed on the login page: only while this server loaded demo data (never in production or
+   * on a non-loopback HOST) and only those that still have their published demo password. null otherwise.
+   */
+  demoAccounts: DemoAccount[] | null;
+}
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: Role;
+  name: string;
+}
+
+/** `GET/PUT /users/me/settings`: how the console shows itself to this user. */
+export interface UserSettings {
+  theme: Theme;
+  timeFormat: TimeFormat;
+  /** IANA zone the console shows times in; null: the browser's own. */
+  timeZone: string | null;
 }
 
 /** `GET /setup` while the first admin is still to be created (404 afterwards). */

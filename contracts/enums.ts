@@ -45,3 +45,10 @@ export const ACTION_TYPES = ['CHANGE_STATUS', 'ASSIGN_USER', 'ADD_TAG', 'SEND_NO
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 export const SCOPE_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;
+
+/** Console colour theme; `system` follows the operating system's light or dark preference. */
+export const THEMES = ['light', 'dark', 'system'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export const TIME_FORMATS = ['24h', '12h'] as const;
+export type TimeFormat = (typeof TIME_FORMATS)[number];

@@ -4,3 +4,4 @@ export type * from './api';
 export type * from './socket-events';
 export * from './workflows';
 export * from './webhooks';
+export * from './email';

@@ -3,7 +3,7 @@
  * emits nothing else, and the console's LiveSocket listens through the same map.
  */
 import type { CaseView, NotificationView, UnreadCount } from './api';
-import type { HistoryView } from './workflows';
+import type { BacktestProgress, HistoryView } from './workflows';
 
 /**
  * The `notification` event: the notification (with `ruleId`/`ruleName` of the rule that sent it, null for
@@ -24,6 +24,8 @@ export interface ServerToClientEvents {
   'workflow:history': HistoryView;
   /** To every signed-in user who may see the case's scope (live lists); best effort, coalesced per case. */
   'case:updated': CaseView;
+  /** To the ADMIN who started a backtest with a `progressId` only: how far the replay is. */
+  'workflow:backtest-progress': BacktestProgress;
 }
 
 export type ServerToClientEvent = keyof ServerToClientEvents;

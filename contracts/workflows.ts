@@ -154,6 +154,38 @@ export interface DryRunResult {
   actions: Array<{ actionType: ActionType; wouldDo: string }>;
 }
 
+/**
+ * POST /workflows/rules/backtest: what a rule would have done over the recorded events of the last `days` days.
+ * For a TIME_BASED rule the event fields are zero/empty and `nextRuns` says what its next ticks would find.
+ */
+export interface BacktestResult {
+  eventsScanned: number;
+  eventsMatched: number;
+  casesAffected: number;
+  actionCounts: Partial<Record<ActionType, number>>;
+  notificationsByRecipient: Array<{ userId: string; name: string; count: number }>;
+  perDay: Array<{ date: string; matched: number }>;
+  samples: Array<{ eventId: string; caseId: string; caseNumber: string; at: string; wouldDo: string[] }>;
+  notes: string[];
+  /** Matched events the rule would not have run on: its own cooldown, the depth limit, a higher-priority stopProcessing rule. */
+  skipped: { cooldown: number; maxDepth: number; stoppedByOtherRules: number };
+  /** The window replayed (UTC instants) and how long the replay took. */
+  from: string;
+  to: string;
+  durationMs: number;
+  /** TIME_BASED rules only. */
+  nextRuns?: Array<{ at: string; casesMatchingNow: number }>;
+}
+
+/** Socket event `workflow:backtest-progress`, to the user who asked for a backtest with a `progressId`. */
+export interface BacktestProgress {
+  progressId: string;
+  /** `total`: the events of the window the rule listens to; `done`: how many of them lie behind the replay's position (by time). */
+  done: number;
+  total: number;
+  finished: boolean;
+}
+
 /** GET /workflows/cron-preview: the schedule in words and its next five firings (UTC instants). */
 export interface CronPreview { description: string; timeZone: string; next: string[] }
 
@@ -212,8 +244,8 @@ export interface FailingRuleStats {
   lastFailureAt: string;
 }
 
-/** A queue the dashboard samples once a minute: `outbox` (domain events), `webhooks` (deliveries); more may follow. */
-export type BacklogQueue = 'outbox' | 'webhooks' | (string & {});
+/** A queue the dashboard samples once a minute: `outbox` (domain events), `webhooks` and `email` (deliveries); more may follow. */
+export type BacklogQueue = 'outbox' | 'webhooks' | 'email' | (string & {});
 
 export interface BacklogPoint {
   bucketStart: string;

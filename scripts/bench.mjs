@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, processes)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes, backtest, lists)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'processes'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes', 'backtest', 'lists'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -51,12 +51,14 @@ const SIZES = quick
   ? {
     investigators: 20, ceilingSeconds: 3, engineCases: 500, engineEvents: 2000, engineIngestTimeoutMs: 15_000, engineDrainTimeoutMs: 15_000,
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
-    notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30,
+    notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
+    backtestEvents: 100_000, backtestCases: 2000,
   }
   : {
     investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
     settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
-    notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200,
+    notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200, listCases: 1_000_000, listRounds: 100,
+    backtestEvents: 1_000_000, backtestCases: 20_000,
   };
 
 const t = () => new Date().toISOString().slice(11, 19);
@@ -98,6 +100,8 @@ mkdirSync(workDir, { recursive: true });
 mkdirSync(profileDir, { recursive: true });
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
+// The channels scenario's SMTP server listens here (in its load process); the server knows it from the start.
+const smtpPort = await freePort();
 const jwtSecret = randomBytes(48).toString('base64url');
 const admin = { email: 'admin@bench.local', password: 'bench-' + randomBytes(9).toString('base64url') };
 const serverLogFile = join(dataDir, 'server.log');
@@ -117,7 +121,9 @@ async function startServer(env = {}) {
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: jwtSecret,
       ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
-      SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '', ...env,
+      SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
+      // The channels scenario: mail to its loopback SMTP server, webhooks to its loopback receiver.
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_URL: url, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -202,7 +208,7 @@ const inspectorUrl = [...serverLog.matchAll(/Debugger listening on (ws:\/\/127\.
 if (!inspectorUrl) throw new Error('the server did not print its inspector URL');
 const postmasterPid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 const ctxFile = join(workDir, 'context.json');
-writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, postmasterPid, inspectorUrl, jwtSecret, admin, sizes: SIZES, quick, workDir }, null, 2));
+writeFileSync(ctxFile, JSON.stringify({ url, databaseUrl, serverPid: server.pid, postmasterPid, inspectorUrl, jwtSecret, admin, sizes: SIZES, quick, workDir, channels: { smtpPort } }, null, 2));
 
 // ---------------------------------------------------------------- steps
 const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
@@ -236,10 +242,10 @@ function runStep(step, timeoutMs) {
   });
 }
 
-const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'processes'].includes(s));
+const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels', 'processes'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets'].filter((s) => selected.includes(s))]; // processes: after these
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets', 'channels', 'backtest'].filter((s) => selected.includes(s))]; // processes: after these
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -388,6 +394,30 @@ const scenarios = [
     target: 'reported side by side (no target: on 2 cores PostgreSQL and the server already share both)',
     checks: null,
   })),
+  scenario('backtest', `9. Backtest: 7 days of ${SIZES.backtestEvents} recorded events replayed for a draft rule`, 'backtest', (x) => ({
+    figure: x.eventsPerSecond, unit: 'events/s replayed (slowest of 4 backtests)', seconds: x.seconds,
+    cpuSeconds: x.cpuSeconds, note: 'cpuSeconds: server + PostgreSQL CPU of the costliest backtest, about its wall time on an idle machine',
+    baseline: x.baselineCountSeconds, baselineUnit: 's (SELECT count(*) of the same events)',
+    ratio: x.baselineCountSeconds ? num(x.seconds / x.baselineCountSeconds, 1) : null,
+    target: `7 days of ${SIZES.backtestEvents} events in ≤ 10 s`,
+    checks: [check('events replayed', x.eventsScanned, '>=', Math.floor(SIZES.backtestEvents * 0.99), 'events'), check('backtest', x.seconds, '<=', 10, 's')],
+  })),
+  scenario('lists', `10. Lists at volume: ${SIZES.listCases} cases, ${5 * SIZES.listCases} history rows, ${SIZES.listCases} notifications, first pages`, 'lists', (x) => ({
+    figure: x.worstP99.ms, unit: `ms (worst first-page p99: ${x.worstP99.name})`, worstP50: x.worstP50,
+    baseline: x.health.latencyMs.p99, baselineUnit: 'ms (GET /health p99, same client)',
+    ratio: x.health.latencyMs.p99 ? num(x.worstP99.ms / x.health.latencyMs.p99, 2) : null,
+    target: 'every list and search first page ≤ 50 ms (p99, one client)',
+    checks: x.endpoints.map((e) => check(e.name, e.latencyMs.p99, '<=', 50, 'ms')),
+  })),
+  scenario('channels', '11. Channels: a rule e-mails and calls a webhook on every status change', 'channels', (x) => ({
+    figure: x.emailLagMs.p99, unit: 'ms (e-mail lag p99 at 200 PATCH/s)', p50: x.emailLagMs.p50, webhookLagP99: x.webhookLagMs.p99, webhookLagP50: x.webhookLagMs.p50,
+    note: x.emailLagMs.p99 === null || x.webhookLagMs.p99 === null
+      ? `more than 1% of the mails (${x.emailLagMs.lost}) or webhook calls (${x.webhookLagMs.lost}) had not arrived 30 s after the last request: p99 is unbounded` : undefined,
+    baseline: x.withoutChannels.patchesPerSecond, baselineUnit: 'PATCH/s (closed loop, rule disabled)',
+    ratio: x.ratio, target: 'PATCH/s with ÷ without ≥ 0.7; e-mail and webhook lag p99 ≤ 2 s',
+    checks: [check('with ÷ without', x.ratio, '>=', 0.7, 'ratio'), check('e-mail lag p99', x.emailLagMs.p99, '<=', 2000, 'ms'),
+      check('webhook lag p99', x.webhookLagMs.p99, '<=', 2000, 'ms')],
+  })),
 ].filter(Boolean);
 
 // What the server logged at ERROR level during the run, grouped (e.g. deadlocks in the engine).
@@ -449,6 +479,7 @@ for (const s of scenarios) {
   if (s.id === 'overhead') extra.push(`ratio incl. draining the automation backlog ${fmt(s.details.ratioIncludingDrain)}; backlog at end ${s.details.withRules.backlogAtEnd} events`);
   if (s.id === 'scan') extra.push(`${s.details.ruleRuns}/${s.details.expectedRuns} runs; RSS growth ${fmt(s.rssGrowthMiB)} MiB; tick picked up after ${fmt(s.details.tickStartedAfterSeconds)} s`);
   if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
+  if (s.id === 'channels') extra.push(`e-mail lag p50 ${fmt(s.p50)} ms, p99 ${fmt(s.figure)} ms (${s.details.emailLagMs.lost} lost); webhook lag p50 ${fmt(s.webhookLagP50)} ms, p99 ${fmt(s.webhookLagP99)} ms (${s.details.webhookLagMs.lost} lost); ${s.details.withChannels.patchesPerSecond} PATCH/s with, ${s.details.withoutChannels.patchesPerSecond} without; achieved ${fmt(s.details.achievedRate)}/s offered 200/s; ${s.details.mailsFailedOrUncertain} mails FAILED/UNCERTAIN`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
   if (s.note) extra.unshift(s.note);
   const rc = s.resources?.coresBusy;

@@ -106,6 +106,11 @@ const baseUrl = `http://127.0.0.1:${port}`;
 const { startOidcPeer, OIDC_CLIENT } = await import('../e2e/lib/oidc-peer.mjs');
 const oidcPeer = await startOidcPeer({ redirectUris: [`${baseUrl}/api/v1/auth/oidc/callback`] });
 log(`OpenID provider for the single sign-on test at ${oidcPeer.issuer}`);
+// A real SMTP server on loopback for the e-mail test (e2e/lib/smtp-peer.mjs); what it accepts goes to MAIL_LOG.
+const MAIL_LOG = join(OUTPUT_DIR, 'e2e-mail.jsonl');
+const { startSmtpPeer } = await import('../e2e/lib/smtp-peer.mjs');
+const smtpPeer = await startSmtpPeer(MAIL_LOG);
+log(`SMTP server for the e-mail test at ${smtpPeer.url}`);
 const serverLog = createWriteStream(SERVER_LOG);
 log(`starting the server on ${baseUrl} (DATA_DIR ${dataDir}, log ${SERVER_LOG})`);
 // Always the embedded database with the demo data: never a DATABASE_URL from the caller's environment.
@@ -126,8 +131,10 @@ const serverEnv = {
   OIDC_INVESTIGATOR_GROUPS: 'acos-investigators',
   OIDC_SCOPES_CLAIM: 'acos_scopes',
   OIDC_LABEL: 'Test IdP',
+  SMTP_URL: smtpPeer.url,
+  MAIL_FROM: 'AuditCaseOS <alerts@e2e.test>',
 };
-for (const name of ['PUBLIC_URL', 'OIDC_LOCAL_LOGIN', 'OIDC_ROLES_CLAIM', 'DATABASE_URL', 'NODE_ENV', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'OUTBOX_DISPATCHER', 'SCHEDULER']) {
+for (const name of ['EMAIL_RETRY_BASE_MS', 'EMAIL_RETRY_MAX_MS', 'PUBLIC_URL', 'OIDC_LOCAL_LOGIN', 'OIDC_ROLES_CLAIM', 'DATABASE_URL', 'NODE_ENV', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'OUTBOX_DISPATCHER', 'SCHEDULER']) {
   delete serverEnv[name];
 }
 let testRun = null;
@@ -160,6 +167,7 @@ async function stopServerAndClean() {
   }
   stopLeftoverPostgres();
   await oidcPeer.close();
+  await smtpPeer.close();
   await new Promise((r) => serverLog.end(r));
   rmSync(dataDir, { recursive: true, force: true });
 }
@@ -245,7 +253,7 @@ const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 8 * 60_000);
 const testExit = await new Promise((resolve) => {
   testRun = spawn(process.execPath, testArgs, {
     stdio: 'inherit',
-    env: { ...process.env, E2E_BASE_URL: baseUrl, E2E_SCREENSHOT_DIR: SCREENSHOT_DIR, E2E_CHROMIUM: CHROMIUM },
+    env: { ...process.env, E2E_BASE_URL: baseUrl, E2E_SCREENSHOT_DIR: SCREENSHOT_DIR, E2E_CHROMIUM: CHROMIUM, E2E_MAIL_LOG: MAIL_LOG },
   });
   const watchdog = setTimeout(() => {
     fail(`the browser tests did not finish within ${RUN_TIMEOUT_MS / 1000}s; stopping them`);

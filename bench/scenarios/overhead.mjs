@@ -8,7 +8,7 @@ import { makeClient } from '../lib/http.mjs';
 import { startWindow } from '../lib/window.mjs';
 import { closedLoop, log, round } from '../lib/stats.mjs';
 
-/** One measured window of closed-loop PATCH status changes, then the wait until its events are processed. */
+/** One measured window of closed-loop PATCH status changes, then the wait until its events are processed (also the channels scenario's). */
 export async function patchWindow(ctx, http, db, token, cases, status, seconds, concurrency) {
   const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
   let next = 0;

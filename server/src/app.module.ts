@@ -19,6 +19,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
 import { UsersModule } from './users/users.module';
 import { SetupModule } from './setup/setup.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { EmailModule } from './email/email.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         NotificationsModule,
         WorkflowsModule,
         WebhooksModule,
+        EmailModule,
         SchedulerModule,
         MetricsModule,
         DemoModule,

@@ -95,6 +95,12 @@ export const routes: Routes = [
         loadComponent: () => import('./webhooks/webhooks.page').then((m) => m.WebhooksPage),
       },
       {
+        path: 'email',
+        title: 'E-mail deliveries',
+        canActivate: [roleGuard('ADMIN')],
+        loadComponent: () => import('./email/email-deliveries.page').then((m) => m.EmailDeliveriesPage),
+      },
+      {
         path: 'users',
         title: 'Users',
         canActivate: [roleGuard('ADMIN')],
@@ -113,7 +119,7 @@ export const routes: Routes = [
       },
       {
         path: 'settings',
-        title: 'Notification settings',
+        title: 'Settings',
         loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),
       },
     ],

@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { DemoAccounts } from './demo-accounts';
 import { LoginFailureRepository } from './login-failure.repository';
 import { LoginThrottle } from './login-throttle';
 import { OidcIdentityRepository } from './oidc/oidc-identity.repository';
@@ -28,7 +29,7 @@ import { TokenService } from './token.service';
   ],
   controllers: [AuthController, OidcController],
   providers: [
-    AuthService, TokenService, LoginThrottle, LoginFailureRepository, OidcService, OidcIdentityRepository,
+    AuthService, TokenService, DemoAccounts, LoginThrottle, LoginFailureRepository, OidcService, OidcIdentityRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService],

@@ -47,6 +47,9 @@ function fromRow(r: CaseRow): CaseEntity {
 const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'created_at', updatedAt: 'updated_at', dueDate: 'due_date', caseNumber: 'case_number', severity: 'severity',
 };
+const NULLABLE_SORT_COLUMNS = new Set(['due_date']);
+/** How many of the newest cases (in the list's order) a search looks through before it asks the trigram indexes. */
+const SEARCH_RECENT_WINDOW = 5000;
 
 /** Timeline rows from parallel arrays, a microsecond apart so the timeline's order is the order they were written in. */
 const TIMELINE_INSERT = (caseId: string, kinds: string, messages: string, actorId: string, ruleId: string) =>
@@ -88,15 +91,36 @@ export class CaseRepository {
     if (filter.tag) add((p) => `${p} = ANY(tags)`, filter.tag);
     if (filter.scopeCode) add((p) => `scope_code = ${p}`, filter.scopeCode);
     if (filter.caseType) add((p) => `case_type = ${p}`, filter.caseType);
-    if (filter.q) add((p) => `(case_number ILIKE ${p} OR title ILIKE ${p} OR description ILIKE ${p})`, `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
-    const conditions = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const search = filter.q ? `(case_number ILIKE $${params.length + 1} OR title ILIKE $${params.length + 1} OR description ILIKE $${params.length + 1})` : null;
+    if (filter.q) params.push(`%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+    const conditions = search ? (filters ? `${filters} AND ${search}` : `WHERE ${search}`) : filters;
     const direction = filter.sort.startsWith('-') ? 'DESC' : 'ASC';
     const column = SORT_COLUMNS[filter.sort.replace(/^-/, '')] ?? 'created_at';
-    const order = `${column} ${direction} ${direction === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST'}, id ${direction}`;
-    const [rows, [{ n }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`, params),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params),
-    ]);
+    // Only a nullable column gets a NULLS clause: on the others it would keep the planner off their indexes (a DESC
+    // index holds NULLS FIRST), and the first page of a million cases would be a sort of all of them.
+    const nulls = NULLABLE_SORT_COLUMNS.has(column) ? (direction === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST') : '';
+    const order = `${column} ${direction}${nulls}, id ${direction}`;
+    const pageSql = `LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`;
+    const count = this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params);
+    if (!search) {
+      const [rows, [{ n }]] = await Promise.all([this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} ${pageSql}`, params), count]);
+      return { rows: (rows as CaseRow[]).map(fromRow), counted: n };
+    }
+    // A search's first page: a common word fills it from the newest cases in the order's index at once, while a
+    // rare one would make that walk read the whole table; the matches are then found through the trigram indexes
+    // first (MATERIALIZED keeps the planner from walking the order's index instead) and only they are sorted.
+    let rows: CaseRow[] = [];
+    if (page.offset === 0) {
+      rows = await this.dataSource.query(
+        `SELECT * FROM (SELECT ${CASE_COLUMNS} FROM cases ${filters} ORDER BY ${order} LIMIT ${SEARCH_RECENT_WINDOW}) recent
+          WHERE ${search} ORDER BY ${order} ${pageSql}`, params);
+    }
+    if (rows.length < page.limit) {
+      rows = await this.dataSource.query(
+        `WITH matches AS MATERIALIZED (SELECT ${CASE_COLUMNS} FROM cases ${conditions}) SELECT * FROM matches ORDER BY ${order} ${pageSql}`, params);
+    }
+    const [{ n }] = await count;
     return { rows: (rows as CaseRow[]).map(fromRow), counted: n };
   }
 
@@ -175,6 +199,12 @@ export class CaseRepository {
     return this.db(executor).query(
       `SELECT c.id, c.case_number FROM cases c WHERE ${predicate.sql} AND c.id > $1 ORDER BY c.id LIMIT ${Number(limit)}`,
       [afterId, ...predicate.params]);
+  }
+
+  /** How many cases satisfy `predicate` (SQL over `cases c`, parameters from $1). */
+  async countMatching(predicate: SqlFragment, executor?: Executor): Promise<number> {
+    const [row] = await this.db(executor).query(`SELECT count(*)::bigint AS n FROM cases c WHERE ${predicate.sql}`, predicate.params);
+    return Number(row.n);
   }
 
   private db(executor?: Executor): EntityManager {

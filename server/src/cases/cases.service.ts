@@ -218,6 +218,11 @@ export class CasesService {
     return this.cases.pageMatching(predicate, afterId, limit, executor);
   }
 
+  /** How many cases satisfy `predicate` (SQL over `cases c`, parameters from $1): a backtest's "matching now". */
+  countMatching(predicate: SqlFragment, executor?: Executor): Promise<number> {
+    return this.cases.countMatching(predicate, executor);
+  }
+
   private async assertAssignable(userId: string, scopeCode: string, uow: UnitOfWork): Promise<UserEntity> {
     const { user, problem } = (await this.users.scopeAccess([userId], scopeCode, uow)).get(userId)!;
     if (problem === 'NO_SUCH_USER') throw new BadRequestException(['assigneeId: no such user']);

@@ -161,6 +161,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('SMTP_URL is smtp:// or smtps:// (unset: no e-mail) and is never echoed; MAIL_FROM defaults from PUBLIC_URL', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
+    expect(loadConfig(base).email).toMatchObject({ smtpUrl: undefined, from: 'AuditCaseOS <no-reply@127.0.0.1>', retryBaseMs: 30_000, retryWindowMs: 86_400_000 });
+    const on = loadConfig({ ...base, SMTP_URL: 'smtps://u%40x:p%3Ass@mail.example.com', PUBLIC_URL: 'https://audit.example.com', EMAIL_RETRY_BASE_MS: '50' });
+    expect(on.email).toMatchObject({ smtpUrl: 'smtps://u%40x:p%3Ass@mail.example.com', from: 'AuditCaseOS <no-reply@audit.example.com>', retryBaseMs: 50 });
+    expect(loadConfig({ ...base, MAIL_FROM: 'Audit <alerts@example.com>' }).email.from).toBe('Audit <alerts@example.com>');
+    expect(loadConfig({ ...base, MAIL_FROM: 'alerts@example.com' }).email.from).toBe('alerts@example.com');
+    for (const SMTP_URL of ['mail.example.com', 'http://mail.example.com', 'smtp://', 'smtp://user:Secret-Pw@']) {
+      const problems = problemsOf({ ...base, SMTP_URL });
+      expect({ SMTP_URL, problems }).toEqual({ SMTP_URL, problems: [expect.stringContaining('SMTP_URL')] });
+      expect(problems.join()).not.toContain('Secret-Pw');
+    }
+    expect(problemsOf({ ...base, MAIL_FROM: 'not an address' })).toEqual([expect.stringContaining('MAIL_FROM')]);
+    expect(problemsOf({ ...base, EMAIL_RETRY_BASE_MS: '5000', EMAIL_RETRY_MAX_MS: '1000' })).toEqual([expect.stringContaining('EMAIL_RETRY_MAX_MS')]);
+  });
+
   it('TRUST_PROXY takes Express trust proxy values (default loopback) and names anything else', () => {
     const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
     expect(loadConfig(base).trustProxy).toEqual(['loopback']);

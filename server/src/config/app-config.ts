@@ -64,6 +64,8 @@ export interface AppConfig {
   oidc: OidcConfig | null;
   /** Outgoing webhooks (README "Webhooks"). */
   webhooks: WebhookSettings;
+  /** E-mail notifications (README "E-mail"). */
+  email: EmailSettings;
   /** RULE_PAUSE_AFTER_FAILURES: consecutive failed runs after which a rule pauses itself (0: never). */
   rulePauseAfterFailures: number;
   /** OUTBOX_MAX_ATTEMPTS: attempts at an event before it is set aside as a dead letter. */
@@ -77,6 +79,25 @@ export interface AppConfig {
   webConcurrency: number;
   /** This process's index when a WEB_CONCURRENCY supervisor started it (set by the supervisor, not by operators). */
   clusterWorker: number | null;
+}
+
+export interface EmailSettings {
+  /** SMTP_URL: smtp://user:pass@host:port or smtps://…; undefined: no e-mail is queued or sent. */
+  smtpUrl: string | undefined;
+  /** MAIL_FROM: the sender, `Name <address>` or a bare address (default AuditCaseOS <no-reply@PUBLIC_URL's host>). */
+  from: string;
+  /** EMAIL_TIMEOUT_MS: how long one SMTP conversation may take (connect, greeting, each command). */
+  timeoutMs: number;
+  /** EMAIL_RETRY_BASE_MS: the first retry's delay; each later one doubles, with jitter. */
+  retryBaseMs: number;
+  /** EMAIL_RETRY_MAX_MS: the longest delay between two attempts. */
+  retryMaxMs: number;
+  /** EMAIL_RETRY_WINDOW_MS: how long a mail is retried before it is marked FAILED (default 24 h). */
+  retryWindowMs: number;
+  /** EMAIL_POLL_MS: how often the mail worker looks for due mails when nothing woke it. */
+  pollMs: number;
+  /** INTERNAL_TEST_EMAIL_PAUSE_AFTER_CLAIM_MS: a pause between claim and send, only for the crash test. */
+  pauseAfterClaimMs: number;
 }
 
 export interface WebhookSettings {
@@ -162,6 +183,37 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): AppConfig
     }
   }
   return parts;
+}
+
+function parseSmtpUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('scheme');
+    if (!url.hostname) throw new Error('host');
+  } catch {
+    // The URL may hold a password: never echo it.
+    problems.push('SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…');
+    return undefined;
+  }
+  return value;
+}
+
+const MAIL_ADDRESS = /^[^@\s<>"]+@[^@\s<>"]+$/;
+
+function parseMailFrom(raw: string | undefined, publicUrl: string, problems: string[]): string {
+  const value = raw?.trim();
+  if (!value) {
+    let host = 'localhost';
+    try {
+      host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '') || host;
+    } catch { /* a bad PORT or PUBLIC_URL is reported on its own */ }
+    return `AuditCaseOS <no-reply@${host}>`;
+  }
+  const named = /^([^<>]*)<([^<>]+)>$/.exec(value);
+  if (!MAIL_ADDRESS.test(named ? named[2].trim() : value)) problems.push(`MAIL_FROM must be an address or "Name <address>", got "${value}"`);
+  return value;
 }
 
 function parsePublicUrl(raw: string | undefined, host: string, port: number, problems: string[]): string {
@@ -267,6 +319,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pollMs: parseInteger(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000, problems),
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
+  const email: EmailSettings = {
+    smtpUrl: parseSmtpUrl(env.SMTP_URL, problems),
+    from: parseMailFrom(env.MAIL_FROM, publicUrl, problems),
+    timeoutMs: parseInteger(env, 'EMAIL_TIMEOUT_MS', 30_000, 100, 600_000, problems),
+    retryBaseMs: parseInteger(env, 'EMAIL_RETRY_BASE_MS', 30_000, 10, 3_600_000, problems),
+    retryMaxMs: parseInteger(env, 'EMAIL_RETRY_MAX_MS', 3_600_000, 10, 24 * 3_600_000, problems),
+    retryWindowMs: parseInteger(env, 'EMAIL_RETRY_WINDOW_MS', 24 * 3_600_000, 100, 30 * 24 * 3_600_000, problems),
+    pollMs: parseInteger(env, 'EMAIL_POLL_MS', 1000, 10, 60_000, problems),
+    pauseAfterClaimMs: parseInteger(env, 'INTERNAL_TEST_EMAIL_PAUSE_AFTER_CLAIM_MS', 0, 0, 600_000, problems),
+  };
+  if (email.retryMaxMs < email.retryBaseMs) problems.push('EMAIL_RETRY_MAX_MS must not be below EMAIL_RETRY_BASE_MS');
   const oidc = parseOidcConfig(env, problems);
   const rulePauseAfterFailures = parseInteger(env, 'RULE_PAUSE_AFTER_FAILURES', 5, 0, 1000, problems);
   const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
@@ -294,7 +357,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, statsRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs,
+    scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
   };
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { isIPv4 } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SYSTEM_CONTEXT } from '../audit/audit.service';
 import { SetupService } from '../setup/setup.service';
@@ -10,22 +9,11 @@ import { withAdvisoryLock } from '../database/advisory-lock';
 import { UsersService } from '../users/users.service';
 import { RulesService } from '../workflows/rules/rules.service';
 import { DEMO_CASES, DEMO_RULES, DEMO_USERS } from './demo-data';
+import { demoRefusal } from './demo-policy';
+
+export { demoRefusal };
 
 const SEED_LOCK = 7_150_043;
-
-/** Why demo data (users with published passwords) must not load here, or null when it may. */
-export function demoRefusal(config: Pick<AppConfig, 'host' | 'nodeEnv'>): string | null {
-  if (config.nodeEnv === 'production') return 'NODE_ENV=production';
-  if (!isLoopback(config.host)) return `HOST ${config.host} is not a loopback address`;
-  return null;
-}
-
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  const v4 = host.replace(/^::ffff:/i, '');
-  if (isIPv4(v4)) return v4.startsWith('127.');
-  return host === '::1' || host === '[::1]';
-}
 
 /** On an empty database: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, and demo data when DEMO_DATA is on. */
 @Injectable()

@@ -4,8 +4,13 @@ import type { ListResult } from '../common/list';
 import type { EventView } from '../../../contracts/workflows';
 import type { DeadLetterView } from '../../../contracts/workflows';
 import type { UnitOfWork } from '../database/unit-of-work';
+import type { EventName } from './event-map';
 import { OutboxDispatcher } from './outbox-dispatcher.service';
-import { OutboxRepository, type DeadLetterRow, type StoredEventRow, type StoredEventSummaryRow } from './outbox.repository';
+import {
+  OutboxRepository, type DeadLetterRow, type ReplayPageQuery, type ReplayRow, type StoredEventRow, type StoredEventSummaryRow,
+} from './outbox.repository';
+
+export type { ReplayPageQuery, ReplayRow };
 
 export type { EventView };
 
@@ -68,6 +73,26 @@ export class EventsService {
   /** The event behind a trace, or null once it is past retention. */
   findForTrace(id: string): Promise<StoredEvent | null> {
     return this.outbox.find(id);
+  }
+
+  /** Events recorded in [from, to), per name (read inside the caller's transaction). */
+  countByName(executor: Executor, from: Date, to: Date): Promise<Map<EventName, number>> {
+    return this.outbox.countByName(executor, from, to);
+  }
+
+  /** Makes the caller's transaction read replay pages in index order (call once, before the first page). */
+  preferOrderedScans(executor: Executor): Promise<void> {
+    return this.outbox.preferOrderedScans(executor);
+  }
+
+  /** One keyset page of recorded events for a replay (backtest), oldest first. */
+  replayPage(executor: Executor, query: ReplayPageQuery): Promise<ReplayRow[]> {
+    return this.outbox.replayPage(executor, query);
+  }
+
+  /** Whole stored events by id. */
+  findMany(executor: Executor, ids: string[]): Promise<StoredEvent[]> {
+    return this.outbox.findMany(executor, ids);
   }
 
   backlog(): Promise<{ pending: number; lagSeconds: number }> {

@@ -24,6 +24,22 @@ export interface StoredEventRow {
 
 export type StoredEventSummaryRow = Pick<StoredEventRow, 'id' | 'name' | 'case_id' | 'depth' | 'created_at' | 'processed_at'>;
 
+/** What a backtest asks for one page of recorded events. */
+export interface ReplayPageQuery {
+  names: readonly EventName[]; from: Date; to: Date; limit: number;
+  /** The last row of the previous page (keyset), none for the first. */
+  after?: { createdAt: string; seq: string };
+  filter: { scopeCodes?: string[]; caseTypes?: string[]; fromStatus?: string[]; toStatus?: string[] };
+  /** A further predicate over `payload` whose parameters start at the number given. */
+  predicate?: (firstParam: number) => { sql: string; params: unknown[] } | null;
+}
+
+/** A recorded event as a backtest replays it. `c` is the case as it was. */
+export interface ReplayRow {
+  id: string; name: EventName; seq: string; case_id: string; depth: number; created_at_text: string; at_ms: number;
+  c: DomainEvent['payload']['case']; previous: Record<string, unknown> | null; from_status: string | null; to_status: string | null;
+}
+
 /** Every statement on `domain_events` (the outbox). */
 @Injectable()
 export class OutboxRepository {
@@ -182,6 +198,59 @@ export class OutboxRepository {
     const rows: StoredEventRow[] = await this.dataSource.query(
       `SELECT id, name, case_id, actor_id, rule_id, depth, payload, created_at, processed_at, last_error FROM domain_events WHERE id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** How many events of each name were recorded in [from, to) (a backtest's totals). */
+  async countByName(executor: Executor, from: Date, to: Date): Promise<Map<EventName, number>> {
+    const rows: Array<{ name: EventName; n: string }> = await this.db(executor).query(
+      `SELECT name, count(*) AS n FROM domain_events WHERE created_at >= $1 AND created_at < $2 GROUP BY name`, [from.toISOString(), to.toISOString()]);
+    return new Map(rows.map((r) => [r.name, Number(r.n)]));
+  }
+
+  /**
+   * One keyset page of the events with one of `names` recorded in [from, to) after `after` in (created_at, seq) order,
+   * with only what matching needs: the case as it was and the transition. `filter` narrows by
+   * the rule's scope, case types and statuses (a pre-filter: the matcher still decides). Walks
+   * domain_events_created_seq_idx: the window's rows once, in the order they were written.
+   */
+  async replayPage(executor: Executor, q: ReplayPageQuery): Promise<ReplayRow[]> {
+    const params: unknown[] = [q.names, q.from.toISOString(), q.to.toISOString(), q.after?.createdAt ?? '-infinity', q.after?.seq ?? '0'];
+    const where: string[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => { params.push(value); where.push(sql(`$${params.length}`)); };
+    if (q.filter.scopeCodes?.length) add((p) => `payload->'case'->>'scopeCode' = ANY(${p}::text[])`, q.filter.scopeCodes);
+    if (q.filter.caseTypes?.length) add((p) => `payload->'case'->>'caseType' = ANY(${p}::text[])`, q.filter.caseTypes);
+    if (q.filter.fromStatus?.length) add((p) => `payload->>'fromStatus' = ANY(${p}::text[])`, q.filter.fromStatus);
+    if (q.filter.toStatus?.length) add((p) => `payload->>'toStatus' = ANY(${p}::text[])`, q.filter.toStatus);
+    const predicate = q.predicate?.(params.length + 1);
+    if (predicate) { params.push(...predicate.params); where.push(predicate.sql); }
+    return this.db(executor).query(
+      `SELECT id, name, seq::text AS seq, case_id, depth, created_at::text AS created_at_text,
+              (extract(epoch FROM created_at) * 1000)::float8 AS at_ms,
+              payload->'case' AS c, payload->'previous' AS previous,
+              payload->>'fromStatus' AS from_status, payload->>'toStatus' AS to_status
+         FROM domain_events
+        WHERE name = ANY($1::text[]) AND created_at >= $2 AND created_at < $3 AND (created_at, seq) > ($4::timestamptz, $5::bigint)
+          ${where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY domain_events.created_at, domain_events.seq
+        LIMIT ${Number(q.limit)}`, params);
+  }
+
+  /**
+   * For the rest of the caller's transaction: walk replay pages along domain_events_created_seq_idx. With a
+   * selective filter the planner would otherwise scan the whole table and sort, for every page again.
+   */
+  async preferOrderedScans(executor: Executor): Promise<void> {
+    const db = this.db(executor);
+    await db.query('SET LOCAL enable_seqscan = off');
+    await db.query('SET LOCAL enable_bitmapscan = off');
+    await db.query('SET LOCAL max_parallel_workers_per_gather = 0');
+  }
+
+  /** Whole events by id (a backtest's samples). */
+  async findMany(executor: Executor, ids: string[]): Promise<StoredEventRow[]> {
+    if (!ids.length) return [];
+    return this.db(executor).query(
+      `SELECT id, name, case_id, actor_id, rule_id, depth, payload, created_at, processed_at, last_error FROM domain_events WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   private db(executor?: Executor): EntityManager {

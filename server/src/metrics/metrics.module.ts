@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { EmailModule } from '../email/email.module';
 import { EventsModule } from '../events/events.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -11,7 +12,7 @@ import { OpsDashboardService } from './ops-dashboard.service';
 import { WorkflowStatsController } from './workflow-stats.controller';
 
 @Module({
-  imports: [WorkflowsModule, EventsModule, RealtimeModule, AuthModule, WebhooksModule],
+  imports: [WorkflowsModule, EventsModule, RealtimeModule, AuthModule, EmailModule, WebhooksModule],
   controllers: [MetricsController, WorkflowStatsController],
   providers: [MetricsService, OpsDashboardService, BacklogSampleRepository],
   exports: [MetricsService, OpsDashboardService],

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { answerMetricsCollection, collectClusterMetrics, inCluster } from '../cluster/metrics-relay';
 import { MAX_PREPARED_STATEMENTS, preparedStatementCount } from '../database/prepared-statements';
+import { EmailService } from '../email/email.service';
 import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
 import { SocketOutlet } from '../realtime/socket-outlet';
@@ -36,6 +37,7 @@ export class MetricsService implements OnModuleDestroy {
     private readonly dispatcher: OutboxDispatcher,
     private readonly sockets: SocketOutlet,
     private readonly workflow: WorkflowMetrics,
+    private readonly email: EmailService,
   ) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     const registers = [this.registry];
@@ -65,9 +67,31 @@ export class MetricsService implements OnModuleDestroy {
       collect() { this.set(sockets.connectedCount()); } });
     new Gauge({ name: 'acos_prepared_statements', help: `Distinct statements this process prepares server-side (at most ${MAX_PREPARED_STATEMENTS})`,
       registers, collect() { this.set(preparedStatementCount()); } });
+    this.emailMetrics(registers);
     this.unsubscribe = dispatcher.onProcessed((event, ok) => {
       if (ok) this.outboxLag.observe(Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
     });
+  }
+
+  /** The e-mail queue: mails by state and the oldest waiting one (all processes), and what this process's worker did. */
+  private emailMetrics(registers: Registry[]): void {
+    const email = this.email;
+    const stats = email.workerStats;
+    // Read from the shared database: the aggregate over WEB_CONCURRENCY workers is the maximum, not the sum.
+    new Gauge({ name: 'acos_email_deliveries', help: 'Queued e-mails by status (all processes)', labelNames: ['status'], registers, aggregator: 'max',
+      async collect() {
+        this.reset();
+        const summary = await email.summary().catch(() => null);
+        if (summary) for (const [status, n] of Object.entries(summary.counts)) this.set({ status }, n);
+      } });
+    new Gauge({ name: 'acos_email_oldest_pending_seconds', help: 'Age of the oldest e-mail waiting to be sent (all processes; 0: none)', registers, aggregator: 'max',
+      async collect() { this.set(await email.oldestPendingSeconds().catch(() => NaN)); } });
+    new Counter({ name: 'acos_email_sent_total', help: 'E-mails the mail server accepted from this process', registers,
+      collect() { this.reset(); this.inc(stats.sent); } });
+    new Counter({ name: 'acos_email_failed_total', help: 'E-mails this process gave up on (FAILED) or left UNCERTAIN', registers,
+      collect() { this.reset(); this.inc(stats.failed + stats.uncertain); } });
+    new Counter({ name: 'acos_email_retries_total', help: 'E-mail attempts of this process that will be retried (server down or refusing with 4xx)', registers,
+      collect() { this.reset(); this.inc(stats.retried); } });
   }
 
   onModuleDestroy(): void {

@@ -108,7 +108,7 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     const taken = await Promise.all([dashboard.sample(), dashboard.sample(), dashboard.sample()]);
     expect(taken.filter(Boolean)).toHaveLength(1);
     const [row] = await t.sql<{ backlogs: Record<string, { pending: number; oldestAgeSeconds: number }> }>(`SELECT backlogs FROM ops_backlog_samples`);
-    expect(Object.keys(row.backlogs).sort()).toEqual(['outbox', 'webhooks']);
+    expect(Object.keys(row.backlogs).sort()).toEqual(['email', 'outbox', 'webhooks']);
     expect(row.backlogs.outbox.pending).toBe(0);
 
     // Older samples, as other minutes left them.
@@ -119,7 +119,7 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     const day = await timeline();
     expect(day.backlogIntervalSeconds).toBe(300);
     const outbox = day.backlogs.find((s: any) => s.queue === 'outbox');
-    expect(day.backlogs.map((s: any) => s.queue).sort()).toEqual(['outbox', 'webhooks']);
+    expect(day.backlogs.map((s: any) => s.queue).sort()).toEqual(['email', 'outbox', 'webhooks']);
     expect(outbox.points.some((p: any) => p.pending === 7 && p.oldestAgeSeconds === 40)).toBe(true);
     expect(outbox.points.at(-1)).toMatchObject({ pending: 0 });
 

@@ -5,6 +5,7 @@ import type {
 } from '../../../contracts/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Executor } from '../database/executor';
+import { EmailService } from '../email/email.service';
 import { EventsService } from '../events/events.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { HistoryRepository } from '../workflows/history/history.repository';
@@ -37,16 +38,18 @@ export class OpsDashboardService {
     private readonly samples: BacklogSampleRepository,
     events: EventsService,
     webhooks: WebhooksService,
+    email: EmailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sources = [
       { queue: 'outbox', read: async () => { const b = await events.backlog(); return { pending: b.pending, oldestAgeSeconds: b.lagSeconds }; } },
       { queue: 'webhooks', read: () => webhooks.backlog() },
+      { queue: 'email', read: () => email.backlog() },
     ];
   }
 
   /**
-   * Another queue to sample (e.g. e-mail deliveries): its module calls this once at start-up, and its
+   * Another queue to sample (a future channel): its module calls this once at start-up, and its
    * series then appears in GET /workflows/stats/timeline and on the dashboard with no other change.
    */
   registerBacklogSource(source: BacklogSource): void {

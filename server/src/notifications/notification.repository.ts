@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { NotificationPriority } from '../common/enums';
 import { managerOf, type Executor } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
+import type { EmailPreferences } from '../../../contracts/email';
 import type { Preferences } from './quiet-hours';
 
 /** A notification to insert (defaults already applied). */
@@ -167,6 +168,20 @@ export class NotificationRepository {
         WHERE user_id = $1 AND rule_id = ANY($2::uuid[]) AND rule_name IS NOT NULL
         ORDER BY rule_id, created_at DESC`, [userId, ruleIds]);
     return new Map(rows.map((r) => [r.rule_id, r.rule_name]));
+  }
+
+  /** Saves the user's e-mail preferences (the `email` column only: the toast preferences stay). */
+  async saveEmailPreferences(userId: string, email: EmailPreferences): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_preferences (user_id, email, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()`, [userId, JSON.stringify(email)]);
+  }
+
+  /** Saved e-mail preferences of these users, as stored (users who never chose are absent). */
+  async emailPreferencesOf(userIds: string[], executor?: Executor): Promise<Map<string, Partial<EmailPreferences>>> {
+    const rows: Array<{ user_id: string; email: Partial<EmailPreferences> }> = await managerOf(executor, this.dataSource.manager).query(
+      `SELECT user_id, email FROM notification_preferences WHERE user_id = ANY($1::uuid[]) AND email IS NOT NULL`, [userIds]);
+    return new Map(rows.map((r) => [r.user_id, r.email]));
   }
 
   /** Deletes up to `limit` READ notifications created more than `days` ago; returns how many (unread ones stay: the counters count them). */

@@ -214,7 +214,9 @@ describe('notifications: REST and sockets', () => {
   it('keeps preferences per user and stops toasting muted or low-priority notifications while still counting them', async () => {
     const erin = await t.makeUser({ role: 'INVESTIGATOR' });
     await t.http().get('/api/v1/notifications/preferences').set(...bearer(erin)).expect(200)
-      .expect((r) => expect(r.body).toMatchObject({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false }));
+      .expect((r) => expect(r.body).toMatchObject({
+        minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false, email: { enabled: true, minPriority: 'HIGH', onlyWhenOffline: false, digest: 'OFF' },
+      }));
     await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))
       .send({ minToastPriority: 'HIGH', mutedRuleIds: [], quietHours: null }).expect(200);
     await t.http().put('/api/v1/notifications/preferences').set(...bearer(erin))

@@ -8,16 +8,20 @@ import type { SocketOutlet } from '../realtime/socket-outlet';
 import type { UsersService } from '../users/users.service';
 import { NotificationsService, type Reader } from './notifications.service';
 import type { Preferences } from './quiet-hours';
+import { DEFAULT_EMAIL_PREFERENCES, type EmailPreferences } from '../../../contracts/email';
+import type { EmailService } from '../email/email.service';
 
 /**
  * The notification rules against an in-memory repository (no database): what counts as unread, what is
  * pushed when, which toasts a user's preferences let through. notifications.e2e.spec.ts covers the SQL.
  */
 class InMemoryNotifications implements Pick<NotificationRepository,
-  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf' | 'ruleNamesSeenBy'> {
+  'insertMany' | 'list' | 'unreadCounts' | 'markRead' | 'find' | 'markAllRead' | 'adjustCounter' | 'savePreferences' | 'preferencesOf' | 'ruleNamesSeenBy'
+  | 'saveEmailPreferences' | 'emailPreferencesOf'> {
   readonly rows: Array<NotificationRow & { scope_code: string | null }> = [];
   readonly counters = new Map<string, number>();
   readonly prefs = new Map<string, Preferences>();
+  readonly emailPrefs = new Map<string, EmailPreferences>();
   private clock = Date.parse('2026-02-01T09:00:00.000Z');
 
   async insertMany(_uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
@@ -63,6 +67,12 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   async savePreferences(userId: string, prefs: Preferences): Promise<void> {
     this.prefs.set(userId, prefs);
   }
+  async saveEmailPreferences(userId: string, email: EmailPreferences): Promise<void> {
+    this.emailPrefs.set(userId, email);
+  }
+  async emailPreferencesOf(userIds: string[]): Promise<Map<string, EmailPreferences>> {
+    return new Map(userIds.filter((id) => this.emailPrefs.has(id)).map((id) => [id, this.emailPrefs.get(id)!]));
+  }
   async preferencesOf(userIds: string[]): Promise<Map<string, Preferences>> {
     return new Map(userIds.filter((id) => this.prefs.has(id)).map((id) => [id, this.prefs.get(id)!]));
   }
@@ -103,7 +113,9 @@ function setup() {
   const users = {
     findManyByIds: async (ids: string[]) => ids.map((id) => people.get(id) ?? { id, role: 'INVESTIGATOR', scopeCodes: [] }),
   } as unknown as UsersService;
-  const service = new NotificationsService(repo as unknown as NotificationRepository, tx, outlet, users);
+    // No SMTP_URL: the e-mail channel queues nothing (email.e2e.spec.ts covers it against a real SMTP server).
+  const email = { configured: false, preferencesChanged: async () => undefined } as unknown as EmailService;
+  const service = new NotificationsService(repo as unknown as NotificationRepository, tx, outlet, users, email);
   /** Lets the delivery queue (which waits one setImmediate for the rest of a burst) push. */
   const delivered = () => new Promise((resolve) => setTimeout(resolve, 5));
   return { repo, pushed, service, delivered, people };
@@ -174,10 +186,12 @@ describe('NotificationsService (in memory)', () => {
 
   it('preferences: defaults until saved; muted rules stored once; an unknown time zone is a 400 naming it', async () => {
     const { service } = setup();
-    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false });
+    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false, email: DEFAULT_EMAIL_PREFERENCES });
     const rule = 'c0000000-0000-4000-8000-00000000000c';
     await service.savePreferences(annId, { minToastPriority: 'HIGH', mutedRuleIds: [rule, rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } });
-    expect(await service.preferences(annId)).toEqual({ minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' }, desktop: false });
+    expect(await service.preferences(annId)).toEqual({
+      minToastPriority: 'HIGH', mutedRuleIds: [rule], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' }, desktop: false, email: DEFAULT_EMAIL_PREFERENCES,
+    });
     const error = await service.savePreferences(annId, { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } })
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestException);

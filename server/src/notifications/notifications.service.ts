@@ -11,6 +11,9 @@ import { rooms } from '../realtime/rooms';
 import { SocketOutlet } from '../realtime/socket-outlet';
 import { UsersService } from '../users/users.service';
 import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-hours';
+import type { NotificationPreferences } from '../../../contracts/api';
+import { EmailService } from '../email/email.service';
+import { completeEmailPreferences } from '../email/email-preferences';
 
 export interface NewNotification {
   userId: string;
@@ -60,6 +63,7 @@ export class NotificationsService {
     private readonly tx: TransactionRunner,
     private readonly outlet: SocketOutlet,
     private readonly users: UsersService,
+    private readonly email: EmailService,
   ) {
     this.delivery = new NotificationDeliveryQueue(
       { preferencesOf: (ids) => this.preferencesOf(ids), unreadCounts: async (ids) => this.unreadCounts(await this.users.findManyByIds(ids)) }, outlet);
@@ -77,6 +81,7 @@ export class NotificationsService {
         ruleName: i.ruleId ? i.ruleName ?? null : null, scopeCode: i.scopeCode ?? null,
       })));
       const views = rows.map(toView);
+      if (this.email.configured) await this.queueEmail(u, views);
       u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
       return views;
     }, uow);
@@ -132,11 +137,12 @@ export class NotificationsService {
     return { updated };
   }
 
-  async preferences(userId: string): Promise<Preferences> {
-    return (await this.preferencesOf([userId])).get(userId) ?? DEFAULT_PREFERENCES;
+  async preferences(userId: string): Promise<NotificationPreferences> {
+    const [toast, email] = await Promise.all([this.preferencesOf([userId]), this.notifications.emailPreferencesOf([userId])]);
+    return { ...(toast.get(userId) ?? DEFAULT_PREFERENCES), email: completeEmailPreferences(email.get(userId)) };
   }
 
-  async savePreferences(userId: string, dto: NotificationPreferencesDto): Promise<Preferences> {
+  async savePreferences(userId: string, dto: NotificationPreferencesDto): Promise<NotificationPreferences> {
     if (dto.quietHours && !isValidTimeZone(dto.quietHours.timeZone)) {
       throw new BadRequestException([`quietHours.timeZone: unknown time zone "${dto.quietHours.timeZone}"`]);
     }
@@ -148,7 +154,23 @@ export class NotificationsService {
       desktop: dto.desktop ?? (await this.preferences(userId)).desktop,
     };
     await this.notifications.savePreferences(userId, prefs);
-    return prefs;
+    return { ...prefs, email: await this.saveEmailPreferences(userId, dto.email) };
+  }
+
+  /** The `email` part of a PUT: saved when given, else the saved one stays. */
+  private async saveEmailPreferences(userId: string, email: NotificationPreferencesDto['email']): Promise<NotificationPreferences['email']> {
+    if (!email) return completeEmailPreferences((await this.notifications.emailPreferencesOf([userId])).get(userId));
+    const saved = { enabled: email.enabled, minPriority: email.minPriority, onlyWhenOffline: email.onlyWhenOffline, digest: email.digest };
+    await this.notifications.saveEmailPreferences(userId, saved);
+    await this.email.preferencesChanged(userId, saved);
+    return saved;
+  }
+
+  /** Hands the new notifications to the e-mail channel, which queues their mails in this same transaction. */
+  private async queueEmail(uow: UnitOfWork, views: NotificationView[]): Promise<void> {
+    const saved = await this.notifications.emailPreferencesOf([...new Set(views.map((v) => v.userId))], uow);
+    const prefs = new Map([...saved].map(([id, p]) => [id, completeEmailPreferences(p)]));
+    await this.email.queueForNotifications(uow, views, prefs);
   }
 
   /** The caller's muted rules, each named as the newest of their notifications from it named it (null: none left). */

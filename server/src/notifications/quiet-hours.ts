@@ -3,7 +3,8 @@ import type { NotificationPriority } from '../common/enums';
 
 const RANK: Record<NotificationPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
 
-export type Preferences = NotificationPreferences;
+/** The toast part of the preferences (the e-mail part is the e-mail channel's). */
+export type Preferences = Omit<NotificationPreferences, 'email'>;
 
 export const DEFAULT_PREFERENCES: Preferences = { minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false };
 

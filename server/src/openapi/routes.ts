@@ -49,6 +49,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/setup': { public: true, ok: { 201: 'SetupResult' }, summary: 'Creates the first ADMIN with the token of the logged setup link; 404 once a user exists' },
 
   'GET /api/v1/users': { ok: { 200: 'UserList' }, summary: 'Full users for ADMIN; {id, name, role} of active users for others' },
+  'GET /api/v1/users/me/settings': { ok: { 200: 'UserSettings' }, summary: 'The caller\'s console settings: theme, clock and time zone' },
+  'PUT /api/v1/users/me/settings': { ok: { 200: 'UserSettings' }, errors: { 400: 'an unknown theme, time format or time zone' }, summary: 'Saves the caller\'s console settings (fields left out stay)' },
   'POST /api/v1/users': { roles: ADMIN, ok: { 201: 'User' }, errors: { 409: 'the e-mail is taken' } },
   'PATCH /api/v1/users/{id}': { roles: ADMIN, ok: { 200: 'User' } },
   'POST /api/v1/users/{id}/reset-password': { roles: ADMIN, ok: { 200: 'TemporaryPassword' } },
@@ -121,4 +123,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/webhooks/{id}/rotate-secret': { roles: ADMIN, ok: { 200: 'WebhookSecret' } },
   'GET /api/v1/webhooks/{id}/deliveries': { roles: ADMIN, ok: { 200: 'WebhookDeliveryList' } },
   'POST /api/v1/webhook-deliveries/{id}/redeliver': { roles: ADMIN, ok: { 202: null } },
+
+  'GET /api/v1/email-deliveries': { roles: ADMIN, ok: { 200: 'EmailDeliveryList' }, summary: 'Queued e-mails, newest first: status, attempts, last error' },
+  'POST /api/v1/email-deliveries/{id}/resend': {
+    roles: ADMIN, ok: { 202: null }, summary: 'Send a FAILED, UNCERTAIN or SKIPPED mail again (same Message-ID, fresh retry window)',
+    errors: { 409: 'the mail is PENDING, SENDING or SENT' },
+  },
+  'GET /api/v1/email-deliveries/summary': { roles: ADMIN, ok: { 200: 'EmailDeliverySummary' }, summary: 'Whether SMTP is configured, and mails per status' },
 };

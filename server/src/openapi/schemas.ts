@@ -1,4 +1,5 @@
-import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, TIMELINE_KINDS } from '../common/enums';
+import { CASE_STATUSES, CASE_TYPES, NOTIFICATION_PRIORITIES, ROLES, SEVERITIES, THEMES, TIMELINE_KINDS, TIME_FORMATS } from '../common/enums';
+import { EMAIL_DELIVERY_STATUSES } from '../../../contracts/email';
 import { EVENT_NAMES } from '../events/event-map';
 import { ACTION_TYPES } from '../workflows/rules/rule.types';
 import { ACTION_CONFIGS, CONDITION, TRIGGER_CONFIGS, discriminated } from './rule-schemas';
@@ -124,7 +125,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     }), { maxItems: 10 }),
     backlogIntervalSeconds: int({ minimum: 60 }),
     backlogs: arrayOf(object({
-      queue: str({ description: 'outbox (domain events), webhooks (deliveries); more queues may appear' }),
+      queue: str({ description: 'outbox (domain events), webhooks and email (deliveries waiting); more queues may appear' }),
       points: arrayOf(object({ bucketStart: dateTime, pending: int({ minimum: 0 }), oldestAgeSeconds: num })),
     })),
   }),
@@ -135,7 +136,16 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     items: arrayOf(object({ ruleId: uuid, ruleName: nullable(str({ description: 'as the newest of the caller\'s notifications from the rule named it; null when none is left' })) })),
   }),
   MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
-  AuthProviders: object({ local: bool, oidc: nullable(object({ label: str() })) }),
+  AuthProviders: object({
+    local: bool, oidc: nullable(object({ label: str() })),
+    demoAccounts: nullable(arrayOf(object({ email: str({ format: 'email' }), password: str(), role: enumOf(ROLES), name: str() }), {
+      description: 'only while this server loaded demo data (never in production or on a non-loopback HOST), and only accounts that still have their demo password',
+    })),
+  }),
+  UserSettings: object({
+    theme: enumOf(THEMES), timeFormat: enumOf(TIME_FORMATS),
+    timeZone: nullable(str({ description: 'IANA time zone the console shows times in; null: the browser\'s own' })),
+  }),
   SetupStatus: object({ required: bool }),
   SetupResult: { ...freeObject, description: 'the first ADMIN was created' },
   TemporaryPassword: object({ temporaryPassword: str() }),
@@ -143,7 +153,21 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     id: uuid, at: dateTime, actorId: nullable(uuid), actorName: nullable(str()), action: str({ example: 'RULE_UPDATED' }),
     targetType: nullable(str()), targetId: nullable(str()), detail: freeObject, clientAddress: nullable(str()),
   })),
-  Backtest: { ...freeObject, description: 'eventsScanned, eventsMatched, casesAffected, actionCounts, notificationsByRecipient, perDay, samples, notes; nextRuns for TIME_BASED rules' },
+  Backtest: object({
+    eventsScanned: int({ minimum: 0, description: 'every event recorded in the window' }),
+    eventsMatched: int({ minimum: 0, description: 'events the rule would have fired on (the engine records a history row for each, runs and skips)' }),
+    casesAffected: int({ minimum: 0, description: 'distinct cases it would have run on' }),
+    actionCounts: { type: 'object', properties: Object.fromEntries(ACTION_TYPES.map((a) => [a, int({ minimum: 0 })])), additionalProperties: false,
+      description: 'actions it would have run, by actionType' },
+    notificationsByRecipient: arrayOf(object({ userId: uuid, name: str(), count: int({ minimum: 1 }) }), { description: 'most notified first; resolved as of now' }),
+    perDay: arrayOf(object({ date: str({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'UTC day' }), matched: int({ minimum: 0 }) }), { description: 'every UTC day of the window, oldest first' }),
+    samples: arrayOf(object({ eventId: uuid, caseId: uuid, caseNumber: str(), at: dateTime, wouldDo: arrayOf(str()) }), { maxItems: 10 }),
+    notes: arrayOf(str(), { description: 'what a backtest cannot know' }),
+    skipped: object({ cooldown: int({ minimum: 0 }), maxDepth: int({ minimum: 0 }), stoppedByOtherRules: int({ minimum: 0 }) }),
+    from: dateTime, to: dateTime, durationMs: int({ minimum: 0 }),
+    nextRuns: arrayOf(object({ at: dateTime, casesMatchingNow: int({ minimum: 0 }) }), { minItems: 0, maxItems: 5, description: 'TIME_BASED rules only' }),
+  }, ['nextRuns'], { description: 'what the rule would have done over the recorded events of the window; nothing is changed or recorded' }),
+  BacktestProgress: object({ progressId: str(), done: int({ minimum: 0 }), total: int({ minimum: 0 }), finished: bool }),
   CronPreview: object({ description: str(), timeZone: str(), next: arrayOf(dateTime, { minItems: 5, maxItems: 5 }) }),
   RuleTemplates: arrayOf(object({ key: str(), name: str(), description: str(), rule: ref('RuleInput') }), {
     minItems: 8, description: 'ready-made rules; each `rule` is a draft (isEnabled false) for POST /workflows/rules',
@@ -162,6 +186,15 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
     id: uuid, status: enumOf(['PENDING', 'SUCCEEDED', 'FAILED']), attempts: int(), responseStatus: nullable(int()), durationMs: nullable(num),
     lastError: nullable(str()), createdAt: dateTime, deliveredAt: nullable(dateTime),
   })),
+  EmailDeliveryList: listOf(object({
+    id: uuid, kind: enumOf(['NOTIFICATION', 'DIGEST']), status: enumOf(EMAIL_DELIVERY_STATUSES), userId: uuid, recipient: str(),
+    notificationId: nullable(uuid), notificationCount: int({ minimum: 1 }), subject: str(), messageId: str(), attempts: int({ minimum: 0 }),
+    lastError: nullable(str()), createdAt: dateTime, nextAttemptAt: nullable(dateTime), sentAt: nullable(dateTime),
+  })),
+  EmailDeliverySummary: object({
+    configured: bool,
+    counts: object(Object.fromEntries(EMAIL_DELIVERY_STATUSES.map((s) => [s, int({ minimum: 0 })]))),
+  }),
   NotificationPreferencesView: object({
     minToastPriority: enumOf(NOTIFICATION_PRIORITIES), mutedRuleIds: arrayOf(uuid),
     quietHours: nullable(object({ start: str({ pattern: '^\\d{2}:\\d{2}$' }), end: str({ pattern: '^\\d{2}:\\d{2}$' }), timeZone: str() })),

@@ -7,6 +7,7 @@ export const SOCKET_EVENTS = {
     'notifications:unread-count': { payload: '#/components/schemas/UnreadCount', to: 'its user, after every change of the count' },
     'workflow:history': { payload: '#/components/schemas/History', to: 'ADMINs only' },
     'case:updated': { payload: '#/components/schemas/Case', to: 'every signed-in user who may see the case\'s scope (best effort, coalesced per case)' },
+    'workflow:backtest-progress': { payload: '#/components/schemas/BacktestProgress', to: 'the ADMIN who started a backtest with a progressId' },
   },
 };
 

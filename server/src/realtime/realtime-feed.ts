@@ -4,6 +4,7 @@ import { toCaseView } from '../cases/case-view';
 import type { DomainEvent } from '../events/event-map';
 import { OnDomainEvent } from '../events/on-domain-event.decorator';
 import { USER_ACCESS_CHANGED, USER_SESSIONS_ENDED, type UserSessionsEnded } from '../users/users.service';
+import { BACKTEST_PROGRESS, type BacktestProgressEvent } from '../workflows/engine/backtest-progress';
 import { WORKFLOW_RUN_RECORDED, type WorkflowRunRecorded } from './committed-events';
 import { rooms } from './rooms';
 import { SocketOutlet } from './socket-outlet';
@@ -39,5 +40,11 @@ export class RealtimeFeed {
     this.outlet.emit([rooms.admins], 'workflow:history', history);
     // A timeline entry changes no case field, so no case event announces it: tell open case pages.
     if (timelineWrittenOn) this.outlet.caseUpdated(toCaseView(timelineWrittenOn));
+  }
+
+  /** A backtest's progress, to the sockets of the user who asked for it (on every process, through the adapter). */
+  @OnEvent(BACKTEST_PROGRESS, { suppressErrors: true })
+  onBacktestProgress({ userId, progress }: BacktestProgressEvent): void {
+    this.outlet.emit([rooms.user(userId)], 'workflow:backtest-progress', progress);
   }
 }

@@ -70,6 +70,20 @@ export class SocketOutlet {
     this.server?.in(rooms.token(tokenId)).disconnectSockets(true);
   }
 
+  /**
+   * Whether the user has a socket connected to any process right now. With the PostgreSQL adapter this asks every
+   * process sharing the database (the adapter's fetchSockets, answered within its request timeout); a question that
+   * gets no answer counts as "not connected", so a mail is sent rather than lost.
+   */
+  async isUserConnected(userId: string): Promise<boolean> {
+    if (!this.server) return false;
+    try {
+      return (await this.server.in(rooms.user(userId)).fetchSockets()).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
   /** Sockets connected to this process. */
   connectedCount(): number {
     return this.server?.sockets?.sockets?.size ?? 0;

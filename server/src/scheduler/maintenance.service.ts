@@ -3,6 +3,7 @@ import { Cron } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withAdvisoryLock } from '../database/advisory-lock';
+import { EmailService } from '../email/email.service';
 import { EventsService } from '../events/events.service';
 import { OpsDashboardService } from '../metrics/ops-dashboard.service';
 import { NotificationRepository } from '../notifications/notification.repository';
@@ -13,12 +14,13 @@ const PRUNE_LOCK = 7_150_044;
 /** Rows per DELETE: each statement stays short, so the tables' other users never wait long behind it. */
 const BATCH = 1000;
 
-export interface PruneResult { events: number; history: number; notifications: number; runStats: number; backlogSamples: number }
+export interface PruneResult { events: number; history: number; notifications: number; emails: number; runStats: number; backlogSamples: number }
 
 /**
  * Housekeeping, hourly, one process at a time: processed events (the source of traces) and old ticks are kept
  * TRACE_RETENTION_DAYS, workflow history HISTORY_RETENTION_DAYS (0: forever), read notifications
- * NOTIFICATION_RETENTION_DAYS (0: forever), the ops dashboard's counters and samples STATS_RETENTION_DAYS.
+ * NOTIFICATION_RETENTION_DAYS (0: forever), finished e-mails as long as read notifications, and the ops dashboard's
+ * counters and samples STATS_RETENTION_DAYS.
  */
 @Injectable()
 export class MaintenanceService {
@@ -29,6 +31,7 @@ export class MaintenanceService {
     private readonly ticks: TickRepository,
     private readonly history: HistoryRepository,
     private readonly notifications: NotificationRepository,
+    private readonly email: EmailService,
     private readonly dashboard: OpsDashboardService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,11 +58,16 @@ export class MaintenanceService {
         ? await inBatches((limit) => this.notifications.deleteReadOlderThan(notificationRetentionDays, limit, session))
         : 0;
       if (notifications) this.logger.log(`pruned ${notifications} read notifications older than ${notificationRetentionDays} days`);
+      // Finished e-mails (the delivery log) are kept as long as read notifications.
+      const emails = notificationRetentionDays
+        ? await inBatches((limit) => this.email.pruneFinished(notificationRetentionDays, limit, session))
+        : 0;
+      if (emails) this.logger.log(`pruned ${emails} finished e-mails older than ${notificationRetentionDays} days`);
       // The dashboard's counters: a few thousand rows an hour at most, one statement each.
       const { runStats, backlogSamples } = await this.dashboard.prune(session);
-      return { events, history, notifications, runStats, backlogSamples };
+      return { events, history, notifications, emails, runStats, backlogSamples };
     });
-    return result ?? { events: 0, history: 0, notifications: 0, runStats: 0, backlogSamples: 0 };
+    return result ?? { events: 0, history: 0, notifications: 0, emails: 0, runStats: 0, backlogSamples: 0 };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
+import { EmailModule } from '../email/email.module';
 import { EventsModule } from '../events/events.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -10,7 +11,7 @@ import { TickRepository } from './tick.repository';
 import { TimeRuleScheduler } from './time-rule-scheduler.service';
 
 @Module({
-  imports: [WorkflowsModule, CasesModule, EventsModule, NotificationsModule, MetricsModule],
+  imports: [WorkflowsModule, CasesModule, EventsModule, NotificationsModule, EmailModule, MetricsModule],
   providers: [TimeRuleScheduler, TickProcessor, MaintenanceService, TickRepository],
   exports: [TimeRuleScheduler, TickProcessor, MaintenanceService],
 })

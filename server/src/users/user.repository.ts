@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import type { UserSettings } from '../../../contracts/api';
 import type { AuthUser } from '../common/auth-user';
 import type { Role } from '../common/enums';
 import type { UnitOfWork } from '../database/unit-of-work';
@@ -30,7 +31,7 @@ function returned<T>(result: unknown): T[] {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Every statement on `users`, and on `revoked_tokens` (the users' signed-out tokens). */
+/** Every statement on `users`, `revoked_tokens` (the users' signed-out tokens) and `user_settings` (their console settings). */
 @Injectable()
 export class UserRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
@@ -136,6 +137,35 @@ export class UserRepository {
   async activeAdminIds(uow?: UnitOfWork): Promise<string[]> {
     const rows = await this.repository(uow).find({ where: { role: 'ADMIN', isActive: true }, select: { id: true } });
     return rows.map((r) => r.id);
+  }
+
+  /** The user's saved console settings; null when they never saved any. */
+  async settings(userId: string): Promise<UserSettings | null> {
+    const rows: Array<{ theme: UserSettings['theme']; time_format: UserSettings['timeFormat']; time_zone: string | null }> =
+      await this.users.manager.query(`SELECT theme, time_format, time_zone FROM user_settings WHERE user_id = $1`, [userId]);
+    return rows.length ? { theme: rows[0].theme, timeFormat: rows[0].time_format, timeZone: rows[0].time_zone } : null;
+  }
+
+  async saveSettings(userId: string, settings: UserSettings): Promise<void> {
+    await this.users.manager.query(
+      `INSERT INTO user_settings (user_id, theme, time_format, time_zone, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (user_id) DO UPDATE SET theme = EXCLUDED.theme, time_format = EXCLUDED.time_format,
+         time_zone = EXCLUDED.time_zone, updated_at = now()`,
+      [userId, settings.theme, settings.timeFormat, settings.timeZone]);
+  }
+
+  /** Remembers the user's current hash as the published demo password it was seeded with. */
+  async markDemoPassword(userId: string, uow?: UnitOfWork): Promise<void> {
+    await this.manager(uow).query(`UPDATE users SET demo_password_hash = password_hash WHERE id = $1`, [userId]);
+  }
+
+  /** Lower-case e-mails of these users that are active and still sign in with the password they were seeded with. */
+  async withDemoPassword(emails: string[]): Promise<Set<string>> {
+    const rows: Array<{ email: string }> = await this.users.manager.query(
+      `SELECT lower(email) AS email FROM users
+        WHERE lower(email) = ANY($1::text[]) AND is_active AND auth_provider = 'LOCAL' AND password_hash = demo_password_hash`,
+      [emails.map((e) => e.toLowerCase())]);
+    return new Set(rows.map((r) => r.email));
   }
 
   count(uow?: UnitOfWork): Promise<number> {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audit-context.decorator';
 import type { AuditContext } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto';
+import { UserSettingsDto } from './dto/user-settings.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -17,6 +18,17 @@ export class UsersController {
   @Get()
   list(@CurrentUser() caller: AuthUser, @Query() query: UserListQuery) {
     return this.users.list(caller, query);
+  }
+
+  /** The caller's own console settings (theme, clock, time zone): any signed-in user. */
+  @Get('me/settings')
+  settings(@CurrentUser() caller: AuthUser) {
+    return this.users.settings(caller.id);
+  }
+
+  @Put('me/settings')
+  saveSettings(@CurrentUser() caller: AuthUser, @Body() dto: UserSettingsDto) {
+    return this.users.saveSettings(caller.id, dto);
   }
 
   @Post()

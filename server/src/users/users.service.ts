@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomInt } from 'node:crypto';
-import type { UserSummary } from '../../../contracts/api';
+import type { UserSettings, UserSummary } from '../../../contracts/api';
+import { timeZoneProblem } from '../common/cron-schedule';
 import { assertPasswordAllowed, passwordProblem } from '../auth/password-policy';
 import { hashPassword } from '../auth/password-hasher';
 import { AuditService, SYSTEM_CONTEXT, type AuditContext } from '../audit/audit.service';
@@ -11,6 +12,7 @@ import type { ListResult } from '../common/list';
 import { isUniqueViolation } from '../database/sql-errors';
 import { TransactionRunner, type UnitOfWork } from '../database/unit-of-work';
 import type { CreateUserDto, UpdateUserDto, UserListQuery, UserView } from './dto/user.dto';
+import type { UserSettingsDto } from './dto/user-settings.dto';
 import { scopeAccessProblem, type ScopeAccessProblem } from './scope-access';
 import type { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
@@ -32,6 +34,9 @@ export function toUserView(u: UserEntity): UserView {
     mustChangePassword: u.mustChangePassword, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, authProvider: u.authProvider,
   };
 }
+
+/** What a user who never saved settings gets: the system's theme, a 24-hour clock, the browser's time zone. */
+export const DEFAULT_USER_SETTINGS: UserSettings = { theme: 'system', timeFormat: '24h', timeZone: null };
 
 const TEMPORARY_PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -81,6 +86,7 @@ export class UsersService {
     try {
       return await this.transactions.run(async (unit) => {
         const saved = await this.users.save(user, unit);
+        if (options.demoPassword) await this.users.markDemoPassword(saved.id, unit);
         await this.audit.record(unit, context, {
           action: 'USER_CREATED', targetType: 'USER', targetId: saved.id,
           detail: { email: saved.email, name: saved.name, role: saved.role, scopeCodes: saved.scopeCodes },
@@ -148,6 +154,31 @@ export class UsersService {
   async endToken(userId: string, tokenId: string, expiresAt: Date, uow: UnitOfWork): Promise<void> {
     await this.users.revokeToken(tokenId, userId, expiresAt, uow);
     uow.afterCommit(() => void this.emitter.emit(USER_SESSIONS_ENDED, { userId, tokenId } satisfies UserSessionsEnded));
+  }
+
+  async settings(userId: string): Promise<UserSettings> {
+    return (await this.users.settings(userId)) ?? { ...DEFAULT_USER_SETTINGS };
+  }
+
+  /** Fields left out keep their value; an unknown time zone is refused (400) and nothing changes. */
+  async saveSettings(userId: string, dto: UserSettingsDto): Promise<UserSettings> {
+    if (typeof dto.timeZone === 'string') {
+      const problem = timeZoneProblem(dto.timeZone);
+      if (problem) throw new BadRequestException([`timeZone: ${problem}`]);
+    }
+    const current = await this.settings(userId);
+    const next: UserSettings = {
+      theme: dto.theme ?? current.theme,
+      timeFormat: dto.timeFormat ?? current.timeFormat,
+      timeZone: dto.timeZone === undefined ? current.timeZone : dto.timeZone,
+    };
+    await this.users.saveSettings(userId, next);
+    return next;
+  }
+
+  /** Of these e-mails, the active users who still have the demo password they were created with (lower case). */
+  withDemoPassword(emails: string[]): Promise<Set<string>> {
+    return this.users.withDemoPassword(emails);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { PollingLoop, retryDelayMs } from '../common/polling-loop';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { WebhookSecretBox } from './webhook-secret';
 import { sendWebhook, type SendResult } from './webhook-sender';
@@ -10,12 +11,6 @@ const BATCH_SIZE = 10;
 /** Concurrent claim loops per process. */
 const WORKERS = 2;
 
-/** The delay before retry number `attempt` (1 = first retry): doubling from `baseMs`, capped, ±25 % jitter. */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const plain = Math.min(baseMs * 2 ** Math.min(attempt - 1, 40), maxMs);
-  return Math.round(plain * (0.75 + random() * 0.5));
-}
-
 /**
  * Sends queued webhook deliveries, after commit and never inside a transaction: a one-statement claim (a lease,
  * committed at once), the HTTP call, then the result in another short statement. A process killed between claim and
@@ -25,14 +20,15 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, ran
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryWorker.name);
   private readonly secrets: WebhookSecretBox;
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private readonly waiters = new Set<() => void>();
-  private pendingWake = false;
+  private readonly loop: PollingLoop;
   private readonly listeners = new Set<(deliveryId: string, result: SendResult) => void>();
 
   constructor(private readonly repository: WebhookRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.secrets = new WebhookSecretBox(config.jwtSecret);
+    this.loop = new PollingLoop({
+      name: 'webhook delivery', loops: WORKERS, pollMs: config.webhooks.pollMs, logger: this.logger,
+      runOnce: () => this.runOnce(), nextDue: () => this.repository.nextDue(),
+    });
   }
 
   /** A claim outlives the longest possible attempt, so a live worker never loses its lease mid-call. */
@@ -46,15 +42,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = Array.from({ length: WORKERS }, () => this.loop());
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    for (const waiter of [...this.waiters]) waiter();
-    await Promise.allSettled(this.loops);
+    await this.loop.stop();
   }
 
   /** Observe attempts (tests, metrics). Returns an unsubscribe function. */
@@ -64,40 +56,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   wake(): void {
-    const [idle] = this.waiters;
-    if (idle) idle();
-    else this.pendingWake = true;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.runOnce();
-      } catch (error) {
-        this.logger.error(`webhook delivery round failed: ${(error as Error).message}`);
-      }
-      if (handled === 0 && this.running) await this.idle();
-    }
-  }
-
-  private async idle(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return;
-    }
-    let wait = this.config.webhooks.pollMs;
-    const due = await this.repository.nextDue().catch(() => null);
-    if (due) wait = Math.max(5, Math.min(wait, new Date(due).getTime() - Date.now()));
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, wait);
-      this.waiters.add(done);
-    });
+    this.loop.wake();
   }
 
   /** Claims one batch and sends it; returns how many deliveries it took. */

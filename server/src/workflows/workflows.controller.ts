@@ -7,10 +7,11 @@ import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { PageQuery } from '../common/list';
 import {
-  ActionDto, CreateRuleDto, CronPreviewQuery, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
+  ActionDto, BacktestDto, CreateRuleDto, CronPreviewQuery, DraftDryRunDto, DryRunDto, ListRulesQuery, ReplaceRuleDto, RuleTransferDto, UpdateActionDto, UpdateRuleDto,
 } from './dto/rule.dto';
 import { RuleAnalysisService } from './analysis/rule-analysis.service';
 import { RuleTransferService } from './rules/rule-transfer.service';
+import { BacktestService } from './engine/backtest.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RevisionsService } from './rules/revisions.service';
 import { RulesService } from './rules/rules.service';
@@ -37,6 +38,7 @@ export class WorkflowsController {
     private readonly revisions: RevisionsService,
     private readonly transfer: RuleTransferService,
     private readonly analysis: RuleAnalysisService,
+    private readonly backtests: BacktestService,
   ) {}
 
   @Get('meta')
@@ -70,6 +72,13 @@ export class WorkflowsController {
   @HttpCode(200)
   testDraft(@Body() dto: DraftDryRunDto) {
     return this.dryRun.runDraft(dto);
+  }
+
+  /** What a saved or draft rule would have done over the recorded events of the last `days` days (read-only). */
+  @Post('rules/backtest')
+  @HttpCode(200)
+  backtest(@CurrentUser() user: AuthUser, @Body() dto: BacktestDto) {
+    return this.backtests.run(user, dto);
   }
 
   @Get('rules/export')

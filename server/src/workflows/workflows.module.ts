@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ActionExecutor } from './actions/action-executor';
+import { BacktestService } from './engine/backtest.service';
 import { DryRunService } from './engine/dry-run.service';
 import { RuleRunner } from './engine/rule-runner';
 import { CircuitBreaker } from './engine/circuit-breaker';
@@ -30,7 +31,7 @@ import { DeadLettersService } from './dead-letters/dead-letters.service';
   imports: [CasesModule, UsersModule, EventsModule, NotificationsModule, WebhooksModule, AuditModule],
   controllers: [WorkflowsController, HistoryController, DeadLettersController],
   providers: [
-    RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, HistoryService,
+    RulesService, RevisionsService, RuleSetCache, RuleAnalysisService, ActionExecutor, RuleRunner, WorkflowEngine, DryRunService, BacktestService, HistoryService,
     TracesService, WorkflowMetrics, RuleTransferService, CircuitBreaker, DeadLettersService, RuleRepository, RevisionRepository, HistoryRepository,
   ],
   exports: [RulesService, RuleRunner, CircuitBreaker, RuleSetCache, WorkflowMetrics, RuleRepository, HistoryRepository],

@@ -76,7 +76,7 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/workflows/rules'].post.requestBody.content['application/json'].schema.$ref).toMatch(/CreateRuleDto$/);
     expect(schemas.CreateRuleDto).toEqual({ $ref: '#/components/schemas/RuleInput' });
     expect(schemas.RuleInputTimeBased.properties.triggerConfig.required).toEqual(['cron', 'conditions']);
-    expect(Object.keys(doc['x-socket-events'].events).sort()).toEqual(['case:updated', 'notification', 'notifications:unread-count', 'workflow:history']);
+    expect(Object.keys(doc['x-socket-events'].events).sort()).toEqual(['case:updated', 'notification', 'notifications:unread-count', 'workflow:backtest-progress', 'workflow:history']);
     expect(doc.info.description).toContain('case:updated');
   });
 
@@ -169,6 +169,10 @@ describe('OpenAPI document', () => {
     const events = await call('GET', '/api/v1/workflows/events', { query: { caseId: id } });
     await call('GET', '/api/v1/workflows/events/{id}/trace', { params: { id: events.body.items[0].id } });
     await call('GET', '/api/v1/workflows/stats');
+    const backtest = await call('POST', '/api/v1/workflows/rules/backtest', { body: { ruleId, days: 2 } });
+    expect(backtest.body.eventsMatched).toBeGreaterThan(0);
+    await call('POST', '/api/v1/workflows/rules/backtest', { body: { rule: { name: 'Tick', triggerType: 'TIME_BASED', triggerConfig: { cron: '0 8 * * *', conditions: [] } }, days: 1 } });
+    await call('POST', '/api/v1/workflows/rules/backtest', { body: { ruleId, days: 0 } });
 
     // Self-protection: templates, a paused rule resumed, a dead letter listed, retried, and gone.
     await call('GET', '/api/v1/workflows/templates');
@@ -188,6 +192,10 @@ describe('OpenAPI document', () => {
     await call('POST', '/api/v1/notifications/mark-all-read', { as: investigator });
     await call('GET', '/api/v1/notifications/preferences', { as: investigator });
     await call('PUT', '/api/v1/notifications/preferences', { as: investigator, body: { minToastPriority: 'HIGH', mutedRuleIds: [ruleId], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Paris' } } });
+    await call('GET', '/api/v1/users/me/settings', { as: viewer });
+    await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { theme: 'dark', timeFormat: '12h', timeZone: 'Europe/Paris' } });
+    await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { timeZone: 'Nowhere/Special' } });
+    await call('GET', '/api/v1/auth/providers', { as: null });
     await call('DELETE', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
     await call('GET', '/metrics', { as: null });
 

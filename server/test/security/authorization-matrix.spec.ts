@@ -140,6 +140,9 @@ describe('authorization matrix', () => {
       cell: (who) => ({ method: 'post', path: '/api/v1/auth/login', body: { email: userFor(who).email, password: userFor(who).password } }) },
     { route: 'GET /auth/me', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/auth/me' }) },
     { route: 'GET /users', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/users' }) },
+    { route: 'GET /users/me/settings', expect: SIGNED_IN(200), cell: () => ({ method: 'get', path: '/api/v1/users/me/settings' }) },
+    { route: 'PUT /users/me/settings', expect: SIGNED_IN(200),
+      cell: () => ({ method: 'put', path: '/api/v1/users/me/settings', body: { theme: 'dark', timeFormat: '12h', timeZone: 'Europe/Paris' } }) },
     { route: 'POST /users', expect: ADMIN_ONLY_OK(201),
       cell: () => ({ method: 'post', path: '/api/v1/users', body: { email: `m${++counter}-${randomBytes(3).toString('hex')}@matrix.test`, name: 'M', role: 'VIEWER', password: 'password-123' } }) },
     { route: 'PATCH /users/:id', expect: ADMIN_ONLY_OK(200),
@@ -204,6 +207,8 @@ describe('authorization matrix', () => {
       cell: () => ({ method: 'post', path: `/api/v1/workflows/rules/${rule.id}/test`, body: { caseId: finCase.id } }) },
     { route: 'POST /workflows/rules/test', expect: ADMIN_ONLY_OK(200),
       cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/test', body: { caseId: finCase.id, rule: { name: 'matrix draft', triggerType: 'EVENT', triggerConfig: { event: 'case.created' } } } }) },
+    { route: 'POST /workflows/rules/backtest', expect: ADMIN_ONLY_OK(200),
+      cell: () => ({ method: 'post', path: '/api/v1/workflows/rules/backtest', body: { ruleId: rule.id, days: 1 } }) },
     { route: 'GET /workflows/cron-preview', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/workflows/cron-preview?cron=0%208%20*%20*%20*&timeZone=Europe%2FBerlin' }) },
     { route: 'GET /workflows/history', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history?success=false` }) },
     { route: 'GET /workflows/history/export', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/workflows/history/export?success=false` }) },
@@ -250,6 +255,16 @@ describe('authorization matrix', () => {
     { route: 'POST /webhooks/:id/rotate-secret', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'post', path: `/api/v1/webhooks/${webhookId}/rotate-secret` }) },
     { route: 'GET /webhooks/:id/deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: `/api/v1/webhooks/${webhookId}/deliveries` }) },
     { route: 'POST /webhook-deliveries/:id/redeliver', expect: ADMIN_ONLY_OK(202), cell: () => ({ method: 'post', path: `/api/v1/webhook-deliveries/${deliveryId}/redeliver` }) },
+    // §11 e-mail: the delivery log (this app has no SMTP_URL: an empty log, still ADMIN only).
+    { route: 'GET /email-deliveries', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/email-deliveries' }) },
+    // A FAILED mail of its own per cell (the app has no SMTP_URL, so a resent one simply waits).
+    { route: 'POST /email-deliveries/:id/resend', expect: ADMIN_ONLY_OK(202), cell: async () => {
+      const [{ id }] = await t.sql<{ id: string }>(
+        `INSERT INTO email_deliveries (kind, user_id, recipient, message_id, subject, body_text, body_html, status)
+         VALUES ('NOTIFICATION', $1, 'matrix@test.local', '<matrix@test>', 's', 't', 'h', 'FAILED') RETURNING id`, [as.ADMIN!.id]);
+      return { method: 'post', path: `/api/v1/email-deliveries/${id}/resend` };
+    } },
+    { route: 'GET /email-deliveries/summary', expect: ADMIN_ONLY_OK(200), cell: () => ({ method: 'get', path: '/api/v1/email-deliveries/summary' }) },
     // §10 single sign-on: public. This app has no provider configured, so the flow's routes answer 404 to everyone
     // (server/src/auth/oidc/oidc.e2e.spec.ts runs them against a real provider).
     { route: 'GET /auth/providers', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/providers' }) },

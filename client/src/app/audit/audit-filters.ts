@@ -1,4 +1,6 @@
-/** The audit log's filters as GET /audit-log query parameters (empty ones left out; dates as whole UTC days). */
+import { endOfDayInZone, startOfDayInZone } from '../core/date-time-format';
+
+/** The audit log's filters as GET /audit-log query parameters (empty ones left out; dates as whole days in `timeZone`). */
 export interface AuditFilter {
   actorId: string;
   action: string;
@@ -19,14 +21,15 @@ export const AUDIT_ACTIONS = [
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function auditQueryParams(filter: AuditFilter, window: { limit: number; offset: number }): Record<string, string> {
+export function auditQueryParams(filter: AuditFilter, window: { limit: number; offset: number }, timeZone = 'UTC'): Record<string, string> {
   const params: Record<string, string> = { limit: String(window.limit), offset: String(window.offset) };
   if (filter.actorId) params['actorId'] = filter.actorId;
   if (filter.action) params['action'] = filter.action;
   if (UUID.test(filter.targetId.trim())) params['targetId'] = filter.targetId.trim();
-  if (DAY.test(filter.from)) params['from'] = `${filter.from}T00:00:00.000Z`;
+  const [from, to] = [filter.from, filter.to].map((day) => (DAY.test(day) ? day.split('-').map(Number) : null));
+  if (from) params['from'] = startOfDayInZone(from[0], from[1] - 1, from[2], timeZone);
   // "to" names a whole day: everything before the next midnight.
-  if (DAY.test(filter.to)) params['to'] = new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000 - 1).toISOString();
+  if (to) params['to'] = endOfDayInZone(to[0], to[1] - 1, to[2], timeZone);
   return params;
 }
 

@@ -1,4 +1,6 @@
-import { DatePipe, JsonPipe } from '@angular/common';
+import { JsonPipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
+import { DisplaySettings } from '../core/display-settings';
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -22,7 +24,7 @@ import { AUDIT_ACTIONS, EMPTY_AUDIT_FILTER, auditQueryParams, targetLink, type A
 /** The audit log (ADMIN): who did what to whom, newest first. */
 @Component({
   selector: 'app-audit-page',
-  imports: [DatePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule, TotalIsLowerBound],
+  imports: [DateTimePipe, JsonPipe, ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule, TotalIsLowerBound],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.page.html',
   styles: `table { width: 100%; } .detail { font-family: monospace; font-size: 12px; white-space: pre-wrap; word-break: break-word; max-width: 420px; }
@@ -30,6 +32,8 @@ import { AUDIT_ACTIONS, EMPTY_AUDIT_FILTER, auditQueryParams, targetLink, type A
 })
 export class AuditPage implements OnInit {
   private readonly http = inject(HttpClient);
+  /** Day filters are days in the zone the user reads times in. */
+  private readonly display = inject(DisplaySettings);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly users = inject(UsersDirectory);
   protected readonly actions = AUDIT_ACTIONS;
@@ -49,7 +53,7 @@ export class AuditPage implements OnInit {
 
   protected load(): void {
     const filter: AuditFilter = this.filters.getRawValue();
-    this.query.run((window) => this.http.get<ListResult<AuditEntry>>(`${API_BASE}/audit-log`, { params: auditQueryParams(filter, window) }));
+    this.query.run((window) => this.http.get<ListResult<AuditEntry>>(`${API_BASE}/audit-log`, { params: auditQueryParams(filter, window, this.display.timeZone()) }));
   }
 
   protected page(event: PageEvent): void {

@@ -21,7 +21,7 @@ export class AuthService {
 
   /** Which sign-in the server offers; on failure, passwords only (the server still decides). */
   providers(): Observable<AuthProviders> {
-    return this.http.get<AuthProviders>(`${API_BASE}/auth/providers`).pipe(catchError(() => of({ local: true, oidc: null })));
+    return this.http.get<AuthProviders>(`${API_BASE}/auth/providers`).pipe(catchError(() => of<AuthProviders>({ local: true, oidc: null, demoAccounts: null })));
   }
 
   /** A token from single sign-on: who it belongs to is asked with the token itself, then it is kept like a login's. */

@@ -9,6 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatIconModule } from '@angular/material/icon';
 import { HttpErrorResponse } from '@angular/common/http';
+import type { DemoAccount } from '../../../../contracts/api';
 import { errorText } from '../core/api-errors';
 import { AuthService } from './auth.service';
 
@@ -42,6 +43,12 @@ export class LoginPage {
   /** Unknown until the server answers: neither form nor button flashes in the meantime. */
   protected readonly providers = toSignal(this.auth.providers());
   protected readonly ssoUrl = '/api/v1/auth/oidc/login';
+
+  /** Fills the form with a demo account; signing in stays one more click, so the choice is seen first. */
+  protected useDemoAccount(account: DemoAccount): void {
+    this.form.setValue({ email: account.email, password: account.password });
+    this.error.set(null);
+  }
 
   protected submit(): void {
     if (this.form.invalid || this.submitting()) {

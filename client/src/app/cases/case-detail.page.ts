@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, effect, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Subject } from 'rxjs';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -26,7 +26,7 @@ import type { CaseView } from '../../../../contracts/api';
 @Component({
   selector: 'app-case-detail-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     RouterLink,
     MatButtonModule,
     MatCardModule,

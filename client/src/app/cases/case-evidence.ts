@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal } from '@angular/core';
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { HttpErrorResponse, HttpEventType } from '@angular/common/http';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -21,7 +22,7 @@ import type { EvidenceView } from '../../../../contracts/api';
 @Component({
   selector: 'app-case-evidence',
   imports: [
-    DatePipe,
+    DateTimePipe,
     DecimalPipe,
     FormsModule,
     MatButtonModule,

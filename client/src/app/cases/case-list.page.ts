@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -32,7 +32,7 @@ import { NewCaseDialog, SCOPE_CODE_PATTERN } from './new-case.dialog';
 @Component({
   selector: 'app-case-list-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,

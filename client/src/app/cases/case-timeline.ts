@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { RouterLink } from '@angular/router';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -23,7 +23,7 @@ const KIND_ICONS: Record<TimelineKind, string> = {
 /** The case's history, oldest first; entries written by a rule say so and link to it. */
 @Component({
   selector: 'app-case-timeline',
-  imports: [DatePipe, RouterLink, MatIconModule, MatProgressBarModule],
+  imports: [DateTimePipe, RouterLink, MatIconModule, MatProgressBarModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- Only the first load shows progress: re-reads after a change (several, see settleRefresh) stay quiet. -->
@@ -35,7 +35,7 @@ const KIND_ICONS: Record<TimelineKind, string> = {
           <div class="entry-body">
             <div class="entry-message">{{ entry.message }}</div>
             <div class="entry-meta muted">
-              <time [attr.datetime]="entry.createdAt">{{ entry.createdAt | date: 'medium' }}</time>
+              <time [attr.datetime]="entry.createdAt">{{ entry.createdAt | dateTime: 'medium' }}</time>
               @if (entry.actorId) { · {{ users.nameOf(entry.actorId) }} }
               @if (entry.ruleId) {
                 ·

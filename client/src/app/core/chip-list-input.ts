@@ -29,15 +29,16 @@ export const uppercaseChip: ChipNormalizer = (raw) => raw.trim().toUpperCase();
             <button matChipRemove [attr.aria-label]="'Remove ' + value"><mat-icon svgIcon="cancel" /></button>
           </mat-chip-row>
         }
-        <input [placeholder]="placeholder()" [matChipInputFor]="grid"
-               [matChipInputSeparatorKeyCodes]="separators" [matChipInputAddOnBlur]="true"
-               (matChipInputTokenEnd)="add($event)" (blur)="onTouched()"
-               [attr.data-testid]="testId()" [attr.maxlength]="maxLength()" />
       </mat-chip-grid>
+      <!-- Beside the grid, not in it: a grid may only hold rows (WCAG 1.3.1, axe aria-required-children). -->
+      <input class="chip-text" [placeholder]="placeholder()" [matChipInputFor]="grid"
+             [matChipInputSeparatorKeyCodes]="separators" [matChipInputAddOnBlur]="true"
+             (matChipInputTokenEnd)="add($event)" (blur)="onTouched()"
+             [attr.data-testid]="testId()" [attr.maxlength]="maxLength()" />
       @if (hint()) { <mat-hint>{{ hint() }}</mat-hint> }
     </mat-form-field>
   `,
-  styles: `:host { display: block; } .chip-field { width: 100%; }`,
+  styles: `:host { display: block; } .chip-field { width: 100%; } .chip-text { width: 100%; margin-top: 4px; }`,
 })
 export class ChipListInput implements ControlValueAccessor {
   readonly label = input.required<string>();

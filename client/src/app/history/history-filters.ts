@@ -1,20 +1,23 @@
 import { HistoryFilters, HistoryOutcome } from '../workflows/workflows-api';
 import { HistoryEntry } from '../workflows/workflow.models';
+import { endOfDayInZone, startOfDayInZone } from '../core/date-time-format';
 
 export function outcomeOf(entry: Pick<HistoryEntry, 'success' | 'skippedReason'>): Exclude<HistoryOutcome, ''> {
   if (entry.skippedReason) return 'skipped';
   return entry.success ? 'success' : 'failed';
 }
 
-/** Start of the picked day (local) as ISO, for ?from=. */
-export function startOfDayIso(date: Date | null): string | undefined {
+/** Start of the picked day as ISO, for ?from=: in `timeZone` (the user's display zone) when given, else the browser's. */
+export function startOfDayIso(date: Date | null, timeZone?: string): string | undefined {
   if (!date) return undefined;
+  if (timeZone) return startOfDayInZone(date.getFullYear(), date.getMonth(), date.getDate(), timeZone);
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).toISOString();
 }
 
-/** End of the picked day (local) as ISO, for ?to=. */
-export function endOfDayIso(date: Date | null): string | undefined {
+/** End of the picked day as ISO, for ?to=: in `timeZone` when given, else the browser's. */
+export function endOfDayIso(date: Date | null, timeZone?: string): string | undefined {
   if (!date) return undefined;
+  if (timeZone) return endOfDayInZone(date.getFullYear(), date.getMonth(), date.getDate(), timeZone);
   return new Date(date.getFullYear(), date.getMonth(), date.getDate(), 23, 59, 59, 999).toISOString();
 }
 

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -13,7 +14,7 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
 /** The history page's dashboard card: runs per minute, failures in the last hour, outbox lag. */
 @Component({
   selector: 'app-history-stats-card',
-  imports: [DatePipe, DecimalPipe, MatCardModule, MatIconModule, MatTooltipModule, RouterLink],
+  imports: [DateTimePipe, DecimalPipe, MatCardModule, MatIconModule, MatTooltipModule, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-card appearance="outlined" class="stats-card" data-testid="history-stats" [attr.data-loaded]="!!stats()"
@@ -48,7 +49,7 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
         @if (failed()) {
           <mat-icon inline aria-hidden="true" svgIcon="error_outline" /> Stats unavailable — retrying every {{ refreshSeconds }} s
         } @else if (updatedAt(); as at) {
-          Updated {{ at | date: 'mediumTime' }} · every {{ refreshSeconds }} s and on new runs
+          Updated {{ at | dateTime: 'time' }} · every {{ refreshSeconds }} s and on new runs
         } @else {
           Loading…
         }
@@ -64,7 +65,7 @@ import { STATS_REFRESH_MS, WorkflowStats, failuresLevel, formatLag, lagLevel, st
     .value { font: var(--mat-sys-headline-small); display: inline-flex; align-items: center; gap: 4px; }
     .label { font: var(--mat-sys-label-large); }
     .sub { font-size: 12px; }
-    .level-warn .value { color: #b26a00; }
+    .level-warn .value { color: var(--app-warning); }
     .level-bad .value { color: var(--mat-sys-error); }
     .dead-letters { color: var(--mat-sys-error); font-weight: 600; }
     .footer { font-size: 12px; margin: 0; padding: 0 16px 10px; display: flex; align-items: center; gap: 4px; }

@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { DatePipe, JsonPipe } from '@angular/common';
+import { JsonPipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
+import { DisplaySettings } from '../core/display-settings';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
@@ -34,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Component({
   selector: 'app-history-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     JsonPipe,
     ReactiveFormsModule,
     RouterLink,
@@ -61,6 +63,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 })
 export class HistoryPage implements OnInit {
   private readonly api = inject(WorkflowsApi);
+  /** Day filters are days in the zone the user reads times in. */
+  private readonly display = inject(DisplaySettings);
   private readonly socket = inject(LiveSocket);
   private readonly snackBar = inject(MatSnackBar);
   private readonly route = inject(ActivatedRoute);
@@ -241,8 +245,8 @@ export class HistoryPage implements OnInit {
       outcome: raw.outcome,
       caseNumber: raw.caseNumber.trim() || undefined,
       q: raw.q.trim() || undefined,
-      from: startOfDayIso(raw.from),
-      to: endOfDayIso(raw.to),
+      from: startOfDayIso(raw.from, this.display.timeZone()),
+      to: endOfDayIso(raw.to, this.display.timeZone()),
     };
   }
 

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { Router } from '@angular/router';
 import { MatBadgeModule } from '@angular/material/badge';
 import { MatButtonModule } from '@angular/material/button';
@@ -24,7 +24,7 @@ import { priorityLook, ruleLabel, unreadBadgeText } from './notification-display
 @Component({
   selector: 'app-notification-center',
   imports: [
-    DatePipe,
+    DateTimePipe,
     MatBadgeModule,
     MatButtonModule,
     MatDividerModule,

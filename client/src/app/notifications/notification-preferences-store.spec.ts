@@ -3,6 +3,7 @@ import { of } from 'rxjs';
 import { NotificationPreferencesStore, withRuleMuted } from './notification-preferences-store';
 import { NotificationsApi } from './notifications-api';
 import type { NotificationPreferences } from '../../../../contracts/api';
+import { DEFAULT_EMAIL_PREFERENCES } from '../../../../contracts/email';
 
 describe('NotificationPreferencesStore', () => {
   it('adds a rule once and removes it, keeping the others in order', () => {
@@ -28,7 +29,7 @@ describe('NotificationPreferencesStore', () => {
     };
     TestBed.configureTestingModule({ providers: [{ provide: NotificationsApi, useValue: api }] });
     const store = TestBed.inject(NotificationPreferencesStore);
-    store.set({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false });
+    store.set({ minToastPriority: 'LOW', mutedRuleIds: [], quietHours: null, desktop: false, email: DEFAULT_EMAIL_PREFERENCES });
 
     store.setRuleMuted('r1', true).subscribe();
     expect(saved).toEqual([{ ...onServer, mutedRuleIds: ['r0', 'r1'] }]);

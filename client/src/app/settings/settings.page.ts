@@ -14,6 +14,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { startWith } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
 import type { NotificationPreferences } from '../../../../contracts/api';
+import { DEFAULT_EMAIL_PREFERENCES } from '../../../../contracts/email';
 import { NOTIFICATION_PRIORITIES, type NotificationPriority } from '../../../../contracts/enums';
 import { errorMessages } from '../core/api-errors';
 import { EnumLabelPipe } from '../core/enum-label.pipe';
@@ -24,6 +25,8 @@ import { desktopPermission, requestDesktopPermission, type DesktopPermission } f
 import { WorkflowsApi } from '../workflows/workflows-api';
 import { WorkflowRule } from '../workflows/workflow.models';
 import { browserTimeZone, supportedTimeZones } from './time-zones';
+import { EmailSettings, emailSettingsForm } from './email-settings';
+import { DisplaySettingsCard } from './display-settings-card';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -41,6 +44,8 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
     MatSelectModule,
     MatSlideToggleModule,
     EnumLabelPipe,
+    EmailSettings,
+    DisplaySettingsCard,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',
@@ -75,6 +80,7 @@ export class SettingsPage implements OnInit {
       end: new FormControl('07:00', { nonNullable: true, validators: [Validators.required, Validators.pattern(HHMM)] }),
       timeZone: new FormControl(browserTimeZone(), { nonNullable: true, validators: [Validators.required] }),
     }),
+    email: emailSettingsForm(),
   });
 
   private readonly timeZoneText = toSignal(
@@ -140,6 +146,7 @@ export class SettingsPage implements OnInit {
       minToastPriority: raw.minToastPriority,
       mutedRuleIds: raw.mutedRuleIds,
       quietHours: raw.quietEnabled ? { ...raw.quietHours } : null,
+      email: { ...raw.email },
     };
     this.saving.set(true);
     this.formErrors.set([]);
@@ -165,6 +172,7 @@ export class SettingsPage implements OnInit {
       mutedRuleIds: [...(prefs.mutedRuleIds ?? [])],
       quietEnabled: !!prefs.quietHours,
       quietHours: prefs.quietHours ?? { start: '22:00', end: '07:00', timeZone: browserTimeZone() },
+      email: prefs.email ?? DEFAULT_EMAIL_PREFERENCES,
     });
     this.applyQuietEnabled(!!prefs.quietHours);
   }

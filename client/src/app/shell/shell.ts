@@ -11,6 +11,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { map } from 'rxjs';
 import { AuthSession } from '../auth/auth-session';
 import { AuthService } from '../auth/auth.service';
+import { DisplaySettings } from '../core/display-settings';
 import { LiveSocket } from '../core/live-socket';
 import { NotificationCenter } from '../notifications/notification-center';
 import { NotificationStore } from '../notifications/notification-store';
@@ -33,6 +34,7 @@ const NAV_LINKS: NavLink[] = [
   { path: '/history', label: 'History', icon: 'history', testId: 'nav-history', adminOnly: true },
   { path: '/dead-letters', label: 'Dead letters', icon: 'inbox', testId: 'nav-dead-letters', adminOnly: true },
   { path: '/webhooks', label: 'Webhooks', icon: 'bolt', testId: 'nav-webhooks', adminOnly: true },
+  { path: '/email', label: 'E-mail', icon: 'mail', testId: 'nav-email', adminOnly: true },
   { path: '/users', label: 'Users', icon: 'person_outline', testId: 'nav-users', adminOnly: true },
   { path: '/audit', label: 'Audit log', icon: 'visibility', testId: 'nav-audit', adminOnly: true },
   { path: '/settings', label: 'Settings', icon: 'tune', testId: 'nav-settings', adminOnly: false },
@@ -66,6 +68,7 @@ export class Shell implements OnInit {
   private readonly toaster = inject(NotificationToaster);
   private readonly desktop = inject(DesktopNotifier);
   private readonly preferences = inject(NotificationPreferencesStore);
+  private readonly display = inject(DisplaySettings);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly socket = inject(LiveSocket);
 
@@ -79,6 +82,7 @@ export class Shell implements OnInit {
     this.notifications.start();
     this.toaster.start();
     this.preferences.load();
+    this.display.load();
     this.desktop.start();
     this.auth.refreshCurrentUser().subscribe({ error: () => undefined });
     this.destroyRef.onDestroy(() => {

@@ -70,10 +70,10 @@ export interface UserEditData {
                 <button matChipRemove [attr.aria-label]="'Remove ' + code"><mat-icon svgIcon="cancel" /></button>
               </mat-chip-row>
             }
-            <input #scopeInput placeholder="Add a scope code" [matChipInputFor]="grid" [matAutocomplete]="auto"
-                   [matChipInputSeparatorKeyCodes]="separators" (matChipInputTokenEnd)="addScope($event.value); $event.chipInput.clear()"
-                   (input)="typed.set(scopeInput.value)" data-testid="user-scopes" maxlength="10" />
           </mat-chip-grid>
+          <input #scopeInput class="chip-text" placeholder="Add a scope code" [matChipInputFor]="grid" [matAutocomplete]="auto"
+                 [matChipInputSeparatorKeyCodes]="separators" (matChipInputTokenEnd)="addScope($event.value); $event.chipInput.clear()"
+                 (input)="typed.set(scopeInput.value)" data-testid="user-scopes" maxlength="10" />
           <mat-autocomplete #auto (optionSelected)="pickScope($event); scopeInput.value = ''">
             @for (code of suggestions(); track code) { <mat-option [value]="code">{{ code }}</mat-option> }
           </mat-autocomplete>
@@ -88,7 +88,7 @@ export interface UserEditData {
       <button mat-flat-button type="submit" form="user-form" [disabled]="saving()" data-testid="user-save">{{ data.user ? 'Save' : 'Create user' }}</button>
     </mat-dialog-actions>
   `,
-  styles: `.form { display: flex; flex-direction: column; gap: 8px; min-width: min(440px, 80vw); } .problem { color: var(--mat-sys-error); margin: 0; }`,
+  styles: `.chip-text { width: 100%; margin-top: 4px; } .form { display: flex; flex-direction: column; gap: 8px; min-width: min(440px, 80vw); } .problem { color: var(--mat-sys-error); margin: 0; }`,
 })
 export class UserEditDialog {
   protected readonly data = inject<UserEditData>(MAT_DIALOG_DATA);

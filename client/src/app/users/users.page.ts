@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
@@ -30,7 +30,7 @@ import { EMPTY_USERS_FILTER, filterChanged, knownScopeCodes, usersQueryParams, t
 @Component({
   selector: 'app-users-page',
   imports: [
-    DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatMenuModule,
+    DateTimePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatMenuModule,
     MatPaginatorModule, MatProgressBarModule, MatSelectModule, MatTableModule,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { ClipboardModule } from '@angular/cdk/clipboard';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -23,7 +23,7 @@ interface ShownSecret { webhookName: string; secret: string }
 @Component({
   selector: 'app-webhooks-page',
   imports: [
-    DatePipe, ClipboardModule, ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatIconModule, MatInputModule,
+    DateTimePipe, ClipboardModule, ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatIconModule, MatInputModule,
     MatSlideToggleModule, MatTableModule, MatTooltipModule,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,

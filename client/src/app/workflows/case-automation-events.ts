@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -11,7 +11,7 @@ import { WorkflowsApi } from './workflows-api';
 /** Recent automation events of one case (ADMIN), each linking to "why did (not) a rule run". */
 @Component({
   selector: 'app-case-automation-events',
-  imports: [DatePipe, RouterLink, MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule],
+  imports: [DateTimePipe, RouterLink, MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading events" /> }
@@ -19,7 +19,7 @@ import { WorkflowsApi } from './workflows-api';
       <table mat-table [dataSource]="events()" aria-label="Automation events" data-testid="case-events-table">
         <ng-container matColumnDef="createdAt">
           <th mat-header-cell *matHeaderCellDef>Time</th>
-          <td mat-cell *matCellDef="let e">{{ e.createdAt | date: 'medium' }}</td>
+          <td mat-cell *matCellDef="let e">{{ e.createdAt | dateTime: 'medium' }}</td>
         </ng-container>
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Event</th>
@@ -32,7 +32,7 @@ import { WorkflowsApi } from './workflows-api';
         <ng-container matColumnDef="processed">
           <th mat-header-cell *matHeaderCellDef>Processed</th>
           <td mat-cell *matCellDef="let e">
-            @if (e.processedAt) { {{ e.processedAt | date: 'mediumTime' }} } @else { <span class="pill pill-HIGH">pending</span> }
+            @if (e.processedAt) { {{ e.processedAt | dateTime: 'time' }} } @else { <span class="pill pill-HIGH">pending</span> }
           </td>
         </ng-container>
         <ng-container matColumnDef="why">

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { DatePipe, Location } from '@angular/common';
+import { Location } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
@@ -23,7 +24,7 @@ const OUTCOME_HELP: Record<TraceOutcome, string> = {
 /** GET /workflows/events/:id/trace — for each rule, whether it ran for this event and why (not). */
 @Component({
   selector: 'app-event-trace-page',
-  imports: [DatePipe, RouterLink, MatButtonModule, MatIconModule, MatListModule, MatProgressBarModule, EnumLabelPipe],
+  imports: [DateTimePipe, RouterLink, MatButtonModule, MatIconModule, MatListModule, MatProgressBarModule, EnumLabelPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page">
@@ -35,7 +36,7 @@ const OUTCOME_HELP: Record<TraceOutcome, string> = {
         <p class="event-line" data-testid="trace-event">
           <span class="mono">{{ e.name }}</span>
           · <a [routerLink]="['/cases', e.caseId]">the case</a>
-          · {{ e.createdAt | date: 'medium' }}
+          · {{ e.createdAt | dateTime: 'medium' }}
           · depth {{ e.depth }}
           @if (!e.processedAt) { · <span class="pill pill-HIGH">not processed yet</span> }
         </p>

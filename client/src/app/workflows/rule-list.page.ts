@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../core/date-time.pipe';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -31,7 +31,7 @@ export interface RuleRunStats {
 @Component({
   selector: 'app-rule-list-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     FormsModule,
     RouterLink,
     MatButtonModule,

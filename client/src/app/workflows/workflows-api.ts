@@ -2,7 +2,9 @@ import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type { ListResult } from '../../../../contracts/api';
-import type { CronPreview, DeadLetterView, RuleBody, RuleTemplate, StatsBucket, StatsRange, WorkflowStatsTimeline } from '../../../../contracts/workflows';
+import type {
+  BacktestResult, CronPreview, DeadLetterView, RuleBody, RuleTemplate, StatsBucket, StatsRange, WorkflowStatsTimeline,
+} from '../../../../contracts/workflows';
 import { API_BASE } from '../core/api-models';
 import {
   DryRunRequest,
@@ -174,6 +176,14 @@ export class WorkflowsApi {
   /** The schedule in words and its next five runs, as the server's scheduler computes them (400 when invalid). */
   cronPreview(cron: string, timeZone: string): Observable<CronPreview> {
     return this.http.get<CronPreview>(`${BASE}/cron-preview`, { params: { cron, timeZone } });
+  }
+
+  /**
+   * What a rule would have done over the recorded events of the last `days` days: a saved rule by id, or the
+   * editor's body. With a `progressId` the server pushes `workflow:backtest-progress` to this user's sockets.
+   */
+  backtest(target: { ruleId: string } | { rule: RuleRequest }, days: number, progressId?: string): Observable<BacktestResult> {
+    return this.http.post<BacktestResult>(`${BASE}/rules/backtest`, { ...target, days, ...(progressId ? { progressId } : {}) });
   }
 
   /** The dry run of the rule as it is in the editor, saved or not (nothing is stored). */

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthProviders } from '../../../../contracts/api';
 import { Public } from '../../common/decorators';
+import { DemoAccounts } from '../demo-accounts';
 import { OidcService, PENDING_COOKIE, PENDING_TTL_SECONDS, SignInRefused } from './oidc.service';
 
 const COOKIE_PATH = '/api/v1/auth/oidc';
@@ -23,13 +24,13 @@ function pendingCookie(req: Request, value: string, maxAge: number): string {
 @ApiTags('auth')
 @Controller('auth')
 export class OidcController {
-  constructor(private readonly oidc: OidcService) {}
+  constructor(private readonly oidc: OidcService, private readonly demoAccounts: DemoAccounts) {}
 
   @Public()
   @Get('providers')
-  @ApiOperation({ summary: 'Which sign-in the console offers: passwords, single sign-on, or both' })
-  providers(): AuthProviders {
-    return this.oidc.providers();
+  @ApiOperation({ summary: 'Which sign-in the console offers (passwords, single sign-on or both), and the demo accounts while demo data is loaded' })
+  async providers(): Promise<AuthProviders> {
+    return { ...this.oidc.providers(), demoAccounts: await this.demoAccounts.list() };
   }
 
   @Public()

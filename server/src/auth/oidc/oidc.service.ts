@@ -42,7 +42,7 @@ export class OidcService {
     this.settings = config.oidc;
   }
 
-  providers(): AuthProviders {
+  providers(): Omit<AuthProviders, 'demoAccounts'> {
     return { local: this.settings?.localLogin ?? true, oidc: this.settings ? { label: this.settings.label } : null };
   }
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested, ValidateIf,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested, ValidateIf,
 } from 'class-validator';
 import { NOTIFICATION_PRIORITIES, type NotificationPriority } from '../../common/enums';
 
@@ -22,6 +22,7 @@ export class ListNotificationsQuery {
 }
 
 import type { NotificationPreferences, QuietHours } from '../../../../contracts/api';
+import { EMAIL_DIGESTS, type EmailDigest, type EmailPreferences } from '../../../../contracts/email';
 export type { NotificationView } from '../../../../contracts/api';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -37,7 +38,21 @@ export class QuietHoursDto implements QuietHours {
   timeZone: string;
 }
 
-export class NotificationPreferencesDto implements Omit<NotificationPreferences, 'desktop'> {
+export class EmailPreferencesDto implements EmailPreferences {
+  @IsBoolean({ message: 'email.enabled must be true or false' })
+  enabled: boolean;
+
+  @IsIn(NOTIFICATION_PRIORITIES, { message: `email.minPriority must be one of ${NOTIFICATION_PRIORITIES.join(', ')}` })
+  minPriority: NotificationPriority;
+
+  @IsBoolean({ message: 'email.onlyWhenOffline must be true or false' })
+  onlyWhenOffline: boolean;
+
+  @IsIn(EMAIL_DIGESTS, { message: `email.digest must be one of ${EMAIL_DIGESTS.join(', ')}` })
+  digest: EmailDigest;
+}
+
+export class NotificationPreferencesDto implements Omit<NotificationPreferences, 'email' | 'desktop'> {
   @ApiPropertyOptional({ enum: NOTIFICATION_PRIORITIES })
   @IsIn(NOTIFICATION_PRIORITIES)
   minToastPriority: NotificationPriority;
@@ -49,6 +64,10 @@ export class NotificationPreferencesDto implements Omit<NotificationPreferences,
   @ApiPropertyOptional({ type: QuietHoursDto, nullable: true })
   @ValidateIf((_, v) => v !== null) @ValidateNested() @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
+
+  @ApiPropertyOptional({ type: EmailPreferencesDto, description: 'left out: the saved e-mail preferences stay' })
+  @ValidateIf((_, v) => v !== undefined) @IsObject({ message: 'email must be an object' }) @ValidateNested() @Type(() => EmailPreferencesDto)
+  email?: EmailPreferencesDto;
 
   @ApiPropertyOptional({ description: 'desktop notifications for HIGH and URGENT while the console tab is hidden; left out: unchanged' })
   // Left out: unchanged. null is not "left out" (IsOptional would let it through).

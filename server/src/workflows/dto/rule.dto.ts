@@ -168,3 +168,21 @@ export class RuleTransferDto {
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => CreateRuleDto)
   rules: CreateRuleDto[];
 }
+
+export class BacktestDto {
+  @ApiPropertyOptional({ type: CreateRuleDto, description: 'A rule body as for POST /rules (a draft being edited); give this or ruleId' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CreateRuleDto)
+  rule?: CreateRuleDto;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A saved rule; give this or rule' })
+  @IsOptional() @IsUUID()
+  ruleId?: string;
+
+  @ApiProperty({ minimum: 1, example: 7, description: 'How many days back to replay: 1 … the event retention (TRACE_RETENTION_DAYS)' })
+  @IsInt()
+  days: number;
+
+  @ApiPropertyOptional({ description: 'When given, progress is pushed to the caller\'s sockets as workflow:backtest-progress with this id' })
+  @IsOptional() @IsString() @Length(1, 100)
+  progressId?: string;
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CASE_STATUSES, CASE_TYPES } from '../../common/enums';
 import { EVENT_NAMES, type CaseSnapshot } from '../../events/event-map';
 import { TRIGGER_TYPES, type Rule } from '../rules/rule.types';
-import { listenedEvents, matchRule, mayFire, toMatchable, type MatchableEvent } from './rule-matcher';
+import { firesOn, listenedEvents, matchRule, mayFire, toMatchable, type MatchableEvent } from './rule-matcher';
 
 const SCOPES = ['FIN', 'HR', 'IT'];
 
@@ -58,6 +58,31 @@ describe('mayFire (the engine pre-check)', () => {
         && (!rule.caseTypes.length || rule.caseTypes.includes(event.case.caseType));
       expect(mayFire(rule, event)).toBe(rule.isEnabled && listens && covers);
     }), { numRuns: 5000 });
+  });
+});
+
+describe('firesOn (the backtest\'s reason-free matcher)', () => {
+  // Rules with conditions and status lists on both sides, and events whose case was different just before.
+  const conditionArb = fc.oneof(
+    fc.record({ field: fc.constant('status' as const), op: fc.constantFrom('eq' as const, 'neq' as const), value: fc.constantFrom(...CASE_STATUSES) }),
+    fc.record({ field: fc.constant('caseType' as const), op: fc.constant('in' as const), value: fc.subarray([...CASE_TYPES], { minLength: 1 }) }),
+    fc.record({ field: fc.constant('scopeCode' as const), op: fc.constantFrom('eq' as const, 'neq' as const), value: fc.constantFrom(...SCOPES) }),
+  );
+  const richRuleArb = fc.tuple(ruleArb, fc.array(conditionArb, { maxLength: 3 }), fc.subarray([...CASE_STATUSES]), fc.constantFrom('ALL' as const, 'ANY' as const))
+    .map(([rule, conditions, fromStatus, match]): Rule => {
+      switch (rule.triggerType) {
+        case 'STATUS_CHANGE': return { ...rule, triggerConfig: { ...rule.triggerConfig, fromStatus, conditions } };
+        case 'EVENT': return { ...rule, triggerConfig: { ...rule.triggerConfig, conditions } };
+        case 'CONDITION': return conditions.length ? { ...rule, triggerConfig: { conditions, match } } : rule;
+        default: return rule;
+      }
+    });
+  const richEventArb = fc.tuple(eventArb, fc.option(caseArb, { nil: null })).map(([e, before]): MatchableEvent => ({ ...e, before }));
+
+  it('gives matchRule\'s answer for every rule and event', () => {
+    fc.assert(fc.property(richRuleArb, richEventArb, (rule, event) => {
+      expect(firesOn(rule, event)).toBe(matchRule(rule, event).matched);
+    }), { numRuns: 20000 });
   });
 });
 

@@ -127,3 +127,29 @@ export function matchRule(rule: Rule, event: MatchableEvent): MatchResult {
   }
   return { matched: true, reasons };
 }
+
+const inList = (actual: string | undefined, allowed: string[] | undefined): boolean =>
+  !allowed?.length || (actual !== undefined && allowed.includes(actual));
+
+/**
+ * matchRule's answer without its reasons, for callers that ask it of a million events (backtests): the same
+ * checks in the same order, no strings built. A property test holds it equal to `matchRule(...).matched`.
+ */
+export function firesOn(rule: Rule, event: MatchableEvent): boolean {
+  if (!mayFire(rule, event)) return false;
+  switch (rule.triggerType) {
+    case 'STATUS_CHANGE': {
+      const cfg = rule.triggerConfig;
+      return inList(event.fromStatus, cfg.fromStatus) && inList(event.toStatus, cfg.toStatus) && conditionsMatch(event.case, cfg.conditions, 'ALL', event.at);
+    }
+    case 'EVENT':
+      return conditionsMatch(event.case, rule.triggerConfig.conditions, 'ALL', event.at);
+    case 'CONDITION': {
+      const { conditions, match = 'ALL' } = rule.triggerConfig;
+      if (!conditionsMatch(event.case, conditions, match, event.at)) return false;
+      return !(event.before && conditionsMatch(event.before, conditions, match, event.at));
+    }
+    default:
+      return false;
+  }
+}

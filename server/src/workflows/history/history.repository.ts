@@ -203,6 +203,19 @@ export class HistoryRepository {
     return new Set(rows.map((r) => cooldownKey(r.rule_id, r.case_id)));
   }
 
+  /**
+   * Per case, when the rule last ran (not skipped) in the `seconds` before `before`, in epoch ms: what a
+   * backtest's simulated cooldown needs to know about runs just before its window.
+   */
+  async lastRunsBefore(executor: Executor, ruleId: string, before: Date, seconds: number): Promise<Map<string, number>> {
+    if (seconds <= 0) return new Map();
+    const rows: Array<{ case_id: string; at: number }> = await managerOf(executor, this.dataSource.manager).query(
+      `SELECT case_id, (extract(epoch FROM max(created_at)) * 1000)::float8 AS at FROM workflow_history
+        WHERE rule_id = $1 AND skipped_reason IS NULL AND created_at >= $2::timestamptz - make_interval(secs => $3) AND created_at < $2
+        GROUP BY case_id`, [ruleId, before.toISOString(), seconds]);
+    return new Map(rows.map((r) => [r.case_id, Number(r.at)]));
+  }
+
   /** The rules with a history row (a run or a skip) for this event and case: they have had their turn. */
   async rulesRunFor(uow: UnitOfWork, eventId: string, caseId: string): Promise<Set<string>> {
     const rows: Array<{ rule_id: string }> = await uow.manager.query(

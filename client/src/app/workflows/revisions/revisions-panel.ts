@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, output, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../../core/date-time.pipe';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -21,7 +21,7 @@ import { countChanges, diffLines, snapshotLines } from './line-diff';
 @Component({
   selector: 'app-revisions-panel',
   imports: [
-    DatePipe,
+    DateTimePipe,
     FormsModule,
     MatButtonModule,
     MatFormFieldModule,

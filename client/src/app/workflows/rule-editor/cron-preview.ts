@@ -4,16 +4,10 @@ import { MatIconModule } from '@angular/material/icon';
 import { catchError, combineLatest, debounceTime, distinctUntilChanged, map, of, switchMap } from 'rxjs';
 import type { CronPreview as CronPreviewView } from '../../../../../contracts/workflows';
 import { errorMessages } from '../../core/api-errors';
+import { DisplaySettings } from '../../core/display-settings';
 import { WorkflowsApi } from '../workflows-api';
 
 type Preview = { ok: true; value: CronPreviewView } | { ok: false; error: string };
-
-/** A time in a zone, e.g. "Mon 30 Mar 2026, 08:00:00". */
-function inZone(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-  }).format(new Date(iso));
-}
 
 /**
  * The schedule in words and its next five runs, asked of the server (GET /workflows/cron-preview) so the
@@ -31,12 +25,12 @@ function inZone(iso: string, timeZone: string): string {
         <div class="preview" data-testid="cron-preview" aria-live="polite">
           <p class="words" data-testid="cron-description">{{ p.value.description }} ({{ p.value.timeZone }})</p>
           <table>
-            <thead><tr><th>Next runs, {{ p.value.timeZone }}</th>@if (p.value.timeZone !== localZone) { <th>Your time ({{ localZone }})</th> }</tr></thead>
+            <thead><tr><th>Next runs, {{ p.value.timeZone }}</th>@if (p.value.timeZone !== localZone()) { <th>Your time ({{ localZone() }})</th> }</tr></thead>
             <tbody>
               @for (time of p.value.next; track time) {
                 <tr data-testid="cron-next-time">
                   <td>{{ format(time, p.value.timeZone) }}</td>
-                  @if (p.value.timeZone !== localZone) { <td class="muted" data-testid="cron-next-local">{{ format(time, localZone) }}</td> }
+                  @if (p.value.timeZone !== localZone()) { <td class="muted" data-testid="cron-next-local">{{ format(time, localZone()) }}</td> }
                 </tr>
               }
             </tbody>
@@ -63,9 +57,19 @@ export class CronPreview implements OnInit {
   /** The server's objection to the cron or the zone (null when it accepts both). */
   readonly problem = output<string | null>();
 
-  protected readonly localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  private readonly display = inject(DisplaySettings);
+  /** The zone the user reads times in (their setting, else the browser's). */
+  protected readonly localZone = this.display.timeZone;
   protected readonly preview = signal<Preview | null>(null);
-  protected readonly format = inZone;
+
+  /** A run in a zone, on the user's clock, e.g. "Mon 30 Mar 2026, 08:00:00" (the weekday matters for schedules). */
+  protected format(iso: string, timeZone: string): string {
+    return `${this.weekday(iso, timeZone)} ${this.display.format(iso, 'medium', timeZone)}`;
+  }
+
+  private weekday(iso: string, timeZone: string): string {
+    return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short' }).format(new Date(iso));
+  }
 
   private readonly cron$ = toObservable(this.cron);
   private readonly zone$ = toObservable(this.timeZone);

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, OnInit, effect, inject, input, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ReactiveFormsModule } from '@angular/forms';
-import { DatePipe } from '@angular/common';
+import { DateTimePipe } from '../../core/date-time.pipe';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -27,6 +27,7 @@ import { WorkflowMetaStore } from '../workflow-meta';
 import { RuleAtRevision, WorkflowsApi } from '../workflows-api';
 import { RuleRequest, WorkflowRule } from '../workflow.models';
 import { ActionList } from './action-list';
+import { BacktestPanel } from './backtest-panel';
 import { DryRunPanel } from './dry-run-panel';
 import { RuleForm, buildRulePayload, createRuleForm } from './rule-form';
 import { controlForServerPath } from './rule-server-errors';
@@ -39,7 +40,7 @@ const CONCURRENT_EDIT =
 @Component({
   selector: 'app-rule-editor-page',
   imports: [
-    DatePipe,
+    DateTimePipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
@@ -55,7 +56,7 @@ const CONCURRENT_EDIT =
     ChipListInput,
     TriggerEditor,
     ActionList,
-    DryRunPanel,
+    DryRunPanel, BacktestPanel,
     RevisionsPanel,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
