@@ -6,6 +6,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { BehaviorSubject, EMPTY, catchError, interval, merge, switchMap, tap } from 'rxjs';
+import { DisplaySettings } from '../core/display-settings';
 import { LiveSocket } from '../core/live-socket';
 import { WorkflowsApi } from '../workflows/workflows-api';
 import type { StatsBucket, StatsRange } from '../../../../contracts/workflows';
@@ -35,6 +36,7 @@ export class OpsDashboard implements OnInit {
   private readonly api = inject(WorkflowsApi);
   private readonly socket = inject(LiveSocket);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly display = inject(DisplaySettings);
 
   /** A rule in "Rules failing most" was chosen: the page shows its failed runs. */
   readonly showFailures = output<string>();
@@ -46,12 +48,14 @@ export class OpsDashboard implements OnInit {
   protected readonly failed = signal(false);
   private readonly reload$ = new BehaviorSubject<void>(undefined);
 
-  // Day buckets are UTC days (the server's), so they are named in UTC; hours and the backlog's ticks in local time.
-  protected readonly labelOf = computed(() => (this.timeline()?.bucket === 'day' ? utcDayLabel : hourLabel));
-  protected readonly backlogLabel = computed(() => (this.range() === '7d' ? dayLabel : hourLabel));
+  // Times follow the user's zone and clock (Settings); day buckets are UTC days (the server's), so they are named in UTC.
+  private readonly labels = computed(() => timeLabels(this.display.timeZone(), this.display.timeFormat()));
+  protected readonly labelOf = computed(() => (this.timeline()?.bucket === 'day' ? this.labels().utcDay : this.labels().hour));
+  protected readonly backlogLabel = computed(() => (this.range() === '7d' ? this.labels().day : this.labels().hour));
   protected readonly health = computed(() => {
     const t = this.timeline();
-    return t ? healthOf(t, (iso) => sinceLabel(iso, t.bucket)) : null;
+    const labels = this.labels();
+    return t ? healthOf(t, t.bucket === 'day' ? labels.utcDaySince : labels.since) : null;
   });
   protected readonly totals = computed(() => {
     const runs = this.timeline()?.runs ?? [];
@@ -124,23 +128,22 @@ export class OpsDashboard implements OnInit {
   }
 
   protected when(iso: string): string {
-    return sinceLabel(iso, 'hour');
+    return this.labels().since(iso);
   }
 }
 
-// One place for the dashboard's time texts (the browser's locale and zone).
-function hourLabel(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+/** The dashboard's time texts in the user's zone and clock. */
+function timeLabels(timeZone: string, timeFormat: '12h' | '24h') {
+  const clock: Intl.DateTimeFormatOptions = timeFormat === '12h' ? { hourCycle: 'h12', hour: 'numeric' } : { hourCycle: 'h23', hour: '2-digit' };
+  const make = (options: Intl.DateTimeFormatOptions, zone = timeZone) => {
+    const f = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone });
+    return (iso: string) => f.format(new Date(iso));
+  };
+  return {
+    hour: make({ ...clock, minute: '2-digit' }),
+    day: make({ weekday: 'short', day: 'numeric' }),
+    utcDay: make({ weekday: 'short', day: 'numeric' }, 'UTC'),
+    since: make({ weekday: 'short', ...clock, minute: '2-digit' }),
+    utcDaySince: make({ weekday: 'short', day: 'numeric', month: 'short' }, 'UTC'),
+  };
 }
-function dayLabel(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' }).format(new Date(iso));
-}
-function utcDayLabel(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
-}
-function sinceLabel(iso: string, bucket: StatsBucket): string {
-  const options: Intl.DateTimeFormatOptions =
-    bucket === 'day' ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
-}
-
