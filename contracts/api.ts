@@ -198,11 +198,14 @@ export interface AuthProviders {
   /** false: password sign-in is off for everyone but the setup admin (OIDC_LOCAL_LOGIN=false). */
   local: boolean;
   oidc: { label: string } | null;
-  /**
-   * The demo accounts, listed on the login page: only while this server loaded demo data (never in production or
-   * on a non-loopback HOST) and only those that still have their published demo password. null otherwise.
-   */
-  demoAccounts: DemoAccount[] | null;
+}
+
+/**
+ * `GET /auth/demo-accounts` (public): the demo accounts the login page lists, only while this server loaded demo data
+ * (never in production or on a non-loopback HOST) and only those that still have their published demo password.
+ */
+export interface DemoAccountList {
+  items: DemoAccount[];
 }
 
 export interface DemoAccount {

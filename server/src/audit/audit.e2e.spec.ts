@@ -148,7 +148,10 @@ describe('audit log (CONTRACT §10)', () => {
 
   it('filters by actor, action, target and time, pages newest first, and validates its query', async () => {
     const user = await t.makeUser({ role: 'VIEWER' });
+    // `start` has millisecond precision and entries microseconds: a creation in the same millisecond would count as after it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const start = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     for (const name of ['one', 'two', 'three']) await t.http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin)).send({ name }).expect(200);
     const all = await entries(`targetId=${user.id}&action=USER_UPDATED`);
     expect(all.items.map((e) => e.detail.after.name)).toEqual(['three', 'two', 'one']);

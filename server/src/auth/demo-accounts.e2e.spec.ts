@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../../test/harness';
 
 /** The login page lists the demo accounts while they exist with their published passwords, and only then. */
-describe('GET /auth/providers with demo data loaded', () => {
+describe('GET /auth/demo-accounts with demo data loaded', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -10,8 +10,12 @@ describe('GET /auth/providers with demo data loaded', () => {
   }, 60_000);
   afterAll(() => t?.close());
 
-  const demoAccounts = async () => (await t.http().get('/api/v1/auth/providers').expect(200)).body.demoAccounts as
-    Array<{ email: string; password: string; role: string }> | null;
+  const demoAccounts = async () => (await t.http().get('/api/v1/auth/demo-accounts').expect(200)).body.items as
+    Array<{ email: string; password: string; role: string }>;
+
+  it('GET /auth/providers stays as it was: which sign-in is offered, nothing more', async () => {
+    expect((await t.http().get('/api/v1/auth/providers').expect(200)).body).toEqual({ local: true, oidc: null });
+  });
 
   it('lists each demo account with its password and role, and every one of them signs in', async () => {
     const accounts = await demoAccounts();

@@ -14,11 +14,12 @@ import { UsersService } from '../users/users.service';
 export class DemoAccounts {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly users: UsersService) {}
 
-  async list(): Promise<DemoAccount[] | null> {
-    if (!this.config.demoData || demoRefusal(this.config)) return null;
+  /** Empty unless this server loaded demo data; only accounts that still have their published password. */
+  async list(): Promise<DemoAccount[]> {
+    if (!this.config.demoData || demoRefusal(this.config)) return [];
     const listed = await this.users.withDemoPassword(DEMO_USERS.map((u) => u.email));
     const accounts = DEMO_USERS.filter((u) => listed.has(u.email.toLowerCase()))
       .map((u): DemoAccount => ({ email: u.email, password: u.password, role: u.role, name: u.name }));
-    return accounts.length ? accounts : null;
+    return accounts;
   }
 }

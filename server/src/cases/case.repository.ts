@@ -103,6 +103,8 @@ export class CaseRepository {
     const order = `${column} ${direction}${nulls}, id ${direction}`;
     const pageSql = `LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`;
     const count = this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params);
+    // Awaited below, after the page: should the page fail first, its failure is the one reported, not an unhandled one.
+    count.catch(() => undefined);
     if (!search) {
       const [rows, [{ n }]] = await Promise.all([this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} ${pageSql}`, params), count]);
       return { rows: (rows as CaseRow[]).map(fromRow), counted: n };

@@ -43,6 +43,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/auth/logout': { ok: { 204: null } },
   'POST /api/v1/auth/logout-all': { ok: { 204: null } },
   'GET /api/v1/auth/providers': { public: true, ok: { 200: 'AuthProviders' } },
+  'GET /api/v1/auth/demo-accounts': { public: true, ok: { 200: 'DemoAccountList' } },
   'GET /api/v1/auth/oidc/login': { public: true, ok: { 302: null }, summary: 'Redirects to the identity provider (OIDC, PKCE)' },
   'GET /api/v1/auth/oidc/callback': { public: true, ok: { 302: null }, summary: 'The provider returns here; signs the user in to the console' },
   'GET /api/v1/setup': { public: true, ok: { 200: 'SetupStatus' }, summary: 'Whether the first-run setup is pending; 404 once a user exists' },

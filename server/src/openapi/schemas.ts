@@ -138,9 +138,11 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   MarkAllReadResult: object({ updated: int({ minimum: 0 }) }),
   AuthProviders: object({
     local: bool, oidc: nullable(object({ label: str() })),
-    demoAccounts: nullable(arrayOf(object({ email: str({ format: 'email' }), password: str(), role: enumOf(ROLES), name: str() }), {
-      description: 'only while this server loaded demo data (never in production or on a non-loopback HOST), and only accounts that still have their demo password',
-    })),
+  }),
+  DemoAccountList: object({
+    items: arrayOf(object({ email: str({ format: 'email' }), password: str(), role: enumOf(ROLES), name: str() }), {
+      description: 'empty unless this server loaded demo data (never in production or on a non-loopback HOST); only accounts that still have their demo password',
+    }),
   }),
   UserSettings: object({
     theme: enumOf(THEMES), timeFormat: enumOf(TIME_FORMATS),

@@ -196,6 +196,7 @@ describe('OpenAPI document', () => {
     await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { theme: 'dark', timeFormat: '12h', timeZone: 'Europe/Paris' } });
     await call('PUT', '/api/v1/users/me/settings', { as: viewer, body: { timeZone: 'Nowhere/Special' } });
     await call('GET', '/api/v1/auth/providers', { as: null });
+    await call('GET', '/api/v1/auth/demo-accounts', { as: null });
     await call('DELETE', '/api/v1/workflows/rules/{id}', { params: { id: ruleId } });
     await call('GET', '/metrics', { as: null });
 

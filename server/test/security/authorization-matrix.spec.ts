@@ -268,6 +268,7 @@ describe('authorization matrix', () => {
     // §10 single sign-on: public. This app has no provider configured, so the flow's routes answer 404 to everyone
     // (server/src/auth/oidc/oidc.e2e.spec.ts runs them against a real provider).
     { route: 'GET /auth/providers', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/providers' }) },
+    { route: 'GET /auth/demo-accounts', expect: [200, 200, 200, 200], cell: () => ({ method: 'get', path: '/api/v1/auth/demo-accounts' }) },
     { route: 'GET /auth/oidc/login', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/login' }) },
     { route: 'GET /auth/oidc/callback', expect: [404, 404, 404, 404], cell: () => ({ method: 'get', path: '/api/v1/auth/oidc/callback?code=c&state=s' }) },
     // §1

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Observable, catchError, finalize, map, of, tap } from 'rxjs';
-import type { AuthProviders, LoginResponse, UserView } from '../../../../contracts/api';
+import type { AuthProviders, DemoAccount, DemoAccountList, LoginResponse, UserView } from '../../../../contracts/api';
 import { API_BASE } from '../core/api-models';
 import { AuthSession } from './auth-session';
 
@@ -21,7 +21,12 @@ export class AuthService {
 
   /** Which sign-in the server offers; on failure, passwords only (the server still decides). */
   providers(): Observable<AuthProviders> {
-    return this.http.get<AuthProviders>(`${API_BASE}/auth/providers`).pipe(catchError(() => of<AuthProviders>({ local: true, oidc: null, demoAccounts: null })));
+    return this.http.get<AuthProviders>(`${API_BASE}/auth/providers`).pipe(catchError(() => of<AuthProviders>({ local: true, oidc: null })));
+  }
+
+  /** The demo accounts the login page lists (none unless the server loaded demo data). */
+  demoAccounts(): Observable<DemoAccount[]> {
+    return this.http.get<DemoAccountList>(`${API_BASE}/auth/demo-accounts`).pipe(map((list) => list.items), catchError(() => of<DemoAccount[]>([])));
   }
 
   /** A token from single sign-on: who it belongs to is asked with the token itself, then it is kept like a login's. */

@@ -42,6 +42,7 @@ export class LoginPage {
   protected readonly error = signal<string | null>(ssoRefusal(this.route.snapshot.queryParamMap.get('error')));
   /** Unknown until the server answers: neither form nor button flashes in the meantime. */
   protected readonly providers = toSignal(this.auth.providers());
+  protected readonly demoAccounts = toSignal(this.auth.demoAccounts(), { initialValue: [] });
   protected readonly ssoUrl = '/api/v1/auth/oidc/login';
 
   /** Fills the form with a demo account; signing in stays one more click, so the choice is seen first. */

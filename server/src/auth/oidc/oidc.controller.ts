@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthProviders } from '../../../../contracts/api';
+import type { AuthProviders, DemoAccountList } from '../../../../contracts/api';
 import { Public } from '../../common/decorators';
 import { DemoAccounts } from '../demo-accounts';
 import { OidcService, PENDING_COOKIE, PENDING_TTL_SECONDS, SignInRefused } from './oidc.service';
@@ -28,9 +28,16 @@ export class OidcController {
 
   @Public()
   @Get('providers')
-  @ApiOperation({ summary: 'Which sign-in the console offers (passwords, single sign-on or both), and the demo accounts while demo data is loaded' })
-  async providers(): Promise<AuthProviders> {
-    return { ...this.oidc.providers(), demoAccounts: await this.demoAccounts.list() };
+  @ApiOperation({ summary: 'Which sign-in the console offers: passwords, single sign-on or both' })
+  providers(): AuthProviders {
+    return this.oidc.providers();
+  }
+
+  @Public()
+  @Get('demo-accounts')
+  @ApiOperation({ summary: 'The demo accounts the login page lists: empty unless this server loaded demo data (never in production or on a non-loopback HOST)' })
+  async demo(): Promise<DemoAccountList> {
+    return { items: await this.demoAccounts.list() };
   }
 
   @Public()

@@ -47,7 +47,9 @@ describe('single sign-on through an OpenID provider', () => {
 
   it('GET /auth/providers tells the login page what to offer, without a token', async () => {
     const res = await t.http().get('/api/v1/auth/providers').expect(200);
-    expect(res.body).toEqual({ local: true, oidc: { label: 'Company SSO' }, demoAccounts: null });
+    expect(res.body).toEqual({ local: true, oidc: { label: 'Company SSO' } });
+    // Without demo data the login page lists no demo account.
+    expect((await t.http().get('/api/v1/auth/demo-accounts').expect(200)).body).toEqual({ items: [] });
   });
 
   it('GET /auth/oidc/login redirects to the provider with a code flow, PKCE, state and nonce', async () => {
@@ -192,7 +194,7 @@ describe('single sign-on through an OpenID provider', () => {
     const setupAdmin = await strict.makeUser({ role: 'ADMIN' });
     const otherAdmin = await strict.makeUser({ role: 'ADMIN' });
     const investigator = await strict.makeUser({ role: 'INVESTIGATOR' });
-    expect((await strict.http().get('/api/v1/auth/providers').expect(200)).body).toEqual({ local: false, oidc: { label: 'Company SSO' }, demoAccounts: null });
+    expect((await strict.http().get('/api/v1/auth/providers').expect(200)).body).toEqual({ local: false, oidc: { label: 'Company SSO' } });
     await strict.http().post('/api/v1/auth/login').send({ email: setupAdmin.email, password: setupAdmin.password }).expect(200);
     for (const user of [otherAdmin, investigator]) {
       const res = await strict.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(401);
@@ -214,7 +216,7 @@ describe('without single sign-on configured', () => {
   afterAll(async () => plain?.close());
 
   it('offers passwords only, and the single sign-on routes answer 404', async () => {
-    expect((await plain.http().get('/api/v1/auth/providers').expect(200)).body).toEqual({ local: true, oidc: null, demoAccounts: null });
+    expect((await plain.http().get('/api/v1/auth/providers').expect(200)).body).toEqual({ local: true, oidc: null });
     await plain.http().get('/api/v1/auth/oidc/login').redirects(0).expect(404);
     await plain.http().get('/api/v1/auth/oidc/callback?code=a&state=b').redirects(0).expect(404);
   });

@@ -42,7 +42,7 @@ export class OidcService {
     this.settings = config.oidc;
   }
 
-  providers(): Omit<AuthProviders, 'demoAccounts'> {
+  providers(): AuthProviders {
     return { local: this.settings?.localLogin ?? true, oidc: this.settings ? { label: this.settings.label } : null };
   }
 
