@@ -1,7 +1,7 @@
 // Safe authoring: an admin tests a new rule against a case before it was ever saved (the dry run of
 // the editor's content), then saves it as a draft: it is stored disabled, and nothing ran.
 import assert from 'node:assert/strict';
-import { Api, expectText, scenario, selectOption, selectOptions, unique, until } from './lib/harness.mjs';
+import { Api, expectText, scenario, selectOption, selectOptions, unique, until, draftReviewRule } from './lib/harness.mjs';
 
 scenario('a new rule is dry-run before its first save and saved as a disabled draft', async (s) => {
   const admin = await Api.login('admin');
@@ -9,16 +9,7 @@ scenario('a new rule is dry-run before its first save and saved as a disabled dr
   const caseItem = await admin.createCase({ title: `Draft target ${marker}` });
   const ruleName = unique('E2E draft rule');
 
-  const page = await s.signIn('admin', '/workflows/rules/new');
-  await expectText(page.getByTestId('rule-editor-title'), 'New rule');
-  await page.getByTestId('rule-name').fill(ruleName);
-  await selectOption(page, page.getByTestId('rule-trigger-type'), 'Status change');
-  await selectOptions(page, page.getByTestId('trigger-to-status'), ['Under review'], { multiple: true });
-  await page.getByTestId('add-action').click();
-  const action = page.getByTestId('action-item').first();
-  await action.waitFor();
-  await selectOption(page, action.getByTestId('action-type'), 'Add tag');
-  await action.getByTestId('action-tag').fill('draft-tested');
+  const page = await draftReviewRule(s, ruleName, 'draft-tested');
 
   // The dry run tab works before the first save and tests what is in the editor.
   await page.getByRole('tab', { name: 'Dry run' }).click();

@@ -1,7 +1,7 @@
 // Safe authoring: an admin writes a new rule and, before saving it, backtests it over the last week:
 // a progress bar while it replays, then totals, a bar per day, the actions and a linked sample case.
 import assert from 'node:assert/strict';
-import { Api, expectText, scenario, selectOption, selectOptions, unique } from './lib/harness.mjs';
+import { Api, expectText, scenario, selectOption, selectOptions, unique, draftReviewRule } from './lib/harness.mjs';
 
 scenario('a new rule is backtested over the recorded events before it is ever saved', async (s) => {
   const admin = await Api.login('admin');
@@ -14,16 +14,7 @@ scenario('a new rule is backtested over the recorded events before it is ever sa
   await admin.patch(`/cases/${other.id}`, { status: 'UNDER_REVIEW' });
   const ruleName = unique('E2E backtest rule');
 
-  const page = await s.signIn('admin', '/workflows/rules/new');
-  await expectText(page.getByTestId('rule-editor-title'), 'New rule');
-  await page.getByTestId('rule-name').fill(ruleName);
-  await selectOption(page, page.getByTestId('rule-trigger-type'), 'Status change');
-  await selectOptions(page, page.getByTestId('trigger-to-status'), ['Under review'], { multiple: true });
-  await page.getByTestId('add-action').click();
-  const action = page.getByTestId('action-item').first();
-  await action.waitFor();
-  await selectOption(page, action.getByTestId('action-type'), 'Add tag');
-  await action.getByTestId('action-tag').fill('backtested');
+  const page = await draftReviewRule(s, ruleName, 'backtested');
 
   await page.getByRole('tab', { name: 'Backtest' }).click();
   await page.getByTestId('backtest-unsaved').waitFor();

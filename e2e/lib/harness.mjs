@@ -368,3 +368,21 @@ export function recordToasts() {
     }
   }).observe(document, { childList: true, subtree: true });
 }
+
+/**
+ * Opens the rule editor for a new rule and fills in a STATUS_CHANGE rule (to "Under review") named `name` with one
+ * "Add tag" action adding `tag`, unsaved. Returns the editor page.
+ */
+export async function draftReviewRule(s, name, tag) {
+  const page = await s.signIn('admin', '/workflows/rules/new');
+  await expectText(page.getByTestId('rule-editor-title'), 'New rule');
+  await page.getByTestId('rule-name').fill(name);
+  await selectOption(page, page.getByTestId('rule-trigger-type'), 'Status change');
+  await selectOptions(page, page.getByTestId('trigger-to-status'), ['Under review'], { multiple: true });
+  await page.getByTestId('add-action').click();
+  const action = page.getByTestId('action-item').first();
+  await action.waitFor();
+  await selectOption(page, action.getByTestId('action-type'), 'Add tag');
+  await action.getByTestId('action-tag').fill(tag);
+  return page;
+}

@@ -124,3 +124,16 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** Every table of the app's database, each as a digest of all its rows: equal digests, equal database (read-only checks). */
+export async function databaseDigest(t: TestApp): Promise<Record<string, string>> {
+  const tables = await t.sql<{ name: string }>(
+    `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
+  const digest: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await t.sql<{ d: string }>(`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS d FROM ${name} x`);
+    digest[name] = row.d;
+  }
+  return digest;
+}

@@ -5,22 +5,9 @@ import type { CaseSnapshot } from '../../events/event-map';
 import { conditionsMatch } from '../conditions/condition-evaluator';
 import type { Condition } from '../conditions/condition-schema';
 import { snapshotPrefilter } from '../conditions/condition-sql';
-import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
+import { bearer, startTestApp, type TestApp, type TestUser, databaseDigest } from '../../../test/harness';
 import { connectSocket } from '../../../test/sockets';
 import { makeRule, patchCase, settle } from '../../../test/workflow-fixtures';
-
-/** Every table of the database, each as a digest of all its rows: equal digests, equal database. */
-async function databaseDigest(t: TestApp): Promise<Record<string, string>> {
-  const tables = await t.sql<{ name: string }>(
-    `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-  );
-  const digest: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.sql<{ d: string }>(`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS d FROM ${name} x`);
-    digest[name] = row.d;
-  }
-  return digest;
-}
 
 /** What the engine really did for a live rule: its history rows, their actions and the notifications it sent. */
 async function whatTheEngineDid(t: TestApp, ruleId: string) {

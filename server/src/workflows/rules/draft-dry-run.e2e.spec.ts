@@ -1,19 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, startTestApp, type TestApp, type TestUser } from '../../../test/harness';
+import { bearer, startTestApp, type TestApp, type TestUser, databaseDigest } from '../../../test/harness';
 import { makeRule, settle } from '../../../test/workflow-fixtures';
-
-/** Every table of the database, each as a digest of all its rows: equal digests, equal database. */
-async function databaseDigest(t: TestApp): Promise<Record<string, string>> {
-  const tables = await t.sql<{ name: string }>(
-    `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-  );
-  const digest: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.sql<{ d: string }>(`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS d FROM ${name} x`);
-    digest[name] = row.d;
-  }
-  return digest;
-}
 
 describe('POST /workflows/rules/test (dry run of an unsaved rule)', () => {
   let t: TestApp;
