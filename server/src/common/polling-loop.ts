@@ -7,7 +7,7 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, ran
 }
 
 export interface PollingLoopOptions {
-  /** What the log calls a failed round. */
+  /** What a failed round is called in the log ("<name> failed: …"). */
   name: string;
   /** Concurrent claim loops. */
   loops: number;
@@ -18,10 +18,17 @@ export interface PollingLoopOptions {
   /** When the next queued item falls due (null: none), so an idle loop sleeps no longer than needed. */
   nextDue: () => Promise<Date | null>;
   logger: Logger;
+  /** The level a failed round is logged at (default error). */
+  failureLevel?: 'warn' | 'error';
+  /**
+   * After a failed round, sleep this long whatever wakes arrive (default: go idle like an empty round, which a wake
+   * ends early). While the database is down, commits keep waking the loops, and each wake would be another failure.
+   */
+  pauseAfterFailureMs?: number;
 }
 
 /**
- * The wake/poll loop of a durable queue's worker (webhook deliveries, e-mails): a few loops each claim a batch
+ * The wake/poll loop of a durable queue's worker (the outbox dispatcher, webhook deliveries, e-mails): a few loops each claim a batch
  * and handle it, and go idle when a round found nothing, until woken (a commit queued work), the next item falls
  * due, or the poll interval passed. A wake with no idle loop is remembered, so a commit landing while every loop
  * is busy is never missed.
@@ -63,7 +70,11 @@ export class PollingLoop {
       try {
         handled = await this.options.runOnce();
       } catch (error) {
-        this.options.logger.error(`${this.options.name} round failed: ${(error as Error).message}`);
+        this.options.logger[this.options.failureLevel ?? 'error'](`${this.options.name} failed: ${(error as Error).message}`);
+        if (this.options.pauseAfterFailureMs !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, this.options.pauseAfterFailureMs));
+          continue;
+        }
       }
       if (handled === 0 && this.running) await this.idle();
     }

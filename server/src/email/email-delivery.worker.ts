@@ -38,7 +38,7 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.loop = new PollingLoop({
-      name: 'e-mail delivery', loops: WORKERS, pollMs: config.email.pollMs, logger: this.logger,
+      name: 'e-mail delivery round', loops: WORKERS, pollMs: config.email.pollMs, logger: this.logger,
       runOnce: () => this.runOnce(), nextDue: () => this.repository.nextDue(),
     });
   }

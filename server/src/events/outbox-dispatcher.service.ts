@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOfWork } from '../database/unit-of-work';
+import { PollingLoop } from '../common/polling-loop';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent } from './event-map';
 import { OutboxRepository, type OutboxRow } from './outbox.repository';
@@ -53,9 +54,8 @@ export interface SetAside { event: DomainEvent; attempts: number; error: string;
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly consumers: DurableEventConsumer[] = [];
-  private running = false;
-  private readonly waiters = new Set<() => void>();
-  private pendingWake = false;
+  /** WORKERS concurrent batches; an idle one sleeps until a commit wakes it or POLL_MS passes. */
+  private readonly loop: PollingLoop;
   private loops: Promise<void>[] = [];
   private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
   private readonly setAsideHooks: Array<(uow: UnitOfWork, setAside: SetAside) => Promise<void>> = [];
@@ -66,7 +66,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     private readonly tx: BackgroundTransactionRunner,
     private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new PollingLoop({
+      name: 'outbox batch', loops: WORKERS, pollMs: POLL_MS, logger: this.logger, failureLevel: 'warn', pauseAfterFailureMs: POLL_MS,
+      // Events are due as soon as they commit (and a commit wakes a loop); retries come round with the poll.
+      runOnce: () => this.processBatch(), nextDue: async () => null,
+    });
+  }
 
   register(consumer: DurableEventConsumer): void {
     this.consumers.push(consumer);
@@ -92,16 +98,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = Array.from({ length: WORKERS }, () => this.loop());
+    this.loop.start();
   }
 
   /** Before the connections close (TypeORM closes them in onApplicationShutdown): let the batch in hand finish. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    for (const waiter of [...this.waiters]) waiter();
-    await Promise.allSettled(this.loops);
+    await this.loop.stop();
   }
 
   /**
@@ -110,43 +112,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
    */
   @OnEvent(OUTBOX_COMMITTED)
   wake(): void {
-    const [idle] = this.waiters;
-    if (idle) idle();
-    else this.pendingWake = true;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.processBatch();
-      } catch (error) {
-        this.logger.warn(`outbox batch failed: ${(error as Error).message}`);
-        await this.sleep(POLL_MS);
-        continue;
-      }
-      if (handled === 0 && this.running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, POLL_MS);
-      this.waiters.add(done);
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
+    this.loop.wake();
   }
 
   /**

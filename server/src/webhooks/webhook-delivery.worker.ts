@@ -26,7 +26,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   constructor(private readonly repository: WebhookRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.secrets = new WebhookSecretBox(config.jwtSecret);
     this.loop = new PollingLoop({
-      name: 'webhook delivery', loops: WORKERS, pollMs: config.webhooks.pollMs, logger: this.logger,
+      name: 'webhook delivery round', loops: WORKERS, pollMs: config.webhooks.pollMs, logger: this.logger,
       runOnce: () => this.runOnce(), nextDue: () => this.repository.nextDue(),
     });
   }

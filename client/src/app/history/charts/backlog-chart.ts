@@ -1,8 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { BacklogSeries } from '../ops-timeline';
 import { niceCeil } from '../ops-timeline';
-import { hostWidth } from './chart-width';
-import { anchorAt } from './runs-chart';
+import { anchorAt, hostWidth, yTicks } from './chart-frame';
 
 const HEIGHT = 160;
 const PAD = { top: 12, right: 8, bottom: 24, left: 48 };
@@ -33,11 +32,8 @@ export interface BacklogLine { queue: string; colour: string; path: string; late
       }
     </svg>
   `,
+  styleUrl: './chart.scss',
   styles: `
-    :host { display: block; width: 100%; overflow: hidden; }
-    svg { display: block; }
-    .grid { stroke: var(--mat-sys-outline-variant); stroke-width: 1; }
-    .axis { fill: var(--mat-sys-on-surface-variant); font: var(--mat-sys-label-small); }
     .line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
   `,
 })
@@ -55,10 +51,7 @@ export class BacklogChart {
 
   private readonly top = computed(() => niceCeil(Math.max(1, ...this.series().flatMap((s) => s.points.map((p) => p.oldestAgeSeconds)))));
 
-  protected readonly ticks = computed(() => {
-    const top = this.top();
-    return [0, 0.5, 1].map((f) => ({ value: f, y: PAD.top + this.plotHeight * (1 - f), text: formatSeconds(top * f) }));
-  });
+  protected readonly ticks = computed(() => yTicks(this.top(), PAD, this.plotHeight, formatSeconds));
 
   private x(iso: string): number {
     const from = Date.parse(this.from());
@@ -92,7 +85,7 @@ export class BacklogChart {
     return timeTicks(from, to, fits).map((t) => {
       const iso = new Date(t).toISOString();
       const x = this.x(iso);
-      return { x, text: this.labelOf()(iso), anchor: anchorAt(x, this.width()) };
+      return { x, text: this.labelOf()(iso), anchor: anchorAt(x, this.width(), PAD) };
     });
   });
 

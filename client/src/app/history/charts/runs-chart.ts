@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { RunStatsPoint } from '../ops-timeline';
 import { niceCeil } from '../ops-timeline';
-import { hostWidth } from './chart-width';
+import { anchorAt, hostWidth, yTicks } from './chart-frame';
 
 const HEIGHT = 180;
 const PAD = { top: 12, right: 8, bottom: 24, left: 40 };
@@ -37,11 +37,8 @@ interface Bar { x: number; width: number; okY: number; okHeight: number; failY: 
       }
     </svg>
   `,
+  styleUrl: './chart.scss',
   styles: `
-    :host { display: block; width: 100%; overflow: hidden; }
-    svg { display: block; }
-    .grid { stroke: var(--mat-sys-outline-variant); stroke-width: 1; }
-    .axis { fill: var(--mat-sys-on-surface-variant); font: var(--mat-sys-label-small); }
     .ok { fill: var(--mat-sys-primary); }
     .failed { fill: var(--mat-sys-error); }
     .hit { fill: transparent; }
@@ -60,10 +57,7 @@ export class RunsChart {
 
   private readonly top = computed(() => niceCeil(Math.max(0, ...this.points().map((p) => p.runs))));
 
-  protected readonly ticks = computed(() => {
-    const top = this.top();
-    return [0, 0.5, 1].map((f) => ({ value: f, y: PAD.top + this.plotHeight * (1 - f), text: formatCount(top * f) }));
-  });
+  protected readonly ticks = computed(() => yTicks(this.top(), PAD, this.plotHeight, formatCount));
 
   protected readonly bars = computed<Bar[]>(() => {
     const points = this.points();
@@ -90,7 +84,7 @@ export class RunsChart {
     return points
       .map((p, i) => ({ i, x: PAD.left + i * slot + slot / 2, text: this.labelOf()(p.bucketStart) }))
       .filter((l) => (points.length - 1 - l.i) % every === 0)
-      .map((l) => ({ ...l, anchor: anchorAt(l.x, this.width()) }));
+      .map((l) => ({ ...l, anchor: anchorAt(l.x, this.width(), PAD) }));
   });
 
   protected readonly label = computed(() => {
@@ -99,13 +93,6 @@ export class RunsChart {
     const failures = points.reduce((n, p) => n + p.failures, 0);
     return `Rule runs per bucket: ${runs} runs, ${failures} failed in ${points.length} buckets`;
   });
-}
-
-/** Labels near an edge are anchored to it so they are never cut off. */
-export function anchorAt(x: number, width: number): 'start' | 'middle' | 'end' {
-  if (x > width - 32) return 'end';
-  if (x < PAD.left + 8) return 'start';
-  return 'middle';
 }
 
 export function formatCount(n: number): string {

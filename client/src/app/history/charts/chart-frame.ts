@@ -21,3 +21,17 @@ export function hostWidth(fallback = 600) {
   });
   return width.asReadonly();
 }
+
+export interface ChartPadding { top: number; right: number; bottom: number; left: number }
+
+/** Three horizontal grid lines (0, half, top) with their values written by `format`. */
+export function yTicks(top: number, pad: ChartPadding, plotHeight: number, format: (value: number) => string) {
+  return [0, 0.5, 1].map((f) => ({ value: f, y: pad.top + plotHeight * (1 - f), text: format(top * f) }));
+}
+
+/** Labels near an edge are anchored to it so they are never cut off. */
+export function anchorAt(x: number, width: number, pad: ChartPadding): 'start' | 'middle' | 'end' {
+  if (x > width - 32) return 'end';
+  if (x < pad.left + 8) return 'start';
+  return 'middle';
+}
