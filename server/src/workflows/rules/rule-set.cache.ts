@@ -18,7 +18,7 @@ export const RULES_CHANGED = 'workflow.rules_changed';
 export class RuleSetCache {
   private version = -1;
   private rules: Rule[] = [];
-  private loading: Promise<Rule[]> | undefined;
+  private loading: { version: number; rules: Promise<Rule[]> } | undefined;
   /** One version check per transaction: a dispatcher batch of events shares it. */
   private readonly checked = new WeakMap<EntityManager, Rule[]>();
   /** The rule-set analysis, computed once per loaded rule set (a reload after any rule change makes a new array). */
@@ -49,12 +49,22 @@ export class RuleSetCache {
   private async load(manager: EntityManager): Promise<Rule[]> {
     const v = await this.repository.ruleSetVersion(manager);
     if (v === this.version) return this.rules;
-    this.loading ??= this.repository.list({}, undefined, manager).then(({ rules }) => {
-      this.rules = rules;
-      this.version = v;
-      return rules;
-    }).finally(() => { this.loading = undefined; });
-    return this.loading;
+    // A load is shared only by callers that saw the same version: one begun before a change commits would answer
+    // the old rule set to a caller who asks after it (a rule just created would be missing from its own warnings).
+    if (this.loading?.version !== v) {
+      const loading = {
+        version: v,
+        rules: this.repository.list({}, undefined, manager).then(({ rules }) => {
+          if (v >= this.version) {
+            this.rules = rules;
+            this.version = v;
+          }
+          return rules;
+        }).finally(() => { if (this.loading === loading) this.loading = undefined; }),
+      };
+      this.loading = loading;
+    }
+    return this.loading.rules;
   }
 
   @OnEvent(RULES_CHANGED)
