@@ -111,10 +111,12 @@ describe('ops dashboard: pre-aggregated run counters, backlog samples and GET /w
     expect(Object.keys(row.backlogs).sort()).toEqual(['email', 'outbox', 'webhooks']);
     expect(row.backlogs.outbox.pending).toBe(0);
 
-    // Older samples, as other minutes left them.
+    // Older samples, as other minutes left them: two in the same five-minute interval (intervals are
+    // aligned to the epoch, so start from an aligned minute or the pair may straddle a boundary).
+    const aligned = `to_timestamp(floor(EXTRACT(EPOCH FROM now() - interval '2 hours') / 300) * 300)`;
     await t.sql(`INSERT INTO ops_backlog_samples (sampled_at, backlogs) VALUES
-      (date_trunc('minute', now()) - interval '2 hours', '{"outbox": {"pending": 7, "oldestAgeSeconds": 12.5}, "webhooks": {"pending": 1, "oldestAgeSeconds": 3}}'),
-      (date_trunc('minute', now()) - interval '2 hours' + interval '1 minute', '{"outbox": {"pending": 3, "oldestAgeSeconds": 40}, "webhooks": {"pending": 0, "oldestAgeSeconds": 0}}'),
+      (${aligned}, '{"outbox": {"pending": 7, "oldestAgeSeconds": 12.5}, "webhooks": {"pending": 1, "oldestAgeSeconds": 3}}'),
+      (${aligned} + interval '1 minute', '{"outbox": {"pending": 3, "oldestAgeSeconds": 40}, "webhooks": {"pending": 0, "oldestAgeSeconds": 0}}'),
       (now() - interval '200 days', '{"outbox": {"pending": 1, "oldestAgeSeconds": 1}}')`);
     const day = await timeline();
     expect(day.backlogIntervalSeconds).toBe(300);
