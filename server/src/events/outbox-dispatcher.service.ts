@@ -6,7 +6,7 @@ import { BackgroundTransactionRunner, inSavepoint, UnitMustBeRedone, type UnitOf
 import { PollingLoop } from '../common/polling-loop';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent } from './event-map';
-import { OutboxRepository, type OutboxRow } from './outbox.repository';
+import { OutboxRepository, type ClaimedRow, type OutboxRow } from './outbox.repository';
 
 /** Durable work done exactly once per event, inside the transaction that marks it processed. */
 export interface DurableEventConsumer {
@@ -130,7 +130,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       if (!claimed.length) return attempt;
       const done: string[] = [];
       const deadline = performance.now() + MAX_BATCH_MS;
-      cases: for (const events of await this.runnableByCase(uow, claimed)) {
+      cases: for (const events of this.runnableByCase(claimed)) {
         for (const row of events) {
           if (attempt.length && performance.now() > deadline) break cases;
           const event = toEvent(row);
@@ -169,16 +169,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
    * worker's, or one waiting for its retry). Keeps every case's events strictly in order across
    * workers and processes, while a batch can still take several events of one case.
    */
-  private async runnableByCase(uow: UnitOfWork, claimed: OutboxRow[]): Promise<OutboxRow[][]> {
-    const caseIds = [...new Set(claimed.map((r) => r.case_id))];
-    const pending = await this.outbox.pendingSeqs(uow, caseIds);
-    const pendingByCase = new Map<string, string[]>();
-    for (const p of pending) pendingByCase.set(p.case_id, [...(pendingByCase.get(p.case_id) ?? []), String(p.seq)]);
-    const mine = new Map<string, OutboxRow[]>();
+  private runnableByCase(claimed: ClaimedRow[]): OutboxRow[][] {
+    const mine = new Map<string, ClaimedRow[]>();
     for (const row of claimed) mine.set(row.case_id, [...(mine.get(row.case_id) ?? []), row]);
     const runnable: OutboxRow[][] = [];
-    for (const [caseId, rows] of mine) {
-      const queue = pendingByCase.get(caseId) ?? [];
+    for (const rows of mine.values()) {
+      const queue = rows[0].case_queue;
       const run: OutboxRow[] = [];
       for (const row of rows) {
         if (queue[run.length] !== String(row.seq)) break;

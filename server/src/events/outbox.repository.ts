@@ -10,6 +10,9 @@ export interface OutboxRow {
   depth: number; payload: DomainEvent['payload']; created_at: Date; attempts: number; dead_letter_count: number;
 }
 
+/** A claimed row and its case's queue: the seq of every unprocessed event of the case, in order, as text. */
+export interface ClaimedRow extends OutboxRow { case_queue: string[] }
+
 /** An open dead letter: an event set aside after its last attempt, neither retried nor dismissed since. */
 export interface DeadLetterRow {
   id: string; name: EventName; case_id: string; case_number: string | null; attempts: number; last_error: string | null;
@@ -68,29 +71,33 @@ export class OutboxRepository {
 
   /**
    * Claims up to `limit` due events in outbox order, locked for this transaction (SKIP LOCKED: concurrent
-   * workers take different rows, and a crash releases them at once).
+   * workers take different rows, and a crash releases them at once). Each row carries its case's queue:
+   * the sequence numbers of all the case's unprocessed events, claimed by anyone or not, in order, read in
+   * the same statement (one round trip per batch less than asking afterwards).
    */
-  async claim(uow: UnitOfWork, limit: number): Promise<OutboxRow[]> {
+  async claim(uow: UnitOfWork, limit: number): Promise<ClaimedRow[]> {
     // The claim must walk the pending index in order: a plain index scan marks the entries of events
     // processed meanwhile as dead and never reads them again. The planner prefers a bitmap scan plus
     // sort once the table looks small, and a bitmap scan marks nothing, so every claim would re-read
     // every event processed since the last vacuum. Off for this transaction only.
     await uow.manager.query('SET LOCAL enable_bitmapscan = off');
     return uow.manager.query(
-      `SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts, dead_letter_count
-         FROM domain_events
-        WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-        ORDER BY seq
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED`,
+      `WITH claimed AS (
+         SELECT id, seq, name, case_id, actor_id, rule_id, depth, payload, created_at, attempts, dead_letter_count
+           FROM domain_events
+          WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+          ORDER BY seq
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       )
+       SELECT c.*, q.case_queue
+         FROM claimed c
+         CROSS JOIN LATERAL (
+           SELECT array_agg(p.seq ORDER BY p.seq)::text[] AS case_queue
+             FROM domain_events p WHERE p.processed_at IS NULL AND p.case_id = c.case_id) q
+        ORDER BY c.seq`,
       [limit],
     );
-  }
-
-  /** The unprocessed events' sequence numbers of these cases, in order (claimed by anyone or not). */
-  pendingSeqs(uow: UnitOfWork, caseIds: string[]): Promise<Array<{ case_id: string; seq: string }>> {
-    return uow.manager.query(
-      `SELECT case_id, seq FROM domain_events WHERE processed_at IS NULL AND case_id = ANY($1::uuid[]) ORDER BY case_id, seq`, [caseIds]);
   }
 
   /** One statement marks the whole batch: the work and the marks commit together. */

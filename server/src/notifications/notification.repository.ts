@@ -20,6 +20,12 @@ export interface NotificationReader {
   scopes: string[] | undefined;
 }
 
+/** What an insert answers: the new rows and, when asked for, the recipients' saved e-mail preferences. */
+export interface InsertedNotifications {
+  rows: NotificationRow[];
+  emailPreferences: Map<string, Partial<EmailPreferences>>;
+}
+
 export interface NotificationRow {
   id: string; user_id: string; title: string; message: string; priority: NotificationPriority; entity_type: string | null;
   entity_id: string | null; link_url: string | null; rule_id: string | null; rule_name: string | null; is_read: boolean; created_at: Date | string; read_at: Date | string | null;
@@ -47,8 +53,19 @@ export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One statement: the rows and every recipient's unread counter, atomically. */
-  async insertMany(uow: UnitOfWork, items: NotificationDraft[]): Promise<NotificationRow[]> {
-    const [result]: Array<{ rows: NotificationRow[] }> = await uow.manager.query(
+  /**
+   * Inserts the notifications and counts them unread. With `emailPreferences`, the same statement also answers the
+   * recipients' saved e-mail preferences (those who saved any), which the e-mail channel needs next: one round trip
+   * per notification batch instead of two.
+   */
+  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences: true }): Promise<InsertedNotifications>;
+  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options?: { emailPreferences?: false }): Promise<Pick<InsertedNotifications, 'rows'>>;
+  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences?: boolean } = {}): Promise<Partial<InsertedNotifications> & { rows: NotificationRow[] }> {
+    const emailPreferences = options.emailPreferences
+      ? `, (SELECT coalesce(json_object_agg(p.user_id, p.email), '{}') FROM notification_preferences p
+             WHERE p.user_id = ANY($1::uuid[]) AND p.email IS NOT NULL) AS email_preferences`
+      : '';
+    const [result]: Array<{ rows: NotificationRow[]; email_preferences?: Record<string, Partial<EmailPreferences>> }> = await uow.manager.query(
       `WITH inserted AS (
          INSERT INTO notifications (user_id, title, message, priority, entity_type, entity_id, link_url, rule_id, rule_name, scope_code)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::notification_priority[], $5::text[], $6::uuid[], $7::text[], $8::uuid[], $9::text[],
@@ -59,14 +76,15 @@ export class NotificationRepository {
          SELECT user_id, ${SHARD}, count(*) FROM inserted GROUP BY user_id
          ON CONFLICT (user_id, shard) DO UPDATE SET unread_count = notification_counters.unread_count + EXCLUDED.unread_count
        )
-       SELECT coalesce(json_agg(inserted), '[]') AS rows FROM inserted`,
+       SELECT coalesce(json_agg(inserted), '[]') AS rows${emailPreferences} FROM inserted`,
       [
         items.map((i) => i.userId), items.map((i) => i.title), items.map((i) => i.message), items.map((i) => i.priority),
         items.map((i) => i.entityType), items.map((i) => i.entityId), items.map((i) => i.linkUrl), items.map((i) => i.ruleId),
         items.map((i) => i.ruleName), items.map((i) => i.scopeCode),
       ],
     );
-    return result.rows;
+    if (!options.emailPreferences) return { rows: result.rows };
+    return { rows: result.rows, emailPreferences: new Map(Object.entries(result.email_preferences ?? {})) };
   }
 
   /**

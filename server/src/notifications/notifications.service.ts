@@ -14,6 +14,7 @@ import { DEFAULT_PREFERENCES, isValidTimeZone, type Preferences } from './quiet-
 import type { NotificationPreferences } from '../../../contracts/api';
 import { EmailService } from '../email/email.service';
 import { completeEmailPreferences } from '../email/email-preferences';
+import type { EmailPreferences } from '../../../contracts/email';
 
 export interface NewNotification {
   userId: string;
@@ -75,13 +76,22 @@ export class NotificationsService {
   async createMany(items: NewNotification[], uow?: UnitOfWork): Promise<NotificationView[]> {
     if (!items.length) return [];
     return this.tx.run(async (u) => {
-      const rows = await this.notifications.insertMany(u, items.map((i) => ({
-        userId: i.userId, title: i.title, message: i.message, priority: i.priority ?? 'NORMAL', entityType: i.entityType ?? null,
+      const drafts = items.map((i) => ({
+        userId: i.userId, title: i.title, message: i.message, priority: i.priority ?? 'NORMAL' as const, entityType: i.entityType ?? null,
         entityId: i.entityId ?? null, linkUrl: i.linkUrl ?? null, ruleId: i.ruleId ?? null,
         ruleName: i.ruleId ? i.ruleName ?? null : null, scopeCode: i.scopeCode ?? null,
-      })));
-      const views = rows.map(toView);
-      if (this.email.configured) await this.queueEmail(u, views);
+      }));
+      let rows: NotificationRow[];
+      let views: NotificationView[];
+      if (this.email.configured) {
+        const inserted = await this.notifications.insertMany(u, drafts, { emailPreferences: true });
+        rows = inserted.rows;
+        views = rows.map(toView);
+        await this.queueEmail(u, views, inserted.emailPreferences);
+      } else {
+        rows = (await this.notifications.insertMany(u, drafts)).rows;
+        views = rows.map(toView);
+      }
       u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
       return views;
     }, uow);
@@ -167,8 +177,7 @@ export class NotificationsService {
   }
 
   /** Hands the new notifications to the e-mail channel, which queues their mails in this same transaction. */
-  private async queueEmail(uow: UnitOfWork, views: NotificationView[]): Promise<void> {
-    const saved = await this.notifications.emailPreferencesOf([...new Set(views.map((v) => v.userId))], uow);
+  private async queueEmail(uow: UnitOfWork, views: NotificationView[], saved: Map<string, Partial<EmailPreferences>>): Promise<void> {
     const prefs = new Map([...saved].map(([id, p]) => [id, completeEmailPreferences(p)]));
     await this.email.queueForNotifications(uow, views, prefs);
   }

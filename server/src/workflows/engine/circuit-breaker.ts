@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService, SYSTEM_CONTEXT } from '../../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { UnitOfWork } from '../../database/unit-of-work';
+import type { SqlFragment } from '../../database/executor';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { UsersService } from '../../users/users.service';
 import { RevisionRepository } from '../rules/revision.repository';
@@ -13,6 +14,12 @@ import type { Rule } from '../rules/rule.types';
 
 /** A finished run as the breaker counts it (skips are not runs: they neither count nor reset). */
 export interface RunResult { rule: Rule; success: boolean; errorMessage: string | null }
+
+/** Per rule: whether its last run in the batch succeeded, the failures after that, and the last error. */
+export type CountedRuns = Map<string, { ruleId: string; ok: boolean; failures: number; lastError: string | null }>;
+
+/** A rule row the counting statement changed. */
+export interface CountAnswer { id: string; consecutive_failures: number; reached: boolean }
 
 /** Long enough to say what broke, short enough for a tooltip. */
 const MAX_ERROR_IN_REASON = 300;
@@ -45,23 +52,33 @@ export class CircuitBreaker {
     return this.pausedIn.get(uow.manager)?.has(ruleId) ?? false;
   }
 
-  /** Counts the runs in `uow` (one statement); returns the ids of the rules this paused. */
-  async count(uow: UnitOfWork, results: RunResult[]): Promise<string[]> {
+  /**
+   * The count of these runs as SQL (parameters from `$first`) for the caller to run with the runs' history rows, in
+   * the same statement; null when there is nothing to count. Pass what it answers, with the returned `counted`, to
+   * pauseReached().
+   */
+  countingSql(results: RunResult[], first: number): { fragment: SqlFragment; counted: CountedRuns } | null {
     // Per rule, in run order: a success restarts the count, each failure after it adds one.
-    const perRule = new Map<string, { ruleId: string; ok: boolean; failures: number; lastError: string | null }>();
+    const counted: CountedRuns = new Map();
     for (const { rule, success, errorMessage } of results) {
       if (rule.pausedAt) continue;
-      const entry = perRule.get(rule.id) ?? { ruleId: rule.id, ok: true, failures: 0, lastError: null };
+      const entry = counted.get(rule.id) ?? { ruleId: rule.id, ok: true, failures: 0, lastError: null };
       if (success) Object.assign(entry, { ok: true, failures: 0 });
       else Object.assign(entry, { ok: false, failures: entry.failures + 1, lastError: errorMessage });
-      perRule.set(rule.id, entry);
+      counted.set(rule.id, entry);
     }
-    const reached = await this.rules.countRuns(uow, [...perRule.values()], this.config.rulePauseAfterFailures);
-    for (const { ruleId, failures } of reached) {
-      await this.rules.pause(uow, ruleId, reasonFor(failures, perRule.get(ruleId)?.lastError ?? null));
-      await this.pause(uow, ruleId);
+    if (!counted.size) return null;
+    return { fragment: this.rules.countRunsSql([...counted.values()], this.config.rulePauseAfterFailures, first), counted };
+  }
+
+  /** Pauses the rules whose count (as the counting statement answered it) reached the limit; returns their ids. */
+  async pauseReached(uow: UnitOfWork, counted: CountedRuns, answered: CountAnswer[]): Promise<string[]> {
+    const reached = answered.filter((r) => r.reached);
+    for (const { id, consecutive_failures: failures } of reached) {
+      await this.rules.pause(uow, id, reasonFor(failures, counted.get(id)?.lastError ?? null));
+      await this.pause(uow, id);
     }
-    return reached.map((r) => r.ruleId);
+    return reached.map((r) => r.id);
   }
 
   private async pause(uow: UnitOfWork, ruleId: string): Promise<void> {

@@ -8,11 +8,11 @@ import { ActionFailure } from '../actions/action-context';
 import { ActionExecutor } from '../actions/action-executor';
 import { CasesService } from '../../cases/cases.service';
 import { isUniqueViolation } from '../../database/sql-errors';
-import { HistoryRepository } from '../history/history.repository';
+import { HISTORY_PARAMS, HistoryRepository } from '../history/history.repository';
 import { toHistoryView, type ActionOutcome, type HistoryView } from '../history/history.types';
 import type { RunRequest } from './run-request';
 import { WorkflowMetrics } from '../workflow-metrics';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, type CountAnswer } from './circuit-breaker';
 
 const CASE_GONE = 'the case no longer exists';
 const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION', 'CALL_WEBHOOK']);
@@ -128,20 +128,21 @@ export class RuleRunner {
   async record(uow: UnitOfWork, pending: PendingHistory[]): Promise<HistoryView[]> {
     if (!pending.length) return [];
     const errors = pending.map((p) => p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`));
-    const rows = await this.history.insertMany(uow, pending.map((p, i) => ({
+    // Same transaction and statement as the history rows: a run that rolls back counts nothing.
+    const counting = this.breaker.countingSql(pending.filter((p) => !p.skippedReason).map((p) => ({
+      rule: p.req.ctx.rule, success: !p.outcomes.some((o) => !o.success),
+      errorMessage: p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`).join('; ') || null,
+    })), HISTORY_PARAMS + 1);
+    const { rows, alongside } = await this.history.insertMany<CountAnswer>(uow, pending.map((p, i) => ({
       ruleId: p.req.ctx.rule.id, ruleName: p.req.ctx.rule.name, caseId: p.req.ctx.caseId, caseNumber: p.req.caseNumber,
       eventId: p.req.ctx.eventId, eventName: p.req.ctx.eventName, triggerData: p.req.triggerData, depth: p.req.ctx.depth,
       retryOf: p.req.retryOf ?? null, outcomes: p.outcomes, success: errors[i].length === 0,
       errorMessage: errors[i].length ? errors[i].join('; ') : null, durationMs: p.durationMs, skippedReason: p.skippedReason,
-    })));
+    })), counting?.fragment);
     // Matched by key rather than trusting the order RETURNING happens to keep.
     const key = (ruleId: string, caseId: string, eventId: string) => `${ruleId}|${caseId}|${eventId}`;
     const byKey = new Map(rows.map((r) => [key(r.rule_id, r.case_id, r.event_id), r]));
-    // Same transaction as the history rows: a run that rolls back counts nothing.
-    await this.breaker.count(uow, pending.filter((p) => !p.skippedReason).map((p) => ({
-      rule: p.req.ctx.rule, success: !p.outcomes.some((o) => !o.success),
-      errorMessage: p.outcomes.filter((o) => !o.success).map((f) => `${f.actionType}: ${f.detail}`).join('; ') || null,
-    })));
+    if (counting) await this.breaker.pauseReached(uow, counting.counted, alongside);
     return pending.map((p) => {
       const view = toHistoryView(byKey.get(key(p.req.ctx.rule.id, p.req.ctx.caseId, p.req.ctx.eventId))!);
       this.metrics.observeRun(p.skippedReason ?? (view.success ? 'RAN' : 'FAILED'), p.durationMs);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EXACT_TOTAL_LIMIT } from '../../common/list';
 import { DataSource } from 'typeorm';
 import type { WorkflowStats } from '../../../../contracts/workflows';
-import { managerOf, type Executor } from '../../database/executor';
+import { managerOf, type Executor, type SqlFragment } from '../../database/executor';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import { HISTORY_COLUMNS, type ActionOutcome, type HistoryRow } from './history.types';
 
@@ -60,16 +60,22 @@ export interface FailingRuleRow { rule_id: string; rule_name: string; failures: 
 
 export const cooldownKey = (ruleId: string, caseId: string): string => `${ruleId}|${caseId}`;
 
+/** How many parameters the history insert takes: a statement run alongside it numbers its own from the next. */
+export const HISTORY_PARAMS = 14;
+
 /** The only place with SQL on workflow_history. */
 @Injectable()
 export class HistoryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Writes the rows in one statement, in order; returns them as stored (in no promised order). */
-  async insertMany(uow: UnitOfWork, rows: HistoryInsert[]): Promise<HistoryRow[]> {
+  /**
+   * Inserts the history rows in order. `alongside`: a data-modifying statement (its parameters numbered from
+   * HISTORY_PARAMS + 1) that must commit or fail with these rows — the circuit breaker's count of the same runs —
+   * run in the same round trip; the rows it answers come back as `alongside`.
+   */
+  async insertMany<A = never>(uow: UnitOfWork, rows: HistoryInsert[], alongside?: SqlFragment): Promise<{ rows: HistoryRow[]; alongside: A[] }> {
     const column = <T>(pick: (r: HistoryInsert) => T) => rows.map(pick);
-    return uow.manager.query(
-      `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
+    const insert = `INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
          actions_executed, success, error_message, duration_ms, skipped_reason)
        SELECT rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
               actions_executed, success, error_message, duration_ms, skipped_reason
@@ -78,16 +84,27 @@ export class HistoryRepository {
               WITH ORDINALITY AS r(rule_id, rule_name, case_id, case_number, event_id, event_name, trigger_data, depth, retry_of,
                                    actions_executed, success, error_message, duration_ms, skipped_reason, n)
         ORDER BY n
-       RETURNING ${HISTORY_COLUMNS}`,
-      [column((r) => r.ruleId), column((r) => r.ruleName), column((r) => r.caseId), column((r) => r.caseNumber),
-        column((r) => r.eventId), column((r) => r.eventName), column((r) => JSON.stringify(r.triggerData)),
-        column((r) => r.depth), column((r) => r.retryOf), column((r) => JSON.stringify(r.outcomes)),
-        column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)])
-      .then((stored: HistoryRow[]) => {
-        // Counted in the same transaction, but in one statement for the whole unit (an engine batch), just before its commit.
-        uow.stageBeforeCommit('workflow-run-stats', stored, (unit, all) => this.countRuns(unit, all));
-        return stored;
-      });
+       RETURNING ${HISTORY_COLUMNS}`;
+    const params = [column((r) => r.ruleId), column((r) => r.ruleName), column((r) => r.caseId), column((r) => r.caseNumber),
+      column((r) => r.eventId), column((r) => r.eventName), column((r) => JSON.stringify(r.triggerData)),
+      column((r) => r.depth), column((r) => r.retryOf), column((r) => JSON.stringify(r.outcomes)),
+      column((r) => r.success), column((r) => r.errorMessage), column((r) => r.durationMs), column((r) => r.skippedReason)];
+    let stored: HistoryRow[];
+    let answered: A[] = [];
+    if (!alongside) {
+      stored = await uow.manager.query(insert, params);
+    } else {
+      // The companion's rows ride along as one JSON column (the same value on every row: computed once).
+      const result: Array<HistoryRow & { alongside: A[] }> = await uow.manager.query(
+        `WITH alongside AS (${alongside.sql}), inserted AS (${insert})
+         SELECT inserted.*, (SELECT coalesce(json_agg(alongside), '[]') FROM alongside) AS alongside FROM inserted`,
+        [...params, ...alongside.params]);
+      answered = result[0]?.alongside ?? [];
+      stored = result.map(({ alongside: _, ...row }) => row as HistoryRow);
+    }
+    // Counted in the same transaction, but in one statement for the whole unit (an engine batch), just before its commit.
+    uow.stageBeforeCommit('workflow-run-stats', stored, (unit, all) => this.countRuns(unit, all));
+    return { rows: stored, alongside: answered };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CaseType } from '../../common/enums';
 import { UnitOfWork } from '../../database/unit-of-work';
+import type { SqlFragment } from '../../database/executor';
 import { storedAction, storedTrigger } from './rule-config';
 import type { ActionSpec, ActionType, Rule, RuleAction, RuleTrigger, TriggerType } from './rule.types';
 
@@ -185,17 +186,21 @@ export class RuleRepository {
    * usual case, on every successful run). Returns the rules whose count has just reached `pauseAfter` (0: never)
    * and are not paused yet, with their count, for the caller to pause.
    */
-  async countRuns(uow: UnitOfWork, runs: Array<{ ruleId: string; ok: boolean; failures: number }>, pauseAfter: number): Promise<Array<{ ruleId: string; failures: number }>> {
-    if (!runs.length) return [];
-    // An UPDATE answers [rows, affected count].
-    const [rows]: [Array<{ id: string; consecutive_failures: number; reached: boolean }>, number] = await uow.manager.query(
-      `UPDATE workflow_rules w
-          SET consecutive_failures = CASE WHEN r.ok THEN 0 ELSE w.consecutive_failures + r.failures END
-         FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS r(id, ok, failures)
-        WHERE w.id = r.id AND (NOT r.ok OR w.consecutive_failures > 0)
-        RETURNING w.id, w.consecutive_failures, (w.paused_at IS NULL AND $4::int > 0 AND w.consecutive_failures >= $4::int) AS reached`,
-      [runs.map((r) => r.ruleId), runs.map((r) => r.ok), runs.map((r) => r.failures), pauseAfter]);
-    return rows.filter((r) => r.reached).map((r) => ({ ruleId: r.id, failures: r.consecutive_failures }));
+  /**
+   * Counts finished runs per rule (`ok`: the last run succeeded, which restarts the count; else `failures` more) as a
+   * data-modifying SQL whose parameters start at `$first`, for the caller to run beside the runs' history rows in one
+   * statement. It answers the rules it changed: `id`, `consecutive_failures`, `reached` (now at `pauseAfter`, not paused).
+   */
+  countRunsSql(runs: Array<{ ruleId: string; ok: boolean; failures: number }>, pauseAfter: number, first: number): SqlFragment {
+    const $ = (n: number) => `$${first + n - 1}`;
+    return {
+      sql: `UPDATE workflow_rules w
+               SET consecutive_failures = CASE WHEN r.ok THEN 0 ELSE w.consecutive_failures + r.failures END
+              FROM unnest(${$(1)}::uuid[], ${$(2)}::boolean[], ${$(3)}::int[]) AS r(id, ok, failures)
+             WHERE w.id = r.id AND (NOT r.ok OR w.consecutive_failures > 0)
+             RETURNING w.id, w.consecutive_failures, (w.paused_at IS NULL AND ${$(4)}::int > 0 AND w.consecutive_failures >= ${$(4)}::int) AS reached`,
+      params: [runs.map((r) => r.ruleId), runs.map((r) => r.ok), runs.map((r) => r.failures), pauseAfter],
+    };
   }
 
   /** Pauses the rule (the circuit breaker), saying why. */
