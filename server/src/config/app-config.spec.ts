@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, DEFAULT_OUTBOX_WORKERS, loadConfig } from './app-config';
 
 const SECRET = 's'.repeat(40);
 
@@ -76,15 +76,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, STATS_RETENTION_DAYS: '3' })).toEqual([expect.stringMatching(/^STATS_RETENTION_DAYS/)]);
   });
 
-  it('reads the circuit breaker and outbox retry settings (RULE_PAUSE_AFTER_FAILURES 0 = off) and rejects bad ones', () => {
+  it('reads the circuit breaker and outbox settings (RULE_PAUSE_AFTER_FAILURES 0 = off) and rejects bad ones', () => {
     const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
-    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000 });
-    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10' }))
-      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10 });
-    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5' })).toEqual([
+    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000, outboxWorkers: DEFAULT_OUTBOX_WORKERS });
+    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10', OUTBOX_WORKERS: '2' }))
+      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10, outboxWorkers: 2 });
+    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5', OUTBOX_WORKERS: '0' })).toEqual([
       'RULE_PAUSE_AFTER_FAILURES must be a whole number, got "five"',
       'OUTBOX_MAX_ATTEMPTS must be between 1 and 50, got 0',
       'OUTBOX_RETRY_BASE_MS must be between 10 and 3600000, got 5',
+      'OUTBOX_WORKERS must be between 1 and 32, got 0',
     ]);
   });
 

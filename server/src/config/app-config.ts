@@ -72,6 +72,8 @@ export interface AppConfig {
   outboxMaxAttempts: number;
   /** OUTBOX_RETRY_BASE_MS: delay before an event's second attempt; each later one doubles. */
   outboxRetryBaseMs: number;
+  /** OUTBOX_WORKERS: concurrent outbox batches per process. */
+  outboxWorkers: number;
   /**
    * WEB_CONCURRENCY: server processes sharing the port on this machine (`auto`: one per core). Above 1, this
    * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
@@ -162,6 +164,12 @@ function parseBoolean(env: Env, name: string, fallback: boolean, problems: strin
 }
 
 const MIN_SECRET_LENGTH = 32;
+/**
+ * Concurrent outbox batches per process. A batch spends most of its time waiting for round trips, and under heavy
+ * HTTP traffic each wait queues behind requests: several batches keep the engine moving. Too many split the
+ * backlog into tiny batches, each paying the per-batch statements (bench/README.md has the measurements).
+ */
+export const DEFAULT_OUTBOX_WORKERS = 8;
 
 const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -334,6 +342,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rulePauseAfterFailures = parseInteger(env, 'RULE_PAUSE_AFTER_FAILURES', 5, 0, 1000, problems);
   const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
   const outboxRetryBaseMs = parseInteger(env, 'OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000, problems);
+  const outboxWorkers = parseInteger(env, 'OUTBOX_WORKERS', DEFAULT_OUTBOX_WORKERS, 1, 32, problems);
   const webConcurrency = parseWebConcurrency(env.WEB_CONCURRENCY, problems);
   if (webConcurrency > 1 && env.SOCKET_ADAPTER?.trim() === 'memory') {
     problems.push('SOCKET_ADAPTER=memory cannot be used with WEB_CONCURRENCY above 1: socket events must reach every process');
@@ -357,7 +366,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, statsRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs,
+    scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs, outboxWorkers,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
   };
 }
