@@ -47,11 +47,13 @@ const selected = only ?? SCENARIOS;
 
 // Every load loop is bounded in count AND time: a scenario that cannot finish inside its time
 // limit reports how far it got (and misses its target) instead of stretching the run.
+// readsPerClient: 50 clients × 40 = 2,000 requests per endpoint even in quick mode; fewer leave a
+// p99 decided by a handful of samples.
 const SIZES = quick
   ? {
     investigators: 20, ceilingSeconds: 3, engineCases: 500, engineEvents: 2000, engineIngestTimeoutMs: 15_000, engineDrainTimeoutMs: 15_000,
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
-    notifications: 100_000, readsPerClient: 10, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
+    notifications: 100_000, readsPerClient: 40, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
     backtestEvents: 100_000, backtestCases: 2000,
   }
   : {
@@ -330,6 +332,24 @@ const check = (metric, value, op, target, unit) => ({
   metric, value: num(value, 2), op, target, unit, met: value === null || value === undefined ? false : op === '>=' ? value >= target : value <= target,
 });
 const ceiling = r('ceiling')?.commitsPerSecond ?? null;
+const ratioOf = (a, b) => (a === null || a === undefined || !b ? null : a / b);
+// ≥ 1,000 events/s is the issue's end goal only where the ceiling allows it, i.e. where 0.33 × the
+// ceiling reaches it; below that the ratio alone is the goal (the absolute check is left out).
+const endGoalAbsolute = ceiling !== null && 0.33 * ceiling >= 1000;
+
+/** Scenario 2's checks: the issue's goal for now, its end goal, the burst lag and CPU per change. */
+function engineChecks(x) {
+  // CPU per change is only complete when the engine finished the run's events.
+  const cpu = (v) => (x.cpuPerChange?.drained ? v : null);
+  return [
+    check('events/s ÷ ceiling', ratioOf(x.eventsPerSecond, ceiling), '>=', 0.1, 'ratio'),
+    check('events/s ÷ ceiling (end goal)', ratioOf(x.eventsPerSecond, ceiling), '>=', 0.33, 'ratio'),
+    ...(endGoalAbsolute ? [check('events/s (end goal)', x.eventsPerSecond, '>=', 1000, 'events/s')] : []),
+    check('engine lag after a 1,500-change burst', x.burst?.lagSeconds, '<=', 1, 's'),
+    check('server CPU per status change (absolute)', cpu(x.cpuPerChange?.serverMs), '<=', 1.65, 'ms'),
+    check('PostgreSQL CPU per status change (absolute)', cpu(x.cpuPerChange?.postgresMs), '<=', 1.75, 'ms'),
+  ];
+}
 
 function scenario(id, title, step, build) {
   if (!selected.includes(id) && !(id === 'ceiling' && plan.includes('ceiling'))) return null;
@@ -346,14 +366,17 @@ const scenarios = [
   })),
   scenario('engine', `2. Engine throughput: ${SIZES.engineEvents} status changes, 200 rules, 2 matches/event`, 'engine', (x) => ({
     figure: x.eventsPerSecond, unit: 'events/s', baseline: ceiling, baselineUnit: 'commits/s (ceiling)', ratio: ceiling ? num(x.eventsPerSecond / ceiling, 4) : null,
-    target: '≥ 1000 events/s and ≥ 0.33 × ceiling', ruleRunsPerSecond: x.ruleRunsPerSecond,
-    checks: [check('events/s', x.eventsPerSecond, '>=', 1000, 'events/s'), check('events/s ÷ ceiling', ceiling ? x.eventsPerSecond / ceiling : null, '>=', 0.33, 'ratio')],
+    target: `now ≥ 0.1 × ceiling; end goal ≥ 0.33 × ceiling${endGoalAbsolute ? ' and ≥ 1000 events/s' : ''}; lag after a 1,500-change burst ≤ 1 s; `
+      + 'CPU per change ≤ 1.65 ms server, ≤ 1.75 ms PostgreSQL (absolute, machine-dependent: half the issue\'s 3.3 / 3.5 ms)',
+    ruleRunsPerSecond: x.ruleRunsPerSecond, cpuPerChange: x.cpuPerChange, burst: x.burst,
+    checks: engineChecks(x),
   })),
-  scenario('latency', '3. Trigger → toast latency at 200 PATCH/s', 'latency', (x) => ({
+  scenario('latency', '3. Trigger → toast latency at half the no-rule PATCH capacity', 'latency', (x) => ({
     figure: x.toastMs.p99, unit: 'ms (p99)', p50: x.toastMs.p50,
     note: x.toastMs.p99 === null ? `more than 1% of the toasts (${x.lost} of ${x.sent}) had not arrived 10 s after the last request: p99 is unbounded` : undefined, baseline: x.patchResponseMs.p99, baselineUnit: 'ms (p99 PATCH response, same run)',
     ratio: x.patchResponseMs.p99 ? num(x.toastMs.p99 / x.patchResponseMs.p99, 2) : null,
-    target: 'p50 ≤ 20 ms, p99 ≤ 100 ms',
+    target: `p50 ≤ 20 ms, p99 ≤ 100 ms at ${x.rate} PATCH/s open loop (half the ${num(x.capacityWithoutRules, 0)} PATCH/s measured without rules)`,
+    rate: x.rate, capacityWithoutRules: x.capacityWithoutRules,
     checks: [check('toast p50', x.toastMs.p50, '<=', 20, 'ms'), check('toast p99', x.toastMs.p99, '<=', 100, 'ms')],
   })),
   scenario('overhead', '4. Automation overhead: PATCH/s with 200 rules ÷ none', 'overhead', (x) => ({
@@ -373,10 +396,12 @@ const scenarios = [
   })),
   scenario('notifications', `6. Notification reads: ${SIZES.notifications} notifications, 50 concurrent clients`, 'notifications', (x) => ({
     figure: x.firstPage.latencyMs.p99, unit: 'ms (first page p99)', unreadCountP99: x.unreadCount.latencyMs.p99,
-    baseline: x.health.latencyMs.p99, baselineUnit: 'ms (GET /health p99, same concurrency)',
-    ratio: x.health.latencyMs.p99 ? num(x.firstPage.latencyMs.p99 / x.health.latencyMs.p99, 2) : null,
-    target: 'first page p99 ≤ 20 ms, unread-count p99 ≤ 10 ms',
-    checks: [check('first page p99', x.firstPage.latencyMs.p99, '<=', 20, 'ms'), check('unread-count p99', x.unreadCount.latencyMs.p99, '<=', 10, 'ms')],
+    baseline: x.health.p99, baselineUnit: 'ms (GET /health p99, same concurrency, mean of before and after)',
+    ratio: x.health.p99 ? num(x.firstPage.latencyMs.p99 / x.health.p99, 2) : null,
+    target: 'first page and unread-count p99 ≤ 1.5 × /health p99; /health p99 ≤ 83 ms (absolute, machine-dependent: half the issue\'s 166 ms)',
+    checks: [check('first page p99 ÷ /health p99', ratioOf(x.firstPage.latencyMs.p99, x.health.p99), '<=', 1.5, 'ratio'),
+      check('unread-count p99 ÷ /health p99', ratioOf(x.unreadCount.latencyMs.p99, x.health.p99), '<=', 1.5, 'ratio'),
+      check('GET /health p99', x.health.p99, '<=', 83, 'ms')],
   })),
   scenario('sockets', `7. Sockets: ${SIZES.sockets} connected, notification to one user`, 'sockets', (x) => ({
     figure: x.latencyMs.p99, unit: `ms (p99, ${x.connected} sockets)`, rssPerSocketKiB: x.rssPerSocketKiB,
@@ -474,11 +499,16 @@ console.log('');
 for (const s of scenarios) {
   if (s.error) { console.log(`${s.title}\n  ERROR: ${String(s.error).split('\n').slice(0, 3).join(' / ')}`); continue; }
   const extra = [];
-  if (s.id === 'engine') extra.push(`rule runs ${fmt(s.ruleRunsPerSecond)}/s; ingest ${fmt(s.details.ingest.patchesPerSecond)} PATCH/s; drain after last PATCH ${fmt(s.details.drainAfterLastPatchSeconds)} s; runs/event ${s.details.ruleRunsPerEvent}`);
-  if (s.id === 'latency') extra.push(`toast p50 ${fmt(s.p50)} ms; lost ${s.details.lost}; achieved ${fmt(s.details.achievedRate)}/s`);
+  if (s.id === 'engine') {
+    const b = s.details.burst;
+    extra.push(`rule runs ${fmt(s.ruleRunsPerSecond)}/s; ingest ${fmt(s.details.ingest.patchesPerSecond)} PATCH/s; drain after last PATCH ${fmt(s.details.drainAfterLastPatchSeconds)} s; runs/event ${s.details.ruleRunsPerEvent}`);
+    extra.push(`CPU per status change: server ${fmt(s.cpuPerChange.serverMs)} ms, PostgreSQL ${fmt(s.cpuPerChange.postgresMs)} ms${s.cpuPerChange.drained ? '' : ' (engine did not finish: incomplete)'}`);
+    extra.push(`burst: ${b.changes} changes in ${fmt(b.patchSeconds)} s (${fmt(b.patchesPerSecond)} PATCH/s); last history row ${fmt(b.lagSeconds)} s after the last response; CPU per change server ${fmt(b.cpuPerChange.serverMs)} ms, PostgreSQL ${fmt(b.cpuPerChange.postgresMs)} ms`);
+  }
+  if (s.id === 'latency') extra.push(`toast p50 ${fmt(s.p50)} ms; lost ${s.details.lost}; offered ${s.rate}/s = half of ${fmt(s.capacityWithoutRules)} PATCH/s without rules; achieved ${fmt(s.details.achievedRate)}/s`);
   if (s.id === 'overhead') extra.push(`ratio incl. draining the automation backlog ${fmt(s.details.ratioIncludingDrain)}; backlog at end ${s.details.withRules.backlogAtEnd} events`);
   if (s.id === 'scan') extra.push(`${s.details.ruleRuns}/${s.details.expectedRuns} runs; RSS growth ${fmt(s.rssGrowthMiB)} MiB; tick picked up after ${fmt(s.details.tickStartedAfterSeconds)} s`);
-  if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
+  if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; /health p99 ${fmt(s.details.health.before.latencyMs.p99)} ms before, ${fmt(s.details.health.after.latencyMs.p99)} ms after (${fmt(s.details.health.before.requestsPerSecond)} / ${fmt(s.details.health.after.requestsPerSecond)} req/s); first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
   if (s.id === 'channels') extra.push(`e-mail lag p50 ${fmt(s.p50)} ms, p99 ${fmt(s.figure)} ms (${s.details.emailLagMs.lost} lost); webhook lag p50 ${fmt(s.webhookLagP50)} ms, p99 ${fmt(s.webhookLagP99)} ms (${s.details.webhookLagMs.lost} lost); ${s.details.withChannels.patchesPerSecond} PATCH/s with, ${s.details.withoutChannels.patchesPerSecond} without; achieved ${fmt(s.details.achievedRate)}/s offered 200/s; ${s.details.mailsFailedOrUncertain} mails FAILED/UNCERTAIN`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
   if (s.note) extra.unshift(s.note);
