@@ -11,7 +11,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 // The stop handlers come first: a SIGTERM during start-up (while the embedded PostgreSQL starts or the
 // migrations run) must stop what was started rather than kill the process with its database still running.
 const stopRequested = new AbortController();
-/** The running server: one process's app, or under WEB_CONCURRENCY > 1 the supervisor of its workers. */
+/** The running server: one process's app, or (WEB_CONCURRENCY > 1, ENGINE_PROCESS=separate) the supervisor of its workers. */
 let server: { close(): Promise<void> } | undefined;
 let stopping = false;
 /** Whether start-up has begun starting the embedded PostgreSQL: before that, a stop has nothing to clean up. */
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
   // then must not kill us.
   const { Logger } = await import('@nestjs/common');
   logger = new Logger('Main');
-  const { webConcurrencyOf } = await import('./src/config/app-config');
-  if (clusterWorker === undefined && webConcurrencyOf(process.env) > 1) {
+  const { supervisesWorkers } = await import('./src/config/app-config');
+  if (supervisesWorkers(process.env)) {
     const { startSupervisor } = await import('./src/cluster/supervisor');
     const supervisor = await startSupervisor({
       signal: stopRequested.signal, onEmbeddedStart: () => { postgresStarting = true; }, workerEntry: process.argv[1],
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
       await supervisor.close();
       process.exit(0);
     }
-    logger.log(`AuditCaseOS listening on ${supervisor.url} with ${supervisor.workers} server processes (console /, API /api/v1, docs /api/docs)`);
+    const engine = supervisor.engineProcess ? ' and a separate engine process' : '';
+    logger.log(`AuditCaseOS listening on ${supervisor.url} with ${supervisor.workers} server processes${engine} (console /, API /api/v1, docs /api/docs)`);
     return;
   }
   const { startServer } = await import('./src/bootstrap');

@@ -3,6 +3,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { loggerAndConfig, prepareDatabase, StartAborted, type StartOptions } from '../bootstrap';
 import type { RunningPostgres } from '../database/embedded-postgres';
+import type { ClusterRole } from '../config/app-config';
+import { OUTBOX_COMMITTED_MESSAGE } from '../events/engine-wake.relay';
 import { isTakenConnection, type HandedConnection } from './handed-connections';
 import { relayMetrics } from './metrics-relay';
 import { workerOfRequest } from './session-routing';
@@ -19,13 +21,18 @@ export interface SupervisorOptions extends StartOptions {
 
 export interface RunningSupervisor {
   url: string;
+  /** Processes taking requests. */
   workers: number;
+  /** Whether one more process runs the engine and the schedules (ENGINE_PROCESS=separate). */
+  engineProcess: boolean;
   /** Stops taking connections, stops the workers (each drains as a single process does), then the database. */
   close(): Promise<void>;
 }
 
 interface WorkerSlot {
   index: number;
+  /** `web` takes connections; `engine` (ENGINE_PROCESS=separate) takes none and runs the background work. */
+  role: ClusterRole;
   child?: ChildProcess;
   ready: boolean;
   /** Consecutive exits before becoming ready: the restart delay grows with them. */
@@ -70,26 +77,36 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   let embedded: RunningPostgres | undefined;
   let listener: Server | undefined;
   let stopping = false;
-  const slots: WorkerSlot[] = Array.from({ length: config.webConcurrency }, (_, index) => ({ index, ready: false, failures: 0, handed: new Map<number, Socket>() }));
+  const separateEngine = config.engineProcess === 'separate';
+  const newSlot = (index: number, role: ClusterRole): WorkerSlot => ({ index, role, ready: false, failures: 0, handed: new Map<number, Socket>() });
+  const webSlots: WorkerSlot[] = Array.from({ length: config.webConcurrency }, (_, index) => newSlot(index, 'web'));
+  const engineSlot = separateEngine ? newSlot(webSlots.length, 'engine') : undefined;
+  const slots: WorkerSlot[] = engineSlot ? [...webSlots, engineSlot] : webSlots;
   let connectionIds = 0;
   let nextTurn = 0;
   let failStart: ((error: Error) => void) | undefined;
 
-  const workerEnv = (databaseUrl: string, index: number): NodeJS.ProcessEnv => ({
+  const workerEnv = (databaseUrl: string, worker: WorkerSlot): NodeJS.ProcessEnv => ({
     ...env,
     // The workers run on the database started here and see the data folder and demo choice made here.
     DATABASE_URL: databaseUrl, DATA_DIR: config.dataDir, DEMO_DATA: String(config.demoData),
-    SOCKET_ADAPTER: 'postgres', WEB_CONCURRENCY: '1', INTERNAL_CLUSTER_WORKER: String(index),
+    SOCKET_ADAPTER: 'postgres', WEB_CONCURRENCY: '1', INTERNAL_CLUSTER_WORKER: String(worker.index), INTERNAL_CLUSTER_ROLE: worker.role,
+    // Beside a separate engine process, the request processes leave the outbox and the schedules to it.
+    ...(separateEngine && worker.role === 'web' ? { OUTBOX_DISPATCHER: 'false', SCHEDULER: 'false' } : {}),
   });
 
   const metrics = relayMetrics(() => slots.filter((slot) => slot.ready && slot.child).map((slot) => slot.child!));
 
   const startWorker = (slot: WorkerSlot, databaseUrl: string) => {
-    const child = fork(options.workerEntry, [], { env: workerEnv(databaseUrl, slot.index), execArgv: process.execArgv, stdio: 'inherit' });
+    const child = fork(options.workerEntry, [], { env: workerEnv(databaseUrl, slot), execArgv: process.execArgv, stdio: 'inherit' });
     slot.child = child;
     slot.ready = false;
     child.on('message', (message: unknown) => {
       metrics(child, message);
+      if ((message as { type?: string })?.type === OUTBOX_COMMITTED_MESSAGE) {
+        if (engineSlot?.child?.connected) engineSlot.child.send({ type: OUTBOX_COMMITTED_MESSAGE });
+        return;
+      }
       if (isTakenConnection(message)) {
         slot.handed.get(message.id)?.destroy();
         slot.handed.delete(message.id);
@@ -98,7 +115,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
       if ((message as { type?: string })?.type !== WORKER_READY) return;
       slot.ready = true;
       slot.failures = 0;
-      logger.log(`worker ${slot.index} (pid ${child.pid}) is ready`);
+      logger.log(`${slot.role === 'engine' ? 'engine process' : 'worker'} ${slot.index} (pid ${child.pid}) is ready`);
       checkAllReady?.();
     });
     child.on('exit', (code, signal) => {
@@ -144,12 +161,12 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   };
 
   const chooseWorker = (sessionWorker: number | null): WorkerSlot | undefined => {
-    if (sessionWorker !== null && slots[sessionWorker]?.ready) return slots[sessionWorker];
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[(nextTurn + i) % slots.length];
-      if (slot.ready) {
-        nextTurn = (slot.index + 1) % slots.length;
-        return slot;
+    if (sessionWorker !== null && webSlots[sessionWorker]?.ready) return webSlots[sessionWorker];
+    for (let i = 0; i < webSlots.length; i++) {
+      const candidate = webSlots[(nextTurn + i) % webSlots.length];
+      if (candidate.ready) {
+        nextTurn = (candidate.index + 1) % webSlots.length;
+        return candidate;
       }
     }
     return undefined;
@@ -193,7 +210,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   let closing: Promise<void> | undefined;
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-    workers: slots.length,
+    workers: webSlots.length,
+    engineProcess: separateEngine,
     close: () => (closing ??= (async () => {
       stopping = true;
       listener?.close();

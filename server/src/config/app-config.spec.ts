@@ -78,14 +78,16 @@ describe('loadConfig', () => {
 
   it('reads the circuit breaker and outbox settings (RULE_PAUSE_AFTER_FAILURES 0 = off) and rejects bad ones', () => {
     const base = { JWT_SECRET: SECRET, DATA_DIR: dir };
-    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000, outboxWorkers: DEFAULT_OUTBOX_WORKERS });
-    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10', OUTBOX_WORKERS: '2' }))
-      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10, outboxWorkers: 2 });
-    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5', OUTBOX_WORKERS: '0' })).toEqual([
+    expect(loadConfig(base)).toMatchObject({ rulePauseAfterFailures: 5, outboxMaxAttempts: 8, outboxRetryBaseMs: 1000, outboxWorkers: DEFAULT_OUTBOX_WORKERS, outboxPollMs: 1000, engineProcess: 'shared' });
+    expect(loadConfig({ ...base, RULE_PAUSE_AFTER_FAILURES: '0', OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_MS: '10', OUTBOX_WORKERS: '2', OUTBOX_POLL_MS: '60000' }))
+      .toMatchObject({ rulePauseAfterFailures: 0, outboxMaxAttempts: 2, outboxRetryBaseMs: 10, outboxWorkers: 2, outboxPollMs: 60000 });
+    expect(problemsOf({ ...base, RULE_PAUSE_AFTER_FAILURES: 'five', OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_RETRY_BASE_MS: '5', OUTBOX_WORKERS: '0', OUTBOX_POLL_MS: '10', ENGINE_PROCESS: 'thread' })).toEqual([
       'RULE_PAUSE_AFTER_FAILURES must be a whole number, got "five"',
       'OUTBOX_MAX_ATTEMPTS must be between 1 and 50, got 0',
       'OUTBOX_RETRY_BASE_MS must be between 10 and 3600000, got 5',
       'OUTBOX_WORKERS must be between 1 and 32, got 0',
+      'OUTBOX_POLL_MS must be between 50 and 600000, got 10',
+      'ENGINE_PROCESS must be shared or separate, got "thread"',
     ]);
   });
 

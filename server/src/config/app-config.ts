@@ -74,14 +74,26 @@ export interface AppConfig {
   outboxRetryBaseMs: number;
   /** OUTBOX_WORKERS: concurrent outbox batches per process. */
   outboxWorkers: number;
+  /** OUTBOX_POLL_MS: how often an idle dispatcher looks for events (retries falling due; commits wake it anyway). */
+  outboxPollMs: number;
   /**
    * WEB_CONCURRENCY: server processes sharing the port on this machine (`auto`: one per core). Above 1, this
    * process only supervises: it starts the embedded PostgreSQL if there is one and hands connections to workers.
    */
   webConcurrency: number;
+  /**
+   * ENGINE_PROCESS: `shared` (default), every server process also runs the engine and the schedules; `separate`, one
+   * more process runs them and takes no requests, so rule runs never wait behind HTTP work in an event loop.
+   */
+  engineProcess: EngineProcess;
   /** This process's index when a WEB_CONCURRENCY supervisor started it (set by the supervisor, not by operators). */
   clusterWorker: number | null;
+  /** What a supervisor started this process for: requests (`web`), the engine alone (`engine`); null: not a worker. */
+  clusterRole: ClusterRole | null;
 }
+
+export type EngineProcess = 'shared' | 'separate';
+export type ClusterRole = 'web' | 'engine';
 
 export interface EmailSettings {
   /** SMTP_URL: smtp://user:pass@host:port or smtps://…; undefined: no e-mail is queued or sent. */
@@ -140,6 +152,18 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
 /** How many server processes WEB_CONCURRENCY asks for (1 when it is invalid: loadConfig then reports it). */
 export function webConcurrencyOf(env: Env): number {
   return parseWebConcurrency(env.WEB_CONCURRENCY, []);
+}
+
+/** Whether this process supervises workers rather than serving itself (read before the full config is loaded). */
+export function supervisesWorkers(env: Env): boolean {
+  return env.INTERNAL_CLUSTER_WORKER === undefined && (webConcurrencyOf(env) > 1 || parseEngineProcess(env.ENGINE_PROCESS, []) === 'separate');
+}
+
+function parseEngineProcess(raw: string | undefined, problems: string[]): EngineProcess {
+  const value = raw?.trim() || 'shared';
+  if (value === 'shared' || value === 'separate') return value;
+  problems.push(`ENGINE_PROCESS must be shared or separate, got "${raw}"`);
+  return 'shared';
 }
 
 /** WEB_CONCURRENCY: a count of processes, or `auto` for one per core. */
@@ -343,9 +367,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
   const outboxRetryBaseMs = parseInteger(env, 'OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000, problems);
   const outboxWorkers = parseInteger(env, 'OUTBOX_WORKERS', DEFAULT_OUTBOX_WORKERS, 1, 32, problems);
+  const outboxPollMs = parseInteger(env, 'OUTBOX_POLL_MS', 1000, 50, 600_000, problems);
   const webConcurrency = parseWebConcurrency(env.WEB_CONCURRENCY, problems);
+  const engineProcess = parseEngineProcess(env.ENGINE_PROCESS, problems);
   if (webConcurrency > 1 && env.SOCKET_ADAPTER?.trim() === 'memory') {
     problems.push('SOCKET_ADAPTER=memory cannot be used with WEB_CONCURRENCY above 1: socket events must reach every process');
+  }
+  if (engineProcess === 'separate' && env.SOCKET_ADAPTER?.trim() === 'memory') {
+    problems.push('SOCKET_ADAPTER=memory cannot be used with ENGINE_PROCESS=separate: the engine\'s notifications must reach the sockets of the other processes');
   }
 
   let jwtSecret = env.JWT_SECRET ?? '';
@@ -366,8 +395,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData, evidenceMaxBytes, corsOrigins, traceRetentionDays, logLevel, logFormat, metricsToken,
     historyRetentionDays, notificationRetentionDays, statsRetentionDays, socketAdapter,
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
-    scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs, outboxWorkers,
+    scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs, outboxWorkers, outboxPollMs, engineProcess,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
+    clusterRole: env.INTERNAL_CLUSTER_WORKER === undefined ? null : env.INTERNAL_CLUSTER_ROLE === 'engine' ? 'engine' : 'web',
   };
 }
 

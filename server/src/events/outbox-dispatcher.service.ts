@@ -20,7 +20,6 @@ export interface DurableEventConsumer {
 }
 
 const BATCH_SIZE = 50;
-const POLL_MS = 1000;
 /**
  * A batch stops taking new events after this long and commits what it did; the rest of its claim is
  * released by that commit and taken by the next batch. Rule actions lock the cases they change until
@@ -48,7 +47,7 @@ export interface SetAside { event: DomainEvent; attempts: number; error: string;
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly consumers: DurableEventConsumer[] = [];
-  /** OUTBOX_WORKERS concurrent batches; an idle one sleeps until a commit wakes it or POLL_MS passes. */
+  /** OUTBOX_WORKERS concurrent batches; an idle one sleeps until a commit wakes it or OUTBOX_POLL_MS passes. */
   private readonly loop: PollingLoop;
   private loops: Promise<void>[] = [];
   private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
@@ -62,7 +61,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.loop = new PollingLoop({
-      name: 'outbox batch', loops: config.outboxWorkers, pollMs: POLL_MS, logger: this.logger, failureLevel: 'warn', pauseAfterFailureMs: POLL_MS,
+      name: 'outbox batch', loops: config.outboxWorkers, pollMs: config.outboxPollMs, logger: this.logger, failureLevel: 'warn', pauseAfterFailureMs: config.outboxPollMs,
       // Events are due as soon as they commit (and a commit wakes a loop); retries come round with the poll.
       runOnce: () => this.processBatch(), nextDue: async () => null,
     });
