@@ -20,6 +20,7 @@ const STEPS = {
   processes: './scenarios/processes.mjs',
   lists: './scenarios/lists.mjs',
   backtest: './scenarios/backtest.mjs',
+  http: './scenarios/http.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);

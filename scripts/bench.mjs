@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes, backtest, lists)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes, backtest, lists, http)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes', 'backtest', 'lists'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes', 'backtest', 'lists', 'http'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -55,12 +55,14 @@ const SIZES = quick
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
     notifications: 100_000, readsPerClient: 40, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
     backtestEvents: 100_000, backtestCases: 2000,
+    httpSeconds: 4, httpWarmupRequests: 2000, httpRounds: 2,
   }
   : {
     investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
     settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
     notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200, listCases: 1_000_000, listRounds: 100,
     backtestEvents: 1_000_000, backtestCases: 20_000,
+    httpSeconds: 15, httpWarmupRequests: 2000, httpRounds: 2,
   };
 
 const t = () => new Date().toISOString().slice(11, 19);
@@ -247,7 +249,7 @@ function runStep(step, timeoutMs) {
 const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels', 'processes'].includes(s));
 const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
-  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets', 'channels', 'backtest'].filter((s) => selected.includes(s))]; // processes: after these
+  ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets', 'channels', 'backtest', 'http'].filter((s) => selected.includes(s))]; // processes: after these
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
 const results = {};
 const runStart = Date.now();
@@ -443,6 +445,12 @@ const scenarios = [
     checks: [check('with ÷ without', x.ratio, '>=', 0.7, 'ratio'), check('e-mail lag p99', x.emailLagMs.p99, '<=', 2000, 'ms'),
       check('webhook lag p99', x.webhookLagMs.p99, '<=', 2000, 'ms')],
   })),
+  scenario('http', '12. HTTP layer: Express vs Fastify adapter, same Nest app without a database', 'http', (x) => ({
+    figure: x.ratio, unit: 'Fastify ÷ Express req/s (authenticated PATCH, best round of each)', fastifyRequestsPerSecond: x.fastify.requestsPerSecond,
+    baseline: x.express.requestsPerSecond, baselineUnit: 'req/s (Express adapter, same app, best round)', ratio: x.ratio,
+    cpuUsPerRequest: x.cpuUsPerRequest, cpuRatio: x.cpuRatio,
+    target: 'reported (decision input: keep Express unless Fastify saves a large share of the per-PATCH CPU)', checks: null,
+  })),
 ].filter(Boolean);
 
 // What the server logged at ERROR level during the run, grouped (e.g. deadlocks in the engine).
@@ -511,6 +519,7 @@ for (const s of scenarios) {
   if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; /health p99 ${fmt(s.details.health.before.latencyMs.p99)} ms before, ${fmt(s.details.health.after.latencyMs.p99)} ms after (${fmt(s.details.health.before.requestsPerSecond)} / ${fmt(s.details.health.after.requestsPerSecond)} req/s); first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
   if (s.id === 'channels') extra.push(`e-mail lag p50 ${fmt(s.p50)} ms, p99 ${fmt(s.figure)} ms (${s.details.emailLagMs.lost} lost); webhook lag p50 ${fmt(s.webhookLagP50)} ms, p99 ${fmt(s.webhookLagP99)} ms (${s.details.webhookLagMs.lost} lost); ${s.details.withChannels.patchesPerSecond} PATCH/s with, ${s.details.withoutChannels.patchesPerSecond} without; achieved ${fmt(s.details.achievedRate)}/s offered 200/s; ${s.details.mailsFailedOrUncertain} mails FAILED/UNCERTAIN`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
+  if (s.id === 'http') extra.push(`${fmt(s.fastifyRequestsPerSecond)} req/s fastify, ${fmt(s.baseline)} express; app CPU per request: express ${fmt(s.details.express.cpuUsPerRequest)} µs, fastify ${fmt(s.details.fastify.cpuUsPerRequest)} µs (ratio ${fmt(s.cpuRatio)}); p99 express ${fmt(s.details.express.latencyMs.p99)} ms, fastify ${fmt(s.details.fastify.latencyMs.p99)} ms`);
   if (s.note) extra.unshift(s.note);
   const rc = s.resources?.coresBusy;
   const wr = s.details?.windowResources;
