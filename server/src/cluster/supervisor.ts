@@ -69,6 +69,8 @@ function stopReading(socket: Socket): void {
  * once, forks N workers on that database, and hands each incoming connection to one of them — round robin, except
  * that a Socket.IO long-polling session's requests go back to the worker holding it. Sockets, schedules and the
  * outbox work across the workers exactly as across machines (PostgreSQL socket adapter, row and advisory locks).
+ * ENGINE_PROCESS=separate adds one worker that takes no connections and runs the engine and the schedules, which the
+ * request workers then leave alone; their commit wakes are passed on to it.
  */
 export async function startSupervisor(options: SupervisorOptions): Promise<RunningSupervisor> {
   const { config } = loggerAndConfig(options);
