@@ -125,7 +125,9 @@ async function startServer(env = {}) {
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: jwtSecret,
       ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, DEMO_DATA: 'false', LOG_LEVEL: 'warn',
-      SOCKET_ADAPTER: 'memory', NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
+      // The caller's SOCKET_ADAPTER wins (to compare like with like); ENGINE_PROCESS=separate needs the PostgreSQL adapter,
+      // since the toasts come from another process.
+      SOCKET_ADAPTER: process.env.SOCKET_ADAPTER || (process.env.ENGINE_PROCESS === 'separate' ? 'postgres' : 'memory'), NODE_ENV: 'production', CLIENT_DIR: '/nonexistent', DATABASE_URL: '',
       // The channels scenario: mail to its loopback SMTP server, webhooks to its loopback receiver.
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_URL: url, ...env,
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { ConfigError, DEFAULT_OUTBOX_WORKERS, loadConfig } from './app-config';
+import { ConfigError, DEFAULT_ENGINE_PROCESS_OUTBOX_WORKERS, DEFAULT_OUTBOX_WORKERS, loadConfig } from './app-config';
 
 const SECRET = 's'.repeat(40);
 
@@ -89,6 +89,14 @@ describe('loadConfig', () => {
       'OUTBOX_POLL_MS must be between 50 and 600000, got 10',
       'ENGINE_PROCESS must be shared or separate, got "thread"',
     ]);
+  });
+
+  it('a separate engine process runs fewer, fuller outbox batches by default; OUTBOX_WORKERS still decides when set', () => {
+    const base = { JWT_SECRET: SECRET, DATA_DIR: dir, INTERNAL_CLUSTER_WORKER: '1' };
+    expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'engine' })).toMatchObject({ clusterRole: 'engine', outboxWorkers: DEFAULT_ENGINE_PROCESS_OUTBOX_WORKERS });
+    expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'web' })).toMatchObject({ clusterRole: 'web', outboxWorkers: DEFAULT_OUTBOX_WORKERS });
+    expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'engine', OUTBOX_WORKERS: '6' })).toMatchObject({ outboxWorkers: 6 });
+    expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, ENGINE_PROCESS: 'separate' })).toMatchObject({ engineProcess: 'separate', clusterRole: null });
   });
 
   it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {

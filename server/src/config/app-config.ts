@@ -194,6 +194,11 @@ const MIN_SECRET_LENGTH = 32;
  * backlog into tiny batches, each paying the per-batch statements (bench/README.md has the measurements).
  */
 export const DEFAULT_OUTBOX_WORKERS = 8;
+/**
+ * In a separate engine process nothing else competes for the event loop, and a woken batch finds only the few events
+ * committed since the last one: fewer, fuller batches cost less per event (bench/README.md, ENGINE_PROCESS).
+ */
+export const DEFAULT_ENGINE_PROCESS_OUTBOX_WORKERS = 2;
 
 const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -366,7 +371,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rulePauseAfterFailures = parseInteger(env, 'RULE_PAUSE_AFTER_FAILURES', 5, 0, 1000, problems);
   const outboxMaxAttempts = parseInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 50, problems);
   const outboxRetryBaseMs = parseInteger(env, 'OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000, problems);
-  const outboxWorkers = parseInteger(env, 'OUTBOX_WORKERS', DEFAULT_OUTBOX_WORKERS, 1, 32, problems);
+  const engineRole = env.INTERNAL_CLUSTER_WORKER !== undefined && env.INTERNAL_CLUSTER_ROLE === 'engine';
+  const outboxWorkers = parseInteger(env, 'OUTBOX_WORKERS', engineRole ? DEFAULT_ENGINE_PROCESS_OUTBOX_WORKERS : DEFAULT_OUTBOX_WORKERS, 1, 32, problems);
   const outboxPollMs = parseInteger(env, 'OUTBOX_POLL_MS', 1000, 50, 600_000, problems);
   const webConcurrency = parseWebConcurrency(env.WEB_CONCURRENCY, problems);
   const engineProcess = parseEngineProcess(env.ENGINE_PROCESS, problems);
@@ -397,7 +403,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outboxDispatcher, scheduler, clientDir, publicUrl, trustProxy, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount,
     scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs, outboxWorkers, outboxPollMs, engineProcess,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
-    clusterRole: env.INTERNAL_CLUSTER_WORKER === undefined ? null : env.INTERNAL_CLUSTER_ROLE === 'engine' ? 'engine' : 'web',
+    clusterRole: env.INTERNAL_CLUSTER_WORKER === undefined ? null : engineRole ? 'engine' : 'web',
   };
 }
 
