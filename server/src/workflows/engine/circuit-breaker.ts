@@ -15,7 +15,7 @@ import type { Rule } from '../rules/rule.types';
 /** A finished run as the breaker counts it (skips are not runs: they neither count nor reset). */
 export interface RunResult { rule: Rule; success: boolean; errorMessage: string | null }
 
-/** Per rule: whether its last run in the batch succeeded, the failures after that, and the last error. */
+/** Per rule: whether its last run among those counted succeeded, the failures after that, and the last error. */
 export type CountedRuns = Map<string, { ruleId: string; ok: boolean; failures: number; lastError: string | null }>;
 
 /** A rule row the counting statement changed. */
