@@ -7,6 +7,7 @@ import { PollingLoop } from '../common/polling-loop';
 import { OUTBOX_COMMITTED } from './event-bus.service';
 import type { DomainEvent } from './event-map';
 import { OutboxRepository, type ClaimedRow, type OutboxRow } from './outbox.repository';
+import { BATCH_SIZE, nextClaimLimit } from './claim-size';
 
 /** Durable work done exactly once per event, inside the transaction that marks it processed. */
 export interface DurableEventConsumer {
@@ -19,7 +20,6 @@ export interface DurableEventConsumer {
   consume(event: DomainEvent, uow: UnitOfWork): Promise<void>;
 }
 
-const BATCH_SIZE = 50;
 /**
  * A batch stops taking new events after this long and commits what it did; the rest of its claim is
  * released by that commit and taken by the next batch. Rule actions lock the cases they change until
@@ -52,6 +52,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private loops: Promise<void>[] = [];
   private readonly listeners = new Set<(event: DomainEvent, ok: boolean) => void>();
   private readonly setAsideHooks: Array<(uow: UnitOfWork, setAside: SetAside) => Promise<void>> = [];
+  /** How many events the next batch claims (claim-size.ts): fewer while batches stop at their deadline. */
+  private claimLimit = BATCH_SIZE;
   /** Counters for /metrics. */
   readonly stats = { processed: 0, failed: 0, lastLagMs: 0, setAside: 0 };
 
@@ -119,13 +121,17 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   async processBatch(): Promise<number> {
     const outcomes = await this.tx.runOptimistically(async (uow) => {
       const attempt: Array<{ event: DomainEvent; ok: boolean }> = [];
-      const claimed = await this.outbox.claim(uow, BATCH_SIZE);
+      const claimed = await this.outbox.claim(uow, this.claimLimit);
       if (!claimed.length) return attempt;
       const done: string[] = [];
       const deadline = performance.now() + MAX_BATCH_MS;
+      let stoppedAtDeadline = false;
       cases: for (const events of this.runnableByCase(claimed)) {
         for (const row of events) {
-          if (attempt.length && performance.now() > deadline) break cases;
+          if (attempt.length && performance.now() > deadline) {
+            stoppedAtDeadline = true;
+            break cases;
+          }
           const event = toEvent(row);
           try {
             await this.deliver(event, uow);
@@ -140,6 +146,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           }
         }
       }
+      this.claimLimit = nextClaimLimit(this.claimLimit, { claimed: claimed.length, done: attempt.length, stoppedAtDeadline });
       // One statement marks the whole batch: the work and the marks commit together.
       if (done.length) {
         await this.outbox.markProcessed(uow, done);
