@@ -20,7 +20,7 @@ export interface NotificationReader {
   scopes: string[] | undefined;
 }
 
-/** What an insert answers: the new rows and, when asked for, the recipients' saved e-mail preferences. */
+/** What an insert answers: the new rows and, when asked for (else none), the recipients' saved e-mail preferences. */
 export interface InsertedNotifications {
   rows: NotificationRow[];
   emailPreferences: Map<string, Partial<EmailPreferences>>;
@@ -58,9 +58,7 @@ export class NotificationRepository {
    * recipients' saved e-mail preferences (those who saved any), which the e-mail channel needs next: one round trip
    * per notification batch instead of two.
    */
-  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences: true }): Promise<InsertedNotifications>;
-  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options?: { emailPreferences?: false }): Promise<Pick<InsertedNotifications, 'rows'>>;
-  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences?: boolean } = {}): Promise<Partial<InsertedNotifications> & { rows: NotificationRow[] }> {
+  async insertMany(uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences: boolean }): Promise<InsertedNotifications> {
     const emailPreferences = options.emailPreferences
       ? `, (SELECT coalesce(json_object_agg(p.user_id, p.email), '{}') FROM notification_preferences p
              WHERE p.user_id = ANY($1::uuid[]) AND p.email IS NOT NULL) AS email_preferences`
@@ -83,7 +81,6 @@ export class NotificationRepository {
         items.map((i) => i.ruleName), items.map((i) => i.scopeCode),
       ],
     );
-    if (!options.emailPreferences) return { rows: result.rows };
     return { rows: result.rows, emailPreferences: new Map(Object.entries(result.email_preferences ?? {})) };
   }
 

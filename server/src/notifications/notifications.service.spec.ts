@@ -24,7 +24,7 @@ class InMemoryNotifications implements Pick<NotificationRepository,
   readonly emailPrefs = new Map<string, EmailPreferences>();
   private clock = Date.parse('2026-02-01T09:00:00.000Z');
 
-  async insertMany(_uow: UnitOfWork, items: NotificationDraft[], options?: { emailPreferences?: boolean }): Promise<InsertedNotifications> {
+  async insertMany(_uow: UnitOfWork, items: NotificationDraft[], options: { emailPreferences: boolean }): Promise<InsertedNotifications> {
     const rows = items.map((i) => ({
       id: randomUUID(), user_id: i.userId, title: i.title, message: i.message, priority: i.priority, entity_type: i.entityType,
       entity_id: i.entityId, link_url: i.linkUrl, rule_id: i.ruleId, rule_name: i.ruleName, is_read: false, created_at: new Date(this.clock += 1000), read_at: null,
@@ -32,7 +32,7 @@ class InMemoryNotifications implements Pick<NotificationRepository,
     }));
     this.rows.push(...rows);
     for (const r of rows) await this.adjustCounter(_uow, r.user_id, 1);
-    return { rows, emailPreferences: options?.emailPreferences ? await this.emailPreferencesOf(items.map((i) => i.userId)) : new Map() };
+    return { rows, emailPreferences: options.emailPreferences ? await this.emailPreferencesOf(items.map((i) => i.userId)) : new Map() };
   }
   private visible(reader: NotificationReader, r: { scope_code: string | null }): boolean {
     return !reader.scopes || r.scope_code === null || reader.scopes.includes(r.scope_code);

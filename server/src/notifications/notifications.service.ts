@@ -81,17 +81,9 @@ export class NotificationsService {
         entityId: i.entityId ?? null, linkUrl: i.linkUrl ?? null, ruleId: i.ruleId ?? null,
         ruleName: i.ruleId ? i.ruleName ?? null : null, scopeCode: i.scopeCode ?? null,
       }));
-      let rows: NotificationRow[];
-      let views: NotificationView[];
-      if (this.email.configured) {
-        const inserted = await this.notifications.insertMany(u, drafts, { emailPreferences: true });
-        rows = inserted.rows;
-        views = rows.map(toView);
-        await this.queueEmail(u, views, inserted.emailPreferences);
-      } else {
-        rows = (await this.notifications.insertMany(u, drafts)).rows;
-        views = rows.map(toView);
-      }
+      const { rows, emailPreferences } = await this.notifications.insertMany(u, drafts, { emailPreferences: this.email.configured });
+      const views = rows.map(toView);
+      if (this.email.configured) await this.queueEmail(u, views, emailPreferences);
       u.afterCommit(() => this.delivery.enqueue(views.map((view, i) => ({ view, ruleId: rows[i].rule_id }))));
       return views;
     }, uow);

@@ -38,23 +38,23 @@ export class DeadLettersService implements OnModuleInit {
    * kept, and a rule with a history row for the event is not run again.
    */
   async retry(user: AuthUser, id: string): Promise<DeadLetterView> {
-    return this.tx.run(async (uow) => {
-      const letter = await this.events.retryDeadLetter(uow, id);
-      if (!letter) throw new NotFoundException('no open dead letter with this id');
-      await this.audit.recordBy(uow, user, {
-        action: 'DEAD_LETTER_RETRIED', targetType: 'EVENT', targetId: id,
-        detail: { eventName: letter.eventName, caseId: letter.caseId, caseNumber: letter.caseNumber, error: letter.error },
-      });
-      return letter;
-    });
+    return this.settle(user, id, 'DEAD_LETTER_RETRIED', (uow) => this.events.retryDeadLetter(uow, id));
   }
 
   async dismiss(user: AuthUser, id: string): Promise<DeadLetterView> {
+    return this.settle(user, id, 'DEAD_LETTER_DISMISSED', (uow) => this.events.dismissDeadLetter(uow, id));
+  }
+
+  /** Retry or dismiss: changes an open dead letter (404 when there is none) and audits it, in one transaction. */
+  private settle(
+    user: AuthUser, id: string, action: 'DEAD_LETTER_RETRIED' | 'DEAD_LETTER_DISMISSED',
+    change: (uow: UnitOfWork) => Promise<DeadLetterView | null>,
+  ): Promise<DeadLetterView> {
     return this.tx.run(async (uow) => {
-      const letter = await this.events.dismissDeadLetter(uow, id);
+      const letter = await change(uow);
       if (!letter) throw new NotFoundException('no open dead letter with this id');
       await this.audit.recordBy(uow, user, {
-        action: 'DEAD_LETTER_DISMISSED', targetType: 'EVENT', targetId: id,
+        action, targetType: 'EVENT', targetId: id,
         detail: { eventName: letter.eventName, caseId: letter.caseId, caseNumber: letter.caseNumber, error: letter.error },
       });
       return letter;
