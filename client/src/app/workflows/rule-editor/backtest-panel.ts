@@ -11,7 +11,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import { filter } from 'rxjs';
 import type { BacktestProgress, BacktestResult } from '../../../../../contracts/workflows';
-import { errorText } from '../../core/api-errors';
+import { RequestState } from '../../core/request-state';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { LiveSocket } from '../../core/live-socket';
 import { WorkflowsApi } from '../workflows-api';
@@ -41,10 +41,11 @@ export class BacktestPanel {
 
   protected readonly dayChoices = [1, 2, 3, 7, 14, 30];
   protected days = 7;
-  protected readonly running = signal(false);
+  private readonly outcome = new RequestState<BacktestResult>();
+  protected readonly running = this.outcome.running.asReadonly();
   protected readonly progress = signal<BacktestProgress | null>(null);
-  protected readonly result = signal<BacktestResult | null>(null);
-  protected readonly error = signal<string | null>(null);
+  protected readonly result = this.outcome.result.asReadonly();
+  protected readonly error = this.outcome.error.asReadonly();
   private progressId: string | null = null;
 
   protected readonly percent = computed(() => progressPct(this.progress()));
@@ -65,26 +66,13 @@ export class BacktestPanel {
     else {
       const body = this.draft()();
       if (!body) {
-        this.result.set(null);
-        this.error.set('Some fields of the rule need attention before it can be backtested — see the Rule tab.');
+        this.outcome.refuse('Some fields of the rule need attention before it can be backtested — see the Rule tab.');
         return;
       }
       target = { rule: body };
     }
     this.progressId = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `bt-${Date.now()}-${Math.random()}`;
-    this.running.set(true);
     this.progress.set(null);
-    this.error.set(null);
-    this.result.set(null);
-    this.workflows.backtest(target, this.days, this.progressId).subscribe({
-      next: (result) => {
-        this.running.set(false);
-        this.result.set(result);
-      },
-      error: (err: unknown) => {
-        this.running.set(false);
-        this.error.set(errorText(err));
-      },
-    });
+    this.outcome.run(this.workflows.backtest(target, this.days, this.progressId));
   }
 }

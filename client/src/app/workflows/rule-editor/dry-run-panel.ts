@@ -13,7 +13,7 @@ import { catchError, debounceTime, distinctUntilChanged, filter, of, switchMap }
 import { CasesApi } from '../../cases/cases-api';
 import type { CaseView as Case } from '../../../../../contracts/api';
 import { CaseStatus, EventName } from '../../../../../contracts/enums';
-import { errorText } from '../../core/api-errors';
+import { RequestState } from '../../core/request-state';
 import { EnumLabelPipe } from '../../core/enum-label.pipe';
 import { WorkflowsApi } from '../workflows-api';
 import { DryRunRequest, DryRunResult, RuleRequest, WorkflowMeta } from '../workflow.models';
@@ -61,9 +61,10 @@ export class DryRunPanel implements OnInit {
     toStatus: ['' as CaseStatus | ''],
   });
   protected readonly suggestions = signal<Case[]>([]);
-  protected readonly running = signal(false);
-  protected readonly result = signal<DryRunResult | null>(null);
-  protected readonly error = signal<string | null>(null);
+  private readonly outcome = new RequestState<DryRunResult>();
+  protected readonly running = this.outcome.running.asReadonly();
+  protected readonly result = this.outcome.result.asReadonly();
+  protected readonly error = this.outcome.error.asReadonly();
 
   ngOnInit(): void {
     this.caseSearch.valueChanges
@@ -109,24 +110,11 @@ export class DryRunPanel implements OnInit {
     } else {
       const body = this.draft()();
       if (!body) {
-        this.result.set(null);
-        this.error.set('Some fields of the rule need attention before it can be tested — see the Rule tab.');
+        this.outcome.refuse('Some fields of the rule need attention before it can be tested — see the Rule tab.');
         return;
       }
       call = this.workflows.dryRunDraft(body, request);
     }
-    this.running.set(true);
-    this.error.set(null);
-    this.result.set(null);
-    call.subscribe({
-      next: (result) => {
-        this.running.set(false);
-        this.result.set(result);
-      },
-      error: (err: unknown) => {
-        this.running.set(false);
-        this.error.set(errorText(err));
-      },
-    });
+    this.outcome.run(call);
   }
 }
