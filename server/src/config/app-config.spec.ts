@@ -97,6 +97,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'web' })).toMatchObject({ clusterRole: 'web', outboxWorkers: DEFAULT_OUTBOX_WORKERS });
     expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'engine', OUTBOX_WORKERS: '6' })).toMatchObject({ outboxWorkers: 6 });
     expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, ENGINE_PROCESS: 'separate' })).toMatchObject({ engineProcess: 'separate', clusterRole: null });
+    // E-mails and webhook calls go out where the dispatcher runs, and from request processes beside an engine process.
+    expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'web', OUTBOX_DISPATCHER: 'false' })).toMatchObject({ deliveryWorkers: true });
+    expect(loadConfig({ ...base, INTERNAL_CLUSTER_ROLE: 'engine' })).toMatchObject({ deliveryWorkers: true });
+    expect(loadConfig({ JWT_SECRET: SECRET, DATA_DIR: dir, OUTBOX_DISPATCHER: 'false' })).toMatchObject({ deliveryWorkers: false });
   });
 
   it('WEB_CONCURRENCY defaults to 1, takes a count or auto (one per core), and names anything else', () => {

@@ -90,6 +90,11 @@ export interface AppConfig {
   clusterWorker: number | null;
   /** What a supervisor started this process for: requests (`web`), the engine alone (`engine`); null: not a worker. */
   clusterRole: ClusterRole | null;
+  /**
+   * Whether this process sends queued e-mails and webhook calls: where the outbox dispatcher runs, and in the request
+   * processes beside a separate engine process (a redelivery an admin asks for leaves at once from there).
+   */
+  deliveryWorkers: boolean;
 }
 
 export type EngineProcess = 'shared' | 'separate';
@@ -404,6 +409,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     scryptLog2N, webhooks, email, oidc, webConcurrency, rulePauseAfterFailures, outboxMaxAttempts, outboxRetryBaseMs, outboxWorkers, outboxPollMs, engineProcess,
     clusterWorker: env.INTERNAL_CLUSTER_WORKER === undefined ? null : Number(env.INTERNAL_CLUSTER_WORKER),
     clusterRole: env.INTERNAL_CLUSTER_WORKER === undefined ? null : engineRole ? 'engine' : 'web',
+    deliveryWorkers: outboxDispatcher || (env.INTERNAL_CLUSTER_WORKER !== undefined && !engineRole),
   };
 }
 

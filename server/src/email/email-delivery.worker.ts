@@ -52,9 +52,8 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    // No SMTP_URL: nothing is ever queued. Processes that leave background work to others send no mail either, except
-    // the request processes beside a separate engine process: mail queued by a request (a digest) goes out from there.
-    if (this.config.email.smtpUrl && (this.config.outboxDispatcher || this.config.clusterRole === 'web')) this.start();
+    // No SMTP_URL: nothing is ever queued.
+    if (this.config.email.smtpUrl && this.config.deliveryWorkers) this.start();
   }
 
   start(): void {

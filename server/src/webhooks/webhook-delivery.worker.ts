@@ -37,9 +37,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   onApplicationBootstrap(): void {
-    // Processes that leave background work to others (OUTBOX_DISPATCHER=off) send no webhooks either, except the request
-    // processes beside a separate engine process: a redelivery or test call an admin asks for goes out from there at once.
-    if (this.config.outboxDispatcher || this.config.clusterRole === 'web') this.start();
+    if (this.config.deliveryWorkers) this.start();
   }
 
   start(): void {
