@@ -222,6 +222,14 @@ describe('e-mail notifications', () => {
     await settled(daily.id, 2);
     expect(smtp.to(daily.email)[1].decoded).toContain('Moves to hourly');
     expect(smtp.to(hourly.email)).toHaveLength(2);
+
+    // A user deactivated while items wait gets no digest, and the items are gone rather than waiting forever.
+    await notify([{ userId: daily.id, title: 'Never mailed', message: 'm', priority: 'LOW' }]);
+    expect(await t.sql('SELECT 1 FROM email_digest_items WHERE user_id = $1 AND delivery_id IS NULL', [daily.id])).toHaveLength(1);
+    await t.http().patch(`/api/v1/users/${daily.id}`).set(...bearer(admin)).send({ isActive: false });
+    expect(await email.enqueueDigests('HOURLY')).toBe(0);
+    expect(await t.sql('SELECT 1 FROM email_digest_items WHERE user_id = $1 AND delivery_id IS NULL', [daily.id])).toEqual([]);
+    expect(smtp.to(daily.email)).toHaveLength(2);
   });
 
   it('a mail server that refuses (4xx) and then accepts gets exactly one mail; the attempts and the last refusal are recorded', async () => {

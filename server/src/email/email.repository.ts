@@ -89,14 +89,15 @@ export class EmailRepository {
     return rows.map((r) => ({ notificationId: r.notification_id, userId: r.user_id, item: r.item }));
   }
 
-  /** Marks digest items as taken by the digest mail `deliveryId` (null for items whose user gets no mail any more). */
-  async markDigested(uow: UnitOfWork, notificationIds: string[], deliveryId: string | null): Promise<void> {
-    if (!notificationIds.length) return;
-    if (deliveryId) {
-      await uow.manager.query(`UPDATE email_digest_items SET delivery_id = $2 WHERE notification_id = ANY($1::uuid[])`, [notificationIds, deliveryId]);
-    } else {
-      await uow.manager.query(`DELETE FROM email_digest_items WHERE notification_id = ANY($1::uuid[])`, [notificationIds]);
+  /** Marks digest items as taken by their digest mails, and deletes the `dropped` ones (their user gets no mail any more). */
+  async markDigested(uow: UnitOfWork, taken: Array<{ notificationId: string; deliveryId: string }>, dropped: string[]): Promise<void> {
+    if (taken.length) {
+      await uow.manager.query(
+        `UPDATE email_digest_items d SET delivery_id = t.delivery_id
+           FROM unnest($1::uuid[], $2::uuid[]) AS t(notification_id, delivery_id) WHERE d.notification_id = t.notification_id`,
+        [taken.map((t) => t.notificationId), taken.map((t) => t.deliveryId)]);
     }
+    if (dropped.length) await uow.manager.query(`DELETE FROM email_digest_items WHERE notification_id = ANY($1::uuid[])`, [dropped]);
   }
 
   /**

@@ -89,11 +89,12 @@ export class EmailService {
         for (const item of items) byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), item]);
         const users = new Map((await this.users.findManyByIds([...byUser.keys()], uow)).map((u) => [u.id, u]));
         const mails: MailDraft[] = [];
+        const taken: Array<{ notificationId: string; deliveryId: string }> = [];
+        const dropped: string[] = [];
         for (const [userId, list] of byUser) {
           const user = users.get(userId);
-          const ids = list.map((i) => i.notificationId);
           if (!user || !user.isActive) {
-            await this.repository.markDigested(uow, ids, null);
+            dropped.push(...list.map((i) => i.notificationId));
             continue;
           }
           const id = randomUUID();
@@ -102,8 +103,10 @@ export class EmailService {
             id, kind: 'DIGEST', userId, recipient: user.email, notificationId: null, notificationCount: list.length, onlyWhenOffline: false,
             messageId: this.messageId(id), ...content,
           });
-          await this.repository.markDigested(uow, ids, id);
+          taken.push(...list.map((i) => ({ notificationId: i.notificationId, deliveryId: id })));
         }
+        // One statement each for the whole run, not one per user.
+        await this.repository.markDigested(uow, taken, dropped);
         await this.repository.queue(uow, mails);
         if (mails.length) uow.afterCommit(() => this.worker.wake());
         return { queued: mails.length, more: items.length === DIGEST_BATCH };
