@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
 import type { AuthUser } from '../common/auth-user';
 import { rooms, roomsOf } from './rooms';
-import { SocketOutlet, type RealtimeServer } from './socket-outlet';
+import { SocketOutlet, queuedPackets, type RealtimeServer } from './socket-outlet';
 
 /** Socket buffers beyond this many queued packets belong to a client that stopped reading. */
 const MAX_QUEUED_PACKETS = 2000;
@@ -85,7 +85,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** A client that never reads would make its queue grow without bound: cut it off instead. */
   private dropStalledSockets(): void {
     for (const socket of this.server?.sockets?.sockets?.values() ?? []) {
-      const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      const queued = queuedPackets(socket);
       if (queued > MAX_QUEUED_PACKETS) {
         this.logger.warn(`disconnecting socket ${socket.id}: ${queued} packets queued`);
         socket.disconnect(true);

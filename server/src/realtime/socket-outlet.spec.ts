@@ -82,25 +82,42 @@ describe('SocketOutlet with a real in-process Socket.IO server', () => {
     expect(sockets.fin!.of('case:updated').map((c) => c.id)).toEqual(['case-fin']);
     expect(sockets.admin!.of('case:updated').filter((c) => c.id === 'case-fin')).toHaveLength(1);
   });
+
+  it('delivers case:updated to a socket whose previous write is still in flight (a toast and a refresh at once)', async () => {
+    // While a frame is being written the transport is not writable (engine.io clears the flag until the
+    // write's callback): a second message in that moment must wait its turn, not be dropped.
+    const [serverSide] = await io.in(`user:${users.fin.id}`).fetchSockets();
+    const transport = (io.of('/').sockets.get(serverSide.id)!.conn as unknown as { transport: { writable: boolean; emit(e: string): void } }).transport;
+    transport.writable = false;
+    outlet.caseUpdated(caseView('case-in-flight', 'FIN', 'while writing'));
+    await sleep(250);
+    transport.writable = true;
+    transport.emit('ready');
+    expect((await sockets.fin!.next('case:updated', (c) => c.id === 'case-in-flight', 2000)).title).toBe('while writing');
+  });
 });
 
 /** A stand-in for the Socket.IO server that records what was written to which sockets, and when. */
 function fakeServer(roomMembers: Map<string, Set<string>>, onWrite: (n: number) => void = () => undefined) {
-  const writes: Array<{ ids: string[]; event: string; volatile: boolean; turn: number }> = [];
+  const writes: Array<{ ids: string[]; event: string; local: boolean; turn: number }> = [];
+  const toOtherProcesses: Array<{ event: string; view: CaseView }> = [];
+  const fromOtherProcesses = new Map<string, (view: CaseView) => void>();
+  const sockets = new Map<string, { conn: { writeBuffer: unknown[] } }>();
   let turn = 0;
   let ticking = false;
   const tick = () => { turn++; if (ticking) setImmediate(tick); };
-  const operator = (ids: string[], volatile = false): unknown => ({
-    get volatile() { return operator(ids, true); },
-    emit: (event: string) => { writes.push({ ids, event, volatile, turn }); onWrite(writes.length); return true; },
+  const operator = (ids: string[], local: boolean): unknown => ({
+    emit: (event: string) => { writes.push({ ids, event, local, turn }); onWrite(writes.length); return true; },
   });
   const server = {
-    of: () => ({ adapter: { rooms: roomMembers } }),
-    local: { to: (ids: string[]) => operator(ids) },
-    to: (ids: string[]) => operator(ids),
+    of: () => ({ adapter: { rooms: roomMembers }, sockets }),
+    local: { to: (ids: string[]) => operator(ids, true) },
+    to: (ids: string[]) => operator(ids, false),
+    serverSideEmit: (event: string, view: CaseView) => toOtherProcesses.push({ event, view }),
+    on: (event: string, listener: (view: CaseView) => void) => fromOtherProcesses.set(event, listener),
   };
   return {
-    server: server as unknown as RealtimeServer, writes,
+    server: server as unknown as RealtimeServer, writes, sockets, toOtherProcesses, fromOtherProcesses,
     startTicking: () => { ticking = true; setImmediate(tick); },
     stopTicking: () => { ticking = false; },
   };
@@ -119,17 +136,34 @@ describe('SocketOutlet broadcast of case:updated', () => {
     await sleep(250);
     stopTicking();
     expect(writes.map((w) => w.ids.length)).toEqual([50, 50, 19]);
-    expect(writes.every((w) => w.event === 'case:updated' && w.volatile)).toBe(true);
+    expect(writes.every((w) => w.event === 'case:updated' && w.local)).toBe(true);
     expect(new Set(writes.map((w) => w.turn)).size).toBe(3);
     expect(writes.flatMap((w) => w.ids)).not.toContain('s110');
   });
 
-  it('with the PostgreSQL adapter, sends one room broadcast so that other processes get it too', async () => {
-    const { server, writes } = fakeServer(new Map());
+  it('skips a client that is behind (more than 16 packets waiting) and writes to one that is only busy', async () => {
+    const { server, writes, sockets } = fakeServer(new Map([['scope:FIN', new Set(['busy', 'behind'])]]));
+    sockets.set('busy', { conn: { writeBuffer: [1, 2] } });
+    sockets.set('behind', { conn: { writeBuffer: Array.from({ length: 17 }, (_, i) => i) } });
+    const outlet = new SocketOutlet(memoryAdapter);
+    outlet.attach(server);
+    outlet.caseUpdated(caseView('c1', 'FIN'));
+    await sleep(250);
+    expect(writes.flatMap((w) => w.ids)).toEqual(['busy']);
+  });
+
+  it('with the PostgreSQL adapter, tells the other processes once, and each writes to its own sockets', async () => {
+    const { server, writes, toOtherProcesses, fromOtherProcesses } = fakeServer(new Map([['scope:HR', new Set(['here'])]]));
     const outlet = new SocketOutlet({ socketAdapter: 'postgres' } as AppConfig);
     outlet.attach(server);
     outlet.caseUpdated(caseView('c2', 'HR'));
     await sleep(250);
-    expect(writes).toEqual([{ ids: ['scope:*', 'scope:HR'], event: 'case:updated', volatile: true, turn: 0 }]);
+    expect(toOtherProcesses).toEqual([{ event: 'case:updated', view: expect.objectContaining({ id: 'c2' }) }]);
+    expect(writes).toEqual([expect.objectContaining({ ids: ['here'], event: 'case:updated', local: true })]);
+    // A case changed on another process reaches this process's sockets, and is not sent on again.
+    fromOtherProcesses.get('case:updated')!(caseView('c3', 'HR'));
+    await sleep(10);
+    expect(writes.map((w) => w.ids)).toEqual([['here'], ['here']]);
+    expect(toOtherProcesses).toHaveLength(1);
   });
 });

@@ -5,10 +5,23 @@ import type { ServerToClientEvent, ServerToClientEvents, ServerToClientListeners
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { caseRooms, rooms } from './rooms';
 
+/**
+ * What processes sharing the database tell each other besides room broadcasts: a case changed, and each
+ * process writes it to its own sockets (so that each can skip those of its clients that are behind).
+ */
+interface ProcessToProcessEvents {
+  'case:updated': (view: CaseView) => void;
+}
+
 /** The Socket.IO server as this application types it: it only ever sends the contract's events. */
-export type RealtimeServer = Server<Record<string, never>, ServerToClientListeners>;
+export type RealtimeServer = Server<Record<string, never>, ServerToClientListeners, ProcessToProcessEvents>;
 
 const COALESCE_MS = 150;
+/**
+ * Packets waiting in a socket's buffer beyond which its client is behind: it skips case refreshes until it
+ * has caught up, so that its notifications are not queued behind them. A client that keeps up has 0–2.
+ */
+const BEHIND_AFTER_QUEUED = 16;
 /**
  * Sockets written per event-loop turn when a case update goes to everyone. Writing to thousands of
  * sockets in one go held the loop for tens of milliseconds, and every notification committed
@@ -36,6 +49,7 @@ export class SocketOutlet {
 
   attach(server: RealtimeServer): void {
     this.server = server;
+    if (this.config.socketAdapter === 'postgres') server.on('case:updated', (view) => void this.writeCaseUpdateLocally(view));
   }
 
   /** Sends `event` to every socket in any of `to` (reliable, in order per socket). */
@@ -46,13 +60,14 @@ export class SocketOutlet {
     const socketRooms = this.allRoomsIfLocal();
     if (socketRooms && !to.some((room) => socketRooms.get(room)?.size)) return;
     this.stats.emitted++;
-    this.send(to, event, payload, false);
+    this.send(to, event, payload);
   }
 
   /**
    * `case:updated` to everyone who may see the case's scope, coalesced: a case changed several times
-   * within COALESCE_MS goes out once, as it was last, and as a volatile message — a client that cannot
-   * keep up loses a list refresh, never has its notifications queued behind them.
+   * within COALESCE_MS goes out once, as it was last. A client that is behind (BEHIND_AFTER_QUEUED) loses a
+   * list refresh rather than have its notifications queued behind them; every other one gets each refresh,
+   * also when a notification is being written to it at the same moment.
    */
   caseUpdated(view: CaseView): void {
     this.pendingCases.set(view.id, view);
@@ -103,11 +118,12 @@ export class SocketOutlet {
       const pending = [...this.pendingCases.values()];
       this.pendingCases.clear();
       for (const [i, view] of pending.entries()) {
-        // A turn between cases: a socket still writing the previous case would drop this one (volatile).
+        // A turn between cases, so that notifications committed meanwhile slip in.
         if (i > 0) await nextTurn();
         if (!this.server) return;
         this.stats.emitted++;
-        await this.broadcastVolatile(caseRooms(view.scopeCode), 'case:updated', view);
+        if (this.config.socketAdapter === 'postgres') this.server.serverSideEmit('case:updated', view);
+        await this.writeCaseUpdateLocally(view);
       }
     } finally {
       this.flushing = false;
@@ -116,31 +132,31 @@ export class SocketOutlet {
   }
 
   /**
-   * To everyone in `to`, in chunks of sockets with a turn of the event loop between them. Only with the
-   * in-memory adapter: with the PostgreSQL adapter the emit must also reach the other processes, which
-   * only a room broadcast does.
+   * To this process's sockets that may see the case, in chunks with a turn of the event loop between them:
+   * writing to thousands of sockets in one go held the loop for tens of milliseconds.
    */
-  private async broadcastVolatile<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E]): Promise<void> {
-    const socketRooms = this.allRoomsIfLocal();
-    if (!socketRooms) return this.send(to, event, payload, true);
+  private async writeCaseUpdateLocally(view: CaseView): Promise<void> {
+    const namespace = this.server?.of('/');
+    if (!namespace) return;
+    const to = caseRooms(view.scopeCode);
+    const socketRooms = namespace.adapter.rooms;
     const ids = [...new Set(to.flatMap((room) => [...(socketRooms.get(room) ?? [])]))];
-    const stillIn = (id: string) => to.some((room) => socketRooms.get(room)?.has(id));
+    // Membership is checked again at sending time: a user whose access was revoked meanwhile gets nothing.
+    const wanted = (id: string) => to.some((room) => socketRooms.get(room)?.has(id)) && !isBehind(namespace.sockets.get(id));
     for (let i = 0; i < ids.length; i += BROADCAST_CHUNK) {
       if (i > 0) await nextTurn();
-      // Membership is checked again at sending time: a user whose access was revoked meanwhile gets nothing.
-      const chunk = ids.slice(i, i + BROADCAST_CHUNK).filter(stillIn);
-      if (chunk.length) this.send(chunk, event, payload, true, true);
+      const chunk = ids.slice(i, i + BROADCAST_CHUNK).filter(wanted);
+      if (chunk.length) this.send(chunk, 'case:updated', view, true);
     }
   }
 
   /** The only Socket.IO emit call of the application. */
-  private send<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E], volatile: boolean, localOnly = false): void {
+  private send<E extends ServerToClientEvent>(to: string[], event: E, payload: ServerToClientEvents[E], localOnly = false): void {
     const server = this.server;
     if (!server) return;
     const target = localOnly ? server.local.to(to) : server.to(to);
-    const operator = volatile ? target.volatile : target;
     // Socket.IO's emit() cannot relate a generic event name to its parameter list; the signature above does.
-    (operator.emit as (event: E, payload: ServerToClientEvents[E]) => boolean).call(operator, event, payload);
+    (target.emit as (event: E, payload: ServerToClientEvents[E]) => boolean).call(target, event, payload);
   }
 
   /**
@@ -150,4 +166,13 @@ export class SocketOutlet {
   private allRoomsIfLocal(): Map<string, Set<string>> | undefined {
     return this.config.socketAdapter === 'postgres' ? undefined : this.server?.of('/').adapter.rooms;
   }
+}
+
+/** Packets written to a socket that its transport has not yet sent (engine.io keeps them in `writeBuffer`). */
+export function queuedPackets(socket: { conn: unknown } | undefined): number {
+  return (socket?.conn as { writeBuffer?: unknown[] } | undefined)?.writeBuffer?.length ?? 0;
+}
+
+function isBehind(socket: { conn: unknown } | undefined): boolean {
+  return queuedPackets(socket) > BEHIND_AFTER_QUEUED;
 }
