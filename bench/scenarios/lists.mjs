@@ -40,6 +40,12 @@ export async function run(ctx) {
            'LIST-' || $3::int || '-' || lpad((1 + g % 100000)::text, 7, '0'), gen_random_uuid(), 'case.status_changed',
            g % 50 <> 0, CASE WHEN g % 50 = 0 THEN 'bulk failure' END, 3, now() - make_interval(secs => g)
       FROM generate_series($1::int, $2::int) g`, [from, to, year]));
+  // The bulk runs' rules, as the server keeps every rule's names (a rule-name search starts from these).
+  await q(db, `
+    INSERT INTO workflow_rule_revisions (rule_id, revision, snapshot, change)
+    SELECT ('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 1, jsonb_build_object('name', 'Bulk rule ' || g, 'deleted', true), 'DELETED'
+      FROM generate_series(0, 199) g
+    ON CONFLICT DO NOTHING`);
   const [{ notes }] = await q(db, 'SELECT count(*)::int AS notes FROM notifications WHERE user_id = $1', [reader.id]);
   await fill(db, 'notifications', notes, n, 250_000, (from, to) => q(db, `
     INSERT INTO notifications (user_id, title, message, priority, is_read, created_at)

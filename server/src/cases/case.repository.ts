@@ -5,6 +5,7 @@ import { EXACT_TOTAL_LIMIT } from '../common/list';
 import { managerOf, type Executor, type SqlFragment } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { CaseEntity } from './case.entity';
+import { escapeLike } from '../database/like';
 
 /** A timeline entry to write: its kind and its text. */
 export type TimelineDraft = [TimelineKind, string];
@@ -93,7 +94,7 @@ export class CaseRepository {
     if (filter.caseType) add((p) => `case_type = ${p}`, filter.caseType);
     const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const search = filter.q ? `(case_number ILIKE $${params.length + 1} OR title ILIKE $${params.length + 1} OR description ILIKE $${params.length + 1})` : null;
-    if (filter.q) params.push(`%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+    if (filter.q) params.push(`%${escapeLike(filter.q)}%`);
     const conditions = search ? (filters ? `${filters} AND ${search}` : `WHERE ${search}`) : filters;
     const direction = filter.sort.startsWith('-') ? 'DESC' : 'ASC';
     const column = SORT_COLUMNS[filter.sort.replace(/^-/, '')] ?? 'created_at';

@@ -6,6 +6,7 @@ import type { AuthUser } from '../common/auth-user';
 import type { Role } from '../common/enums';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { UserEntity } from './user.entity';
+import { escapeLike } from '../database/like';
 
 export interface UserFilter {
   /** Name or e-mail contains (case-insensitive). */
@@ -29,7 +30,6 @@ function returned<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Every statement on `users`, `revoked_tokens` (the users' signed-out tokens) and `user_settings` (their console settings). */
 @Injectable()

@@ -38,6 +38,15 @@ describe('history filters and CSV export', () => {
     expect((await get('q=1%25%25')).total).toBe(0); // "%" is no wildcard
     expect((await get(`q=fast&caseNumber=${c2.caseNumber}`)).items.map((h: any) => [h.ruleId, h.caseId])).toEqual([[quoted.id, c2.id]]);
 
+    // A renamed rule: its runs are found by the name they ran under, not by the new one; a deleted rule's runs stay findable.
+    await t.http().patch(`/api/v1/workflows/rules/${quoted.id}`).set(...bearer(admin)).send({ name: 'Renamed intake' }).expect(200);
+    const c3 = await t.makeCase(admin, { scopeCode: 'EXP' });
+    await settle(t);
+    expect((await get('q=FAST')).items.map((h: any) => h.caseId).sort()).toEqual([c1.id, c2.id].sort());
+    expect((await get('q=renamed')).items.map((h: any) => [h.ruleName, h.caseId])).toEqual([['Renamed intake', c3.id]]);
+    await t.http().delete(`/api/v1/workflows/rules/${other.id}`).set(...bearer(admin)).expect(204);
+    expect((await get('q=100%25')).total).toBe(3);
+
     const res = await t.http().get(`/api/v1/workflows/history/export?caseNumber=${c1.caseNumber}`).set(...bearer(admin)).buffer(true)
       .parse((r, done) => { let text = ''; r.setEncoding('utf8'); r.on('data', (c: string) => { text += c; }); r.on('end', () => done(null, text)); })
       .expect(200);

@@ -5,6 +5,7 @@ import type { WorkflowStats } from '../../../../contracts/workflows';
 import { managerOf, type Executor, type SqlFragment } from '../../database/executor';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import { HISTORY_COLUMNS, type ActionOutcome, type HistoryRow } from './history.types';
+import { escapeLike } from '../../database/like';
 
 /** One history row to write. */
 export interface HistoryInsert {
@@ -17,8 +18,13 @@ export interface HistoryFilter {
   ruleId?: string; caseId?: string; success?: boolean; skipped?: boolean; from?: string; to?: string;
   /** Exact case number. */
   caseNumber?: string;
-  /** Rule name contains, case-insensitive. */
+  /** Rule name (as it was at the run) contains, case-insensitive; `ruleIdsNamed` must then be given. */
   q?: string;
+  /**
+   * The rules whose name ever contained `q` (RevisionRepository.ruleIdsEverNamed): the rows are found through the
+   * rule index, and the name at the run is checked on those rows only.
+   */
+  ruleIdsNamed?: string[];
 }
 
 /** Where a keyset page starts: after this row in newest-first order. `at` is the exact text of created_at (microseconds). */
@@ -32,8 +38,10 @@ function whereOf(filter: HistoryFilter): { where: string[]; params: unknown[] } 
   if (filter.ruleId) add('rule_id = ?', filter.ruleId);
   if (filter.caseId) add('case_id = ?', filter.caseId);
   if (filter.caseNumber) add('case_number = ?', filter.caseNumber);
-  // LIKE's own wildcards in the text are matched literally.
-  if (filter.q) add(`rule_name ILIKE '%' || ? || '%'`, filter.q.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (filter.q) {
+    add('rule_id = ANY(?::uuid[])', filter.ruleIdsNamed ?? []);
+    add(`rule_name ILIKE '%' || ? || '%'`, escapeLike(filter.q));
+  }
   if (filter.success !== undefined) add('success = ?', filter.success);
   if (filter.skipped !== undefined) where.push(filter.skipped ? 'skipped_reason IS NOT NULL' : 'skipped_reason IS NULL');
   if (filter.from) add('created_at >= ?::timestamptz', filter.from);

@@ -7,7 +7,8 @@ import { HISTORY_CSV_HEADER, historyCsvRecord } from './history-csv';
 import { isDuplicateRun, RuleRunner } from '../engine/rule-runner';
 import { forRetry } from '../engine/run-request';
 import { RulesService } from '../rules/rules.service';
-import { HistoryRepository, type HistoryCursor } from './history.repository';
+import { RevisionRepository } from '../rules/revision.repository';
+import { HistoryRepository, type HistoryCursor, type HistoryFilter } from './history.repository';
 import { toHistoryView, type HistoryView } from './history.types';
 
 /** Rows per keyset page of the CSV export. */
@@ -24,12 +25,13 @@ export class HistoryService {
     private readonly runner: RuleRunner,
     private readonly repository: HistoryRepository,
     private readonly rules: RulesService,
+    private readonly revisions: RevisionRepository,
     private readonly cases: CasesService,
   ) {}
 
   async list(q: ListHistoryQuery): Promise<ListResult<HistoryView>> {
     checkRange(q);
-    const { rows, counted } = await this.repository.list(q, q);
+    const { rows, counted } = await this.repository.list(await this.withRuleIds(q), q);
     return { items: rows.map(toHistoryView), ...cappedTotal(counted) };
   }
 
@@ -39,7 +41,7 @@ export class HistoryService {
    */
   async *exportCsv(q: ExportHistoryQuery): AsyncGenerator<string> {
     checkRange(q);
-    const filter = { ...q, limit: undefined, offset: undefined };
+    const filter = await this.withRuleIds({ ...q, limit: undefined, offset: undefined });
     yield HISTORY_CSV_HEADER;
     let cursor: HistoryCursor | undefined;
     for (;;) {
@@ -50,6 +52,14 @@ export class HistoryService {
       cursor = { at: last.cursor_at, id: last.id };
       if (rows.length < EXPORT_PAGE) return;
     }
+  }
+
+  /**
+   * A rule-name search looks among the few rules first: on millions of runs, a text index on the name of each run
+   * cost more per written run, and more per search (its matches counted one by one), than the rule index does.
+   */
+  private async withRuleIds<F extends HistoryFilter>(filter: F): Promise<F> {
+    return filter.q ? { ...filter, ruleIdsNamed: await this.revisions.ruleIdsEverNamed(filter.q) } : filter;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { escapeLike } from '../../database/like';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import type { RevisionView } from '../../../../contracts/workflows';
 import type { Rule } from './rule.types';
@@ -47,6 +48,13 @@ export class RevisionRepository {
       })),
       total: Number(rows[0].total),
     };
+  }
+
+  /** Every rule (deleted ones included) whose name contained `text` in some revision, case-insensitive. */
+  async ruleIdsEverNamed(text: string): Promise<string[]> {
+    const rows: Array<{ rule_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT rule_id FROM workflow_rule_revisions WHERE snapshot->>'name' ILIKE '%' || $1 || '%'`, [escapeLike(text)]);
+    return rows.map((r) => r.rule_id);
   }
 
   async snapshot(uow: UnitOfWork, ruleId: string, revision: number): Promise<RuleSnapshot | undefined> {

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../../database/unit-of-work';
 import type { SqlFragment } from '../../database/executor';
 import { storedAction, storedTrigger } from './rule-config';
 import type { ActionSpec, ActionType, Rule, RuleAction, RuleTrigger, TriggerType } from './rule.types';
+import { escapeLike } from '../../database/like';
 
 /** A transaction (unit or manager) to run in; none: the default pool, outside any transaction. */
 export type Db = UnitOfWork | EntityManager | undefined;
@@ -74,8 +75,7 @@ export class RuleRepository {
     const params: unknown[] = [];
     if (filter.triggerType) { params.push(filter.triggerType); where.push(`trigger_type = $${params.length}`); }
     if (filter.isEnabled !== undefined) { params.push(filter.isEnabled); where.push(`is_enabled = $${params.length}`); }
-    // LIKE's own wildcards in the text are matched literally.
-    if (filter.q) { params.push(filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)); where.push(`name ILIKE '%' || $${params.length} || '%'`); }
+    if (filter.q) { params.push(escapeLike(filter.q)); where.push(`name ILIKE '%' || $${params.length} || '%'`); }
     return this.load(this.manager(db), where.join(' AND ') || 'true', params, page);
   }
 
