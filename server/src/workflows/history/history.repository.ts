@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { WorkflowStats } from '../../../../contracts/workflows';
 import { managerOf, type Executor, type SqlFragment } from '../../database/executor';
 import type { UnitOfWork } from '../../database/unit-of-work';
+import type { RulesNamed } from '../rules/revision.repository';
 import { HISTORY_COLUMNS, type ActionOutcome, type HistoryRow } from './history.types';
 import { escapeLike } from '../../database/like';
 
@@ -18,13 +19,13 @@ export interface HistoryFilter {
   ruleId?: string; caseId?: string; success?: boolean; skipped?: boolean; from?: string; to?: string;
   /** Exact case number. */
   caseNumber?: string;
-  /** Rule name (as it was at the run) contains, case-insensitive; `ruleIdsNamed` must then be given. */
+  /** Rule name (as it was at the run) contains, case-insensitive; `rulesNamed` must then be given. */
   q?: string;
   /**
-   * The rules whose name ever contained `q` (RevisionRepository.ruleIdsEverNamed): the rows are found through the
-   * rule index, and the name at the run is checked on those rows only.
+   * The rules whose name ever contained `q` (RevisionRepository.rulesEverNamed): their runs are found through the
+   * rule index, and only for a rule renamed from or to a matching name is the name at each run checked.
    */
-  ruleIdsNamed?: string[];
+  rulesNamed?: RulesNamed;
 }
 
 /** Where a keyset page starts: after this row in newest-first order. `at` is the exact text of created_at (microseconds). */
@@ -39,8 +40,12 @@ function whereOf(filter: HistoryFilter): { where: string[]; params: unknown[] } 
   if (filter.caseId) add('case_id = ?', filter.caseId);
   if (filter.caseNumber) add('case_number = ?', filter.caseNumber);
   if (filter.q) {
-    add('rule_id = ANY(?::uuid[])', filter.ruleIdsNamed ?? []);
-    add(`rule_name ILIKE '%' || ? || '%'`, escapeLike(filter.q));
+    const { always, sometimes } = filter.rulesNamed ?? { always: [], sometimes: [] };
+    const either: string[] = [];
+    const param = (value: unknown) => { params.push(value); return `$${params.length}`; };
+    if (always.length) either.push(`rule_id = ANY(${param(always)}::uuid[])`);
+    if (sometimes.length) either.push(`(rule_id = ANY(${param(sometimes)}::uuid[]) AND rule_name ILIKE '%' || ${param(escapeLike(filter.q))} || '%')`);
+    where.push(either.length ? `(${either.join(' OR ')})` : 'false');
   }
   if (filter.success !== undefined) add('success = ?', filter.success);
   if (filter.skipped !== undefined) where.push(filter.skipped ? 'skipped_reason IS NOT NULL' : 'skipped_reason IS NULL');

@@ -59,7 +59,7 @@ export class HistoryService {
    * cost more per written run, and more per search (its matches counted one by one), than the rule index does.
    */
   private async withRuleIds<F extends HistoryFilter>(filter: F): Promise<F> {
-    return filter.q ? { ...filter, ruleIdsNamed: await this.revisions.ruleIdsEverNamed(filter.q) } : filter;
+    return filter.q ? { ...filter, rulesNamed: await this.revisions.rulesEverNamed(filter.q) } : filter;
   }
 
   /**

@@ -7,6 +7,9 @@ import type { Rule } from './rule.types';
 
 export type RuleSnapshot = Rule & { deleted?: boolean };
 
+/** Rules by name: those whose every name matched, and those of which only some did. */
+export interface RulesNamed { always: string[]; sometimes: string[] }
+
 interface RevisionRow { rule_id: string; revision: number; snapshot: RuleSnapshot; change: string; changed_by: string | null; changed_at: Date }
 
 /** The only place with SQL on workflow_rule_revisions: every change of a rule, as a full snapshot. */
@@ -50,11 +53,15 @@ export class RevisionRepository {
     };
   }
 
-  /** Every rule (deleted ones included) whose name contained `text` in some revision, case-insensitive. */
-  async ruleIdsEverNamed(text: string): Promise<string[]> {
-    const rows: Array<{ rule_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT rule_id FROM workflow_rule_revisions WHERE snapshot->>'name' ILIKE '%' || $1 || '%'`, [escapeLike(text)]);
-    return rows.map((r) => r.rule_id);
+  /**
+   * The rules (deleted ones included) whose name contained `text`, case-insensitive: `always` in every revision,
+   * `sometimes` in some revisions only (renamed from or to a matching name).
+   */
+  async rulesEverNamed(text: string): Promise<RulesNamed> {
+    const rows: Array<{ rule_id: string; always: boolean }> = await this.dataSource.query(
+      `SELECT rule_id, bool_and(snapshot->>'name' ILIKE '%' || $1 || '%') AS always FROM workflow_rule_revisions
+        GROUP BY rule_id HAVING bool_or(snapshot->>'name' ILIKE '%' || $1 || '%')`, [escapeLike(text)]);
+    return { always: rows.filter((r) => r.always).map((r) => r.rule_id), sometimes: rows.filter((r) => !r.always).map((r) => r.rule_id) };
   }
 
   async snapshot(uow: UnitOfWork, ruleId: string, revision: number): Promise<RuleSnapshot | undefined> {
