@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp, type TestUser } from '../../test/harness';
+import { makeRule } from '../../test/workflow-fixtures';
 
 /**
  * Lists at volume: a first page never counts every matching row. Up to 10,000 the total is exact; above it the
  * answer says "at least 10,000" (`totalIsLowerBound`), which the console shows as "10,000+". The case search
- * and the history's filters are served by indexes (trigram indexes for "contains" searches).
+ * and the history's filters are served by indexes (trigram indexes for the case search, the rule index for a rule name).
  */
 const BULK = 10_050;
 let t: TestApp;
@@ -21,10 +22,14 @@ beforeAll(async () => {
   await t.sql(`INSERT INTO cases (case_number, title, description, case_type, scope_code, owner_id)
     SELECT 'LEG-2026-' || lpad(g::text, 4, '0'), CASE WHEN g = 7 THEN 'Vendor kickback needle' ELSE 'Legal case ' || g END, '', 'AUDIT', 'LEG', $1
       FROM generate_series(1, 30) g`, [admin.id]);
+  // The runs of two real rules (a rule-name search starts from the rules' names).
+  const rule = (name: string) => makeRule(t, admin, { name, triggerType: 'EVENT', triggerConfig: { event: 'case.updated' }, isEnabled: false,
+    actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'seen' } }] });
+  const [overdue, bulk] = [await rule('Escalate overdue'), await rule('Bulk rule')];
   await t.sql(`INSERT INTO workflow_history (rule_id, rule_name, case_id, case_number, event_id, event_name, success, created_at)
-    SELECT gen_random_uuid(), CASE WHEN g % 1000 = 0 THEN 'Escalate overdue' ELSE 'Bulk rule' END, gen_random_uuid(), 'BLK-2026-00001',
-           gen_random_uuid(), 'case.updated', true, now() - make_interval(secs => g)
-      FROM generate_series(1, $1::int) g`, [BULK]);
+    SELECT CASE WHEN g % 1000 = 0 THEN $2::uuid ELSE $3::uuid END, CASE WHEN g % 1000 = 0 THEN 'Escalate overdue' ELSE 'Bulk rule' END,
+           gen_random_uuid(), 'BLK-2026-00001', gen_random_uuid(), 'case.updated', true, now() - make_interval(secs => g)
+      FROM generate_series(1, $1::int) g`, [BULK, overdue.id, bulk.id]);
   await t.sql('ANALYZE cases');
   await t.sql('ANALYZE workflow_history');
 }, 120_000);
