@@ -30,7 +30,6 @@ function returned<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
-
 /** Every statement on `users`, `revoked_tokens` (the users' signed-out tokens) and `user_settings` (their console settings). */
 @Injectable()
 export class UserRepository {

@@ -19,13 +19,12 @@ export interface HistoryFilter {
   ruleId?: string; caseId?: string; success?: boolean; skipped?: boolean; from?: string; to?: string;
   /** Exact case number. */
   caseNumber?: string;
-  /** Rule name (as it was at the run) contains, case-insensitive; `rulesNamed` must then be given. */
-  q?: string;
   /**
-   * The rules whose name ever contained `q` (RevisionRepository.rulesEverNamed): their runs are found through the
-   * rule index, and only for a rule renamed from or to a matching name is the name at each run checked.
+   * Rule name (as it was at the run) contains `text`, case-insensitive. `rules` are the rules whose name ever
+   * contained it (RevisionRepository.rulesEverNamed): their runs are found through the rule index, and only for a
+   * rule renamed from or to a matching name is the name at each run checked.
    */
-  rulesNamed?: RulesNamed;
+  ruleName?: { text: string; rules: RulesNamed };
 }
 
 /** Where a keyset page starts: after this row in newest-first order. `at` is the exact text of created_at (microseconds). */
@@ -39,12 +38,12 @@ function whereOf(filter: HistoryFilter): { where: string[]; params: unknown[] } 
   if (filter.ruleId) add('rule_id = ?', filter.ruleId);
   if (filter.caseId) add('case_id = ?', filter.caseId);
   if (filter.caseNumber) add('case_number = ?', filter.caseNumber);
-  if (filter.q) {
-    const { always, sometimes } = filter.rulesNamed ?? { always: [], sometimes: [] };
+  if (filter.ruleName) {
+    const { text, rules: { always, sometimes } } = filter.ruleName;
     const either: string[] = [];
     const param = (value: unknown) => { params.push(value); return `$${params.length}`; };
     if (always.length) either.push(`rule_id = ANY(${param(always)}::uuid[])`);
-    if (sometimes.length) either.push(`(rule_id = ANY(${param(sometimes)}::uuid[]) AND rule_name ILIKE '%' || ${param(escapeLike(filter.q))} || '%')`);
+    if (sometimes.length) either.push(`(rule_id = ANY(${param(sometimes)}::uuid[]) AND rule_name ILIKE '%' || ${param(escapeLike(text))} || '%')`);
     where.push(either.length ? `(${either.join(' OR ')})` : 'false');
   }
   if (filter.success !== undefined) add('success = ?', filter.success);

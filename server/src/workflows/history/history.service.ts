@@ -31,7 +31,7 @@ export class HistoryService {
 
   async list(q: ListHistoryQuery): Promise<ListResult<HistoryView>> {
     checkRange(q);
-    const { rows, counted } = await this.repository.list(await this.withRuleIds(q), q);
+    const { rows, counted } = await this.repository.list(await this.filterOf(q), q);
     return { items: rows.map(toHistoryView), ...cappedTotal(counted) };
   }
 
@@ -41,7 +41,7 @@ export class HistoryService {
    */
   async *exportCsv(q: ExportHistoryQuery): AsyncGenerator<string> {
     checkRange(q);
-    const filter = await this.withRuleIds({ ...q, limit: undefined, offset: undefined });
+    const filter = await this.filterOf(q);
     yield HISTORY_CSV_HEADER;
     let cursor: HistoryCursor | undefined;
     for (;;) {
@@ -58,8 +58,8 @@ export class HistoryService {
    * A rule-name search looks among the few rules first: on millions of runs, a text index on the name of each run
    * cost more per written run, and more per search (its matches counted one by one), than the rule index does.
    */
-  private async withRuleIds<F extends HistoryFilter>(filter: F): Promise<F> {
-    return filter.q ? { ...filter, rulesNamed: await this.revisions.rulesEverNamed(filter.q) } : filter;
+  private async filterOf({ q, ...filter }: ListHistoryQuery): Promise<HistoryFilter> {
+    return q ? { ...filter, ruleName: { text: q, rules: await this.revisions.rulesEverNamed(q) } } : filter;
   }
 
   /**

@@ -59,8 +59,9 @@ export class RevisionRepository {
    */
   async rulesEverNamed(text: string): Promise<RulesNamed> {
     const rows: Array<{ rule_id: string; always: boolean }> = await this.dataSource.query(
-      `SELECT rule_id, bool_and(snapshot->>'name' ILIKE '%' || $1 || '%') AS always FROM workflow_rule_revisions
-        GROUP BY rule_id HAVING bool_or(snapshot->>'name' ILIKE '%' || $1 || '%')`, [escapeLike(text)]);
+      `SELECT rule_id, bool_and(matches) AS always
+         FROM (SELECT rule_id, snapshot->>'name' ILIKE '%' || $1 || '%' AS matches FROM workflow_rule_revisions) named
+        GROUP BY rule_id HAVING bool_or(matches)`, [escapeLike(text)]);
     return { always: rows.filter((r) => r.always).map((r) => r.rule_id), sometimes: rows.filter((r) => !r.always).map((r) => r.rule_id) };
   }
 
