@@ -21,6 +21,8 @@ const STEPS = {
   lists: './scenarios/lists.mjs',
   backtest: './scenarios/backtest.mjs',
   http: './scenarios/http.mjs',
+  'capacity-fill': './scenarios/capacity.mjs',
+  'capacity-drain': './scenarios/capacity.mjs',
 };
 
 const [step, ctxFile] = process.argv.slice(2);

@@ -8,7 +8,7 @@
 // scenario: figure, unit, same-run baseline, ratio, target). Not part of `npm test`.
 //
 //   --quick    scaled-down sizes for development (< 2 minutes); the JSON says so
-//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes, backtest, lists, http)
+//   --only=a,b run only these scenarios (ceiling, engine, latency, overhead, scan, notifications, sockets, channels, processes, backtest, lists, http, capacity)
 //   --profile  CPU-profile the server during each scenario (through its --inspect port on 127.0.0.1);
 //              the .cpuprofile files are kept and their top functions printed
 //   --keep     keep the temporary DATA_DIR (database, logs, profiles) for inspection
@@ -37,7 +37,7 @@ const quick = flag('quick');
 const profile = flag('profile');
 const keep = flag('keep') || profile;
 const outFile = resolve(option('out') ?? 'bench-results.json');
-const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes', 'backtest', 'lists', 'http'];
+const SCENARIOS = ['ceiling', 'engine', 'latency', 'overhead', 'notifications', 'scan', 'sockets', 'channels', 'processes', 'backtest', 'lists', 'http', 'capacity'];
 const only = option('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only?.some((s) => !SCENARIOS.includes(s))) {
   console.error(`--only takes ${SCENARIOS.join(', ')}`);
@@ -55,14 +55,14 @@ const SIZES = quick
     settleTimeoutMs: 10_000, latencySeconds: 5, overheadSeconds: 4, overheadDrainTimeoutMs: 10_000, scanCases: 50_000, scanTimeoutMs: 30_000,
     notifications: 100_000, readsPerClient: 40, sockets: 500, socketProcesses: 2, socketSamples: 30, listCases: 100_000, listRounds: 20,
     backtestEvents: 100_000, backtestCases: 2000,
-    httpSeconds: 4, httpWarmupRequests: 2000, httpRounds: 2,
+    httpSeconds: 4, httpWarmupRequests: 2000, httpRounds: 2, capacityEvents: 3000, capacityDrainTimeoutMs: 60_000,
   }
   : {
     investigators: 20, ceilingSeconds: 10, engineCases: 5000, engineEvents: 50_000, engineIngestTimeoutMs: 200_000, engineDrainTimeoutMs: 100_000,
     settleTimeoutMs: 45_000, latencySeconds: 30, overheadSeconds: 20, overheadDrainTimeoutMs: 45_000, scanCases: 1_000_000, scanTimeoutMs: 120_000,
     notifications: 100_000, readsPerClient: 100, sockets: 5000, socketProcesses: 4, socketSamples: 200, listCases: 1_000_000, listRounds: 100,
     backtestEvents: 1_000_000, backtestCases: 20_000,
-    httpSeconds: 15, httpWarmupRequests: 2000, httpRounds: 2,
+    httpSeconds: 15, httpWarmupRequests: 2000, httpRounds: 2, capacityEvents: 20_000, capacityDrainTimeoutMs: 200_000,
   };
 
 const t = () => new Date().toISOString().slice(11, 19);
@@ -228,6 +228,24 @@ function loadCpuSeconds() {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 const profiles = [];
+/** Starts CPU-profiling the server through `session` and counting its statements (--profile). */
+async function startProfile(session) {
+  await sql('SELECT pg_stat_statements_reset()');
+  await session.start();
+}
+/** Stops the profile started by startProfile and keeps it, with the statements PostgreSQL ran meanwhile. */
+async function saveProfile(step, session) {
+  const file = join(profileDir, `${step}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(await session.stop()));
+  const statements = await sql(`
+    SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+           regexp_replace(query, '\\s+', ' ', 'g') AS query
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')
+     ORDER BY total_exec_time DESC LIMIT 40`);
+  const [{ calls }] = await sql(`SELECT sum(calls)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')`);
+  writeFileSync(file.replace('.cpuprofile', '.statements.json'), JSON.stringify({ totalCalls: Number(calls), statements }, null, 2));
+  profiles.push(file);
+}
 function runStep(step, timeoutMs) {
   return new Promise((resolveStep) => {
     const started = Date.now();
@@ -248,8 +266,8 @@ function runStep(step, timeoutMs) {
   });
 }
 
-const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels', 'processes'].includes(s));
-const plan = ['setup', ...(selected.includes('ceiling') || selected.includes('engine') ? ['ceiling'] : []),
+const needsEngineFixtures = selected.some((s) => ['engine', 'latency', 'overhead', 'sockets', 'channels', 'processes', 'capacity'].includes(s));
+const plan = ['setup', ...(['ceiling', 'engine', 'capacity'].some((s) => selected.includes(s)) ? ['ceiling'] : []),
   ...(needsEngineFixtures ? ['engine-fixtures'] : []),
   ...['engine', 'latency', 'overhead', 'notifications', 'scan', 'lists', 'sockets', 'channels', 'backtest', 'http'].filter((s) => selected.includes(s))]; // processes: after these
 const STEP_TIMEOUT_MS = quick ? 300_000 : 900_000;
@@ -263,10 +281,7 @@ for (const step of plan) {
   const load0 = loadCpuSeconds();
   const elu0 = await inspector.eventLoopUtilization();
   const t0 = Date.now();
-  if (profiled) {
-    await sql('SELECT pg_stat_statements_reset()');
-    await inspector.start();
-  }
+  if (profiled) await startProfile(inspector);
   results[step] = await runStep(step, STEP_TIMEOUT_MS);
   if (serverExited === null) {
     // Where the machine's cores went during the step (seconds of CPU ÷ wall seconds = cores busy).
@@ -283,36 +298,56 @@ for (const step of plan) {
       serverEventLoopUtilization: num((elu1.active - elu0.active) / ((elu1.active - elu0.active) + (elu1.idle - elu0.idle)), 3),
     };
   }
-  if (profiled && serverExited === null) {
-    const file = join(profileDir, `${step}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(await inspector.stop()));
-    const statements = await sql(`
-      SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
-             regexp_replace(query, '\\s+', ' ', 'g') AS query
-        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')
-       ORDER BY total_exec_time DESC LIMIT 40`);
-    const [{ calls }] = await sql(`SELECT sum(calls)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'auditcaseos')`);
-    writeFileSync(file.replace('.cpuprofile', '.statements.json'), JSON.stringify({ totalCalls: Number(calls), statements }, null, 2));
-    profiles.push(file);
-  }
+  if (profiled && serverExited === null) await saveProfile(step, inspector);
   if (!results[step].ok) say(`${step} FAILED: ${String(results[step].error).split('\n')[0]}`);
   if ((step === 'setup' || step === 'engine-fixtures') && !results[step].ok) break;
 }
 inspector.close();
 
+/**
+ * Restarts the server with `env` and points the load processes' context at it (plus `extra`). `withInspector`: its
+ * event-loop utilisation can be read (with several processes, one process's would mislead).
+ */
+let restartedInspectorUrl = null;
+async function restartServer(env, extra, { withInspector = false } = {}) {
+  await stopServer();
+  await startServer(env);
+  databaseUrl = pgUrl();
+  const postmaster = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const inspectorOfRestarted = withInspector ? [...serverLog.matchAll(/Debugger listening on (ws:\/\/127\.0\.0\.1:\S+)/g)].pop()?.[1] ?? null : null;
+  restartedInspectorUrl = inspectorOfRestarted;
+  writeFileSync(ctxFile, JSON.stringify({
+    url, databaseUrl, serverPid: server.pid, postmasterPid: postmaster, inspectorUrl: inspectorOfRestarted, jwtSecret, admin, sizes: SIZES, quick, workDir, ...extra,
+  }, null, 2));
+}
+
+// Scenario 13 restarts the server twice (without, then with its outbox dispatcher), so it runs after the others.
+if (selected.includes('capacity') && results['engine-fixtures']?.ok && serverExited === null) {
+  say('restarting the server with OUTBOX_DISPATCHER=off to build a backlog');
+  await restartServer({ OUTBOX_DISPATCHER: 'off' }, { capacity: { phase: 'fill' } });
+  const fill = await runStep('capacity-fill', STEP_TIMEOUT_MS);
+  let drain = null;
+  if (fill.ok && serverExited === null) {
+    say('restarting the server with its outbox dispatcher to work through the backlog');
+    await restartServer({}, { capacity: { phase: 'drain', marker: fill.result.marker } }, { withInspector: true });
+    // The engine starts working with the server: the profile begins a moment after it (with the step).
+    const session = profile && restartedInspectorUrl ? await openInspector(restartedInspectorUrl) : null;
+    if (session) await startProfile(session);
+    drain = await runStep('capacity-drain', STEP_TIMEOUT_MS);
+    if (session && serverExited === null) await saveProfile('capacity-drain', session);
+    session?.close();
+  }
+  results.capacity = fill.ok && drain?.ok
+    ? { step: 'capacity', ok: true, result: { ...drain.result, fill: fill.result } }
+    : { step: 'capacity', ok: false, error: (drain ?? fill).error ?? 'not run' };
+}
+
 // Scenario 8 restarts the server twice (WEB_CONCURRENCY=1, then 2), so it runs after every other one.
 if (selected.includes('processes') && results['engine-fixtures']?.ok && serverExited === null) {
   const runs = {};
   for (const processes of [1, 2]) {
-    await stopServer();
     say(`restarting the server with WEB_CONCURRENCY=${processes} (PostgreSQL socket adapter)`);
-    await startServer({ WEB_CONCURRENCY: String(processes), SOCKET_ADAPTER: 'postgres' });
-    databaseUrl = pgUrl();
-    const postmaster = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    // The event-loop utilisation of one of several processes would mislead: no inspector for this scenario.
-    writeFileSync(ctxFile, JSON.stringify({
-      url, databaseUrl, serverPid: server.pid, postmasterPid: postmaster, inspectorUrl: null, jwtSecret, admin, sizes: SIZES, quick, workDir, processes,
-    }, null, 2));
+    await restartServer({ WEB_CONCURRENCY: String(processes), SOCKET_ADAPTER: 'postgres' }, { processes });
     const out = await runStep('processes', STEP_TIMEOUT_MS);
     runs[processes] = out;
     if (!out.ok) break;
@@ -453,6 +488,17 @@ const scenarios = [
     cpuUsPerRequest: x.cpuUsPerRequest, cpuRatio: x.cpuRatio,
     target: 'reported (decision input: keep Express unless Fastify saves a large share of the per-PATCH CPU)', checks: null,
   })),
+  scenario('capacity', `13. Engine capacity: a standing backlog of ${SIZES.capacityEvents} status changes, 200 rules, API idle`, 'capacity', (x) => ({
+    figure: x.eventsPerSecond, unit: 'events/s (backlog drained, nothing else running)', baseline: ceiling, baselineUnit: 'commits/s (ceiling)',
+    ratio: ceiling ? num(x.eventsPerSecond / ceiling, 4) : null, ruleRunsPerSecond: x.ruleRunsPerSecond, cpuPerEvent: x.cpuPerEvent,
+    target: `what the engine itself sustains (scenario 2's figure is bounded by the API feeding it): ≥ 0.1 × ceiling; end goal ≥ 0.33 × ceiling${endGoalAbsolute ? ' and ≥ 1000 events/s' : ''}`,
+    checks: [
+      check('events processed', x.processed, '>=', x.statusChangeEvents, 'events'),
+      check('events/s ÷ ceiling', ratioOf(x.eventsPerSecond, ceiling), '>=', 0.1, 'ratio'),
+      check('events/s ÷ ceiling (end goal)', ratioOf(x.eventsPerSecond, ceiling), '>=', 0.33, 'ratio'),
+      ...(endGoalAbsolute ? [check('events/s (end goal)', x.eventsPerSecond, '>=', 1000, 'events/s')] : []),
+    ],
+  })),
 ].filter(Boolean);
 
 // What the server logged at ERROR level during the run, grouped (e.g. deadlocks in the engine).
@@ -521,6 +567,10 @@ for (const s of scenarios) {
   if (s.id === 'notifications') extra.push(`unread-count p99 ${fmt(s.unreadCountP99)} ms; /health p99 ${fmt(s.details.health.before.latencyMs.p99)} ms before, ${fmt(s.details.health.after.latencyMs.p99)} ms after (${fmt(s.details.health.before.requestsPerSecond)} / ${fmt(s.details.health.after.requestsPerSecond)} req/s); first page ${fmt(s.details.firstPage.requestsPerSecond)} req/s, unread-count ${fmt(s.details.unreadCount.requestsPerSecond)} req/s; one client at a time: first page p99 ${fmt(s.details.serial.firstPage.latencyMs.p99)} ms, unread-count p99 ${fmt(s.details.serial.unreadCount.latencyMs.p99)} ms`);
   if (s.id === 'channels') extra.push(`e-mail lag p50 ${fmt(s.p50)} ms, p99 ${fmt(s.figure)} ms (${s.details.emailLagMs.lost} lost); webhook lag p50 ${fmt(s.webhookLagP50)} ms, p99 ${fmt(s.webhookLagP99)} ms (${s.details.webhookLagMs.lost} lost); ${s.details.withChannels.patchesPerSecond} PATCH/s with, ${s.details.withoutChannels.patchesPerSecond} without; achieved ${fmt(s.details.achievedRate)}/s offered 200/s; ${s.details.mailsFailedOrUncertain} mails FAILED/UNCERTAIN`);
   if (s.id === 'sockets') extra.push(`${s.details.connected} connected, ${s.details.stillConnectedAfter} still connected after; RSS/socket ${fmt(s.rssPerSocketKiB)} KiB; p50 ${fmt(s.details.latencyMs.p50)} ms`);
+  if (s.id === 'capacity') {
+    extra.push(`${s.details.processed}/${s.details.statusChangeEvents} events, ${s.details.ruleRuns} rule runs (${fmt(s.ruleRunsPerSecond)}/s) in ${fmt(s.details.windowSeconds)} s; all outbox events ${fmt(s.details.outboxEventsPerSecond)}/s; filled at ${fmt(s.details.fill.patchesPerSecond)} PATCH/s with the dispatcher off`);
+    extra.push(`CPU per status-change event (its rule runs and the events they cause): server ${fmt(s.cpuPerEvent.serverMs)} ms, PostgreSQL ${fmt(s.cpuPerEvent.postgresMs)} ms; cores busy server ${fmt(s.details.coresBusy?.server)}, PostgreSQL ${fmt(s.details.coresBusy?.postgres)}`);
+  }
   if (s.id === 'http') extra.push(`${fmt(s.fastifyRequestsPerSecond)} req/s fastify, ${fmt(s.baseline)} express; app CPU per request: express ${fmt(s.details.express.cpuUsPerRequest)} µs, fastify ${fmt(s.details.fastify.cpuUsPerRequest)} µs (ratio ${fmt(s.cpuRatio)}); p99 express ${fmt(s.details.express.latencyMs.p99)} ms, fastify ${fmt(s.details.fastify.latencyMs.p99)} ms`);
   if (s.note) extra.unshift(s.note);
   const rc = s.resources?.coresBusy;

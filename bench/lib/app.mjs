@@ -1,6 +1,6 @@
 // AuditCaseOS-specific helpers for the load process: login, status cycling, outbox state.
 import { q } from './context.mjs';
-import { log, waitFor } from './stats.mjs';
+import { log, round, waitFor } from './stats.mjs';
 
 /** The status every bench PATCH moves a case to next: a full lifecycle, then reopened. */
 export const NEXT_STATUS = { OPEN: 'IN_PROGRESS', IN_PROGRESS: 'UNDER_REVIEW', UNDER_REVIEW: 'CLOSED', CLOSED: 'OPEN', ARCHIVED: 'OPEN' };
@@ -66,4 +66,32 @@ export async function settleOutbox(pool, timeoutMs) {
                                WHERE processed_at IS NULL RETURNING id`);
   log(`  set aside ${rows.length} unprocessed events so the next measurement starts clean`);
   return { waitedSeconds: Math.round(timeoutMs / 100) / 10, abandonedEvents: rows.length };
+}
+
+/**
+ * Samples what the server's database sessions are doing every 200 ms (evidence for where the time goes).
+ * stop() answers the average number of sessions in each state per sample, idle ones left out.
+ */
+export function sampleSessionStates(pool) {
+  const states = {};
+  let samples = 0;
+  const timer = setInterval(async () => {
+    try {
+      const rows = await q(pool, `SELECT state, wait_event_type, wait_event, left(query, 60) AS query FROM pg_stat_activity
+                                   WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'bench%'
+                                     AND backend_type = 'client backend'`);
+      samples++;
+      for (const r of rows) {
+        if (r.state === 'idle') continue;
+        const k = r.wait_event_type === 'Lock' ? `${r.state} / Lock:${r.wait_event} / ${r.query.replace(/\s+/g, ' ')}` : `${r.state} / ${r.wait_event_type ?? 'CPU'}:${r.wait_event ?? '-'}`;
+        states[k] = (states[k] ?? 0) + 1;
+      }
+    } catch { /* a missed sample */ }
+  }, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Object.fromEntries(Object.entries(states).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v / Math.max(1, samples), 2)]));
+    },
+  };
 }

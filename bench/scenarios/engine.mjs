@@ -4,7 +4,7 @@
 // the first event's commit (domain_events.created_at) to the last history row of those events.
 // Also: server and PostgreSQL CPU per status change over the whole run (PATCHes + drain), and,
 // once drained, a 1,500-change burst at full API speed: how long the engine lags behind it.
-import { currentStatuses, maxEventSeq, NEXT_STATUS, outboxBacklog, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
+import { currentStatuses, maxEventSeq, NEXT_STATUS, outboxBacklog, sampleSessionStates, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { cpuSeconds } from '../lib/cpu.mjs';
@@ -24,7 +24,7 @@ const BURST_DRAIN_TIMEOUT_MS = 60_000;
  * answered yet: a status change must never race another on the same case. `status` (id → status)
  * is kept current. Returns what was sent, when the first was sent and the last answered (ms epoch).
  */
-async function patchStatusChanges({ http, token, cases, status, total, concurrency, timeoutMs, label }) {
+export async function patchStatusChanges({ http, token, cases, status, total, concurrency, timeoutMs, label }) {
   let next = 0;
   let errors = 0;
   let cursor = 0;
@@ -110,22 +110,7 @@ export async function run(ctx) {
   const monitor = setInterval(async () => {
     try { timeline.push({ t: Date.now(), backlog: await outboxBacklog(db), rssMiB: round(rssMiB(ctx.serverPid), 1) }); } catch { /* ignore */ }
   }, 2000);
-  // What the server's database sessions are doing, sampled (evidence for where the time goes).
-  const waits = {};
-  let waitSamples = 0;
-  const waitMonitor = setInterval(async () => {
-    try {
-      const rows = await q(db, `SELECT state, wait_event_type, wait_event, left(query, 60) AS query FROM pg_stat_activity
-                                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'bench%'
-                                   AND backend_type = 'client backend'`);
-      waitSamples++;
-      for (const r of rows) {
-        if (r.state === 'idle') continue;
-        const k = r.wait_event_type === 'Lock' ? `${r.state} / Lock:${r.wait_event} / ${r.query.replace(/\s+/g, ' ')}` : `${r.state} / ${r.wait_event_type ?? 'CPU'}:${r.wait_event ?? '-'}`;
-        waits[k] = (waits[k] ?? 0) + 1;
-      }
-    } catch { /* ignore */ }
-  }, 200);
+  const sessions = sampleSessionStates(db);
 
   const cpuStart = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
   const main = await patchStatusChanges({ http, token, cases, status, total, concurrency, timeoutMs: ctx.sizes.engineIngestTimeoutMs, label: 'engine' });
@@ -142,7 +127,7 @@ export async function run(ctx) {
   const drainWall = (Date.now() - drainStart) / 1000;
   const cpuEnd = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
   clearInterval(monitor);
-  clearInterval(waitMonitor);
+  const databaseSessions = sessions.stop();
   await sleep(100);
 
   const [ev] = await q(db, `
@@ -215,8 +200,7 @@ export async function run(ctx) {
     engineTimedOut: drainSeconds === null,
     maxBacklog: Math.max(0, ...timeline.map((p) => p.backlog)),
     serverRssMaxMiB: Math.max(0, ...timeline.map((p) => p.rssMiB ?? 0)),
-    // Average number of server sessions in each state per sample (idle ones left out).
-    databaseSessions: Object.fromEntries(Object.entries(waits).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v / Math.max(1, waitSamples), 2)])),
+    databaseSessions,
     backlogTimeline: timeline.filter((_, i) => i % 5 === 0).map((p) => ({ s: round((p.t - patchStart) / 1000, 0), backlog: p.backlog, rssMiB: p.rssMiB })),
   };
 }

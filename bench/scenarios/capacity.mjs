@@ -1,0 +1,100 @@
+// Scenario 13 — engine capacity: how fast the engine works through a standing backlog when nothing else
+// competes for the machine. Scenario 2 measures the engine while the API feeds it, so on a small machine
+// its figure is bounded by how fast the API makes events, not by the engine. Here the orchestrator runs
+// two phases on the same database:
+//   fill:  the server runs with OUTBOX_DISPATCHER=off; status changes are PATCHed through the API (the
+//          same 200 rules, 2 matches per event) and their events wait in the outbox;
+//   drain: the server is restarted with its defaults; its engine processes the backlog with the API idle.
+// Figure: status-change events/s from the first to the last history row of the backlog's events, and the
+// server's and PostgreSQL's CPU per status-change event (its rule runs and the events they cause).
+import { currentStatuses, maxEventSeq, sampleSessionStates, setRulesEnabled, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
+import { withInspector } from '../lib/inspector.mjs';
+import { dbPool, q, readFixtures } from '../lib/context.mjs';
+import { cpuSeconds } from '../lib/cpu.mjs';
+import { makeClient } from '../lib/http.mjs';
+import { log, round, sleep } from '../lib/stats.mjs';
+import { patchStatusChanges } from './engine.mjs';
+
+const CONCURRENCY = 48;
+
+async function fill(ctx) {
+  const users = readFixtures(ctx, 'users');
+  const { cases, rules } = readFixtures(ctx, 'engine');
+  const db = dbPool(ctx);
+  const http = makeClient(ctx.url, { maxSockets: CONCURRENCY });
+  const token = users.admin.token;
+  try {
+    const settled = await settleOutbox(db, ctx.sizes.settleTimeoutMs);
+    await setRulesEnabled(http, token, rules, true);
+    const status = await currentStatuses(db, cases.map((c) => c.id));
+    const marker = await maxEventSeq(db);
+    const total = ctx.sizes.capacityEvents;
+    log(`capacity: filling the outbox with ${total} status changes (this server does not process events)`);
+    const p = await patchStatusChanges({ http, token, cases, status, total, concurrency: CONCURRENCY, timeoutMs: ctx.sizes.engineIngestTimeoutMs, label: 'capacity fill' });
+    const [x] = await q(db, `SELECT count(*)::int AS events, count(*) FILTER (WHERE processed_at IS NULL)::int AS pending
+                               FROM domain_events WHERE seq > $1 AND name = 'case.status_changed'`, [marker]);
+    log(`capacity: ${p.sent} PATCHes in ${p.seconds.toFixed(1)} s (${Math.round(p.sent / p.seconds)}/s, ${p.errors} errors); ${x.pending} status-change events wait`);
+    if (x.pending !== x.events) throw new Error(`${x.events - x.pending} events were processed although the dispatcher was off`);
+    return { marker, changes: p.sent, errors: p.errors, patchesPerSecond: round(p.sent / p.seconds, 1), pendingStatusChangeEvents: x.pending, settleBefore: settled };
+  } finally {
+    await db.end();
+    http.close();
+  }
+}
+
+async function drain(ctx) {
+  const { marker } = ctx.capacity;
+  const db = dbPool(ctx);
+  try {
+    const processedSoFar = async () => (await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND name = 'case.status_changed' AND processed_at IS NOT NULL`, [marker]))[0].n;
+    // The engine starts with the server, before this step: CPU is counted from here, per event processed from here.
+    const elu = () => (ctx.inspectorUrl ? withInspector(ctx.inspectorUrl, (i) => i.eventLoopUtilization()) : null);
+    const c0 = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
+    const elu0 = await elu();
+    const n0 = await processedSoFar();
+    const sessions = sampleSessionStates(db);
+    const drainedIn = await waitOutboxDrained(db, ctx.sizes.capacityDrainTimeoutMs, 'the engine to work through the backlog');
+    const c1 = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
+    const elu1 = await elu();
+    const databaseSessions = sessions.stop();
+    const n1 = await processedSoFar();
+    await sleep(100);
+    const [x] = await q(db, `
+      SELECT count(*)::int AS events, count(*) FILTER (WHERE e.processed_at IS NULL)::int AS unprocessed,
+             min(h.first) AS first, max(h.last) AS last, sum(h.runs)::int AS runs, sum(h.failed)::int AS failed
+        FROM domain_events e
+        LEFT JOIN LATERAL (SELECT min(created_at) AS first, max(created_at) AS last, count(*) AS runs,
+                                  count(*) FILTER (WHERE NOT success) AS failed
+                             FROM workflow_history WHERE event_id = e.id) h ON true
+       WHERE e.seq > $1 AND e.name = 'case.status_changed'`, [marker]);
+    const [{ n: allEvents }] = await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND processed_at IS NOT NULL`, [marker]);
+    const seconds = (new Date(x.last) - new Date(x.first)) / 1000;
+    const processed = x.events - x.unprocessed;
+    const counted = n1 - n0;
+    const perEvent = (a, b) => (counted > 0 ? round(((b - a) * 1000) / counted, 3) : null);
+    const result = {
+      statusChangeEvents: x.events, processed, unprocessed: x.unprocessed, drained: drainedIn !== null,
+      eventsPerSecond: seconds > 0 ? round(processed / seconds, 1) : null,
+      ruleRunsPerSecond: seconds > 0 ? round(x.runs / seconds, 1) : null,
+      outboxEventsPerSecond: seconds > 0 ? round(allEvents / seconds, 1) : null,
+      ruleRuns: x.runs, failedRuns: x.failed, windowSeconds: round(seconds, 2),
+      // Over the events processed after this step began (the engine starts with the server, a moment earlier).
+      cpuPerEvent: { serverMs: perEvent(c0.server, c1.server), postgresMs: perEvent(c0.postgres, c1.postgres), events: counted, processedBeforeStep: n0 },
+      coresBusy: drainedIn ? { server: round((c1.server - c0.server) / drainedIn, 2), postgres: round((c1.postgres - c0.postgres) / drainedIn, 2) } : null,
+      serverEventLoopUtilization: elu0 && elu1 ? round((elu1.active - elu0.active) / ((elu1.active - elu0.active) + (elu1.idle - elu0.idle)), 3) : null,
+      // Average number of the server's database sessions in each state while it drained (idle ones left out).
+      databaseSessions,
+    };
+    log(`capacity: ${processed}/${x.events} status-change events, ${x.runs} rule runs in ${seconds.toFixed(1)} s → ${result.eventsPerSecond} events/s; `
+      + `CPU per event: server ${result.cpuPerEvent.serverMs} ms, PostgreSQL ${result.cpuPerEvent.postgresMs} ms`);
+    return result;
+  } finally {
+    await db.end();
+  }
+}
+
+export function run(ctx) {
+  if (ctx.capacity?.phase === 'fill') return fill(ctx);
+  if (ctx.capacity?.phase === 'drain') return drain(ctx);
+  throw new Error('the capacity scenario runs in two phases started by scripts/bench.mjs (fill, then drain)');
+}
