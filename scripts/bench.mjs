@@ -304,11 +304,12 @@ for (const step of plan) {
 }
 inspector.close();
 
+/** The inspector of the server restartServer() last started with `withInspector` (null otherwise). */
+let restartedInspectorUrl = null;
 /**
  * Restarts the server with `env` and points the load processes' context at it (plus `extra`). `withInspector`: its
  * event-loop utilisation can be read (with several processes, one process's would mislead).
  */
-let restartedInspectorUrl = null;
 async function restartServer(env, extra, { withInspector = false } = {}) {
   await stopServer();
   await startServer(env);
