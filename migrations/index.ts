@@ -13,6 +13,7 @@ import { Backtest1765400000000 } from './1765400000000-backtest';
 import { UserSettings1765600000000 } from './1765600000000-user-settings';
 import { OpsDashboard1765700000000 } from './1765700000000-ops-dashboard';
 import { HistoryRuleNameSearch1765800000000 } from './1765800000000-history-rule-name-search';
+import { CaseSearchText1765900000000 } from './1765900000000-case-search-text';
 
 /** Every migration, in order. Listed explicitly so ESM tests and the compiled server load the same set. */
 export const MIGRATIONS = [
@@ -20,5 +21,5 @@ export const MIGRATIONS = [
   OidcIdentity1764900000000, NotificationScope1765000000000, Email1765100000000,
   NotificationRuleNameAndDesktop1765200000000, SelfProtection1765300000000, Backtest1765400000000, ListIndexes1765500000000,
   UserSettings1765600000000,
-  OpsDashboard1765700000000, HistoryRuleNameSearch1765800000000,
+  OpsDashboard1765700000000, HistoryRuleNameSearch1765800000000, CaseSearchText1765900000000,
 ];

@@ -93,7 +93,9 @@ export class CaseRepository {
     if (filter.scopeCode) add((p) => `scope_code = ${p}`, filter.scopeCode);
     if (filter.caseType) add((p) => `case_type = ${p}`, filter.caseType);
     const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const search = filter.q ? `(case_number ILIKE $${params.length + 1} OR title ILIKE $${params.length + 1} OR description ILIKE $${params.length + 1})` : null;
+    // search_text: number, title and description, lower-cased, in one stored column with its trigram index (migration
+    // 1765900000000). The pattern is lower-cased by PostgreSQL too, so both sides fold case the same way.
+    const search = filter.q ? `search_text LIKE lower($${params.length + 1})` : null;
     if (filter.q) params.push(`%${escapeLike(filter.q)}%`);
     const conditions = search ? (filters ? `${filters} AND ${search}` : `WHERE ${search}`) : filters;
     const direction = filter.sort.startsWith('-') ? 'DESC' : 'ASC';
@@ -103,28 +105,35 @@ export class CaseRepository {
     const nulls = NULLABLE_SORT_COLUMNS.has(column) ? (direction === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST') : '';
     const order = `${column} ${direction}${nulls}, id ${direction}`;
     const pageSql = `LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`;
-    const count = this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`, params);
-    // Awaited below, after the page: should the page fail first, its failure is the one reported, not an unhandled one.
-    count.catch(() => undefined);
+    const countSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM cases ${conditions} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`;
     if (!search) {
-      const [rows, [{ n }]] = await Promise.all([this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} ${pageSql}`, params), count]);
-      return { rows: (rows as CaseRow[]).map(fromRow), counted: n };
+      const count = this.dataSource.query(countSql, params);
+      // Awaited after the page: should the page fail first, its failure is the one reported, not an unhandled one.
+      count.catch(() => undefined);
+      const rows: CaseRow[] = await this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM cases ${conditions} ORDER BY ${order} ${pageSql}`, params);
+      const [{ n }] = await count;
+      return { rows: rows.map(fromRow), counted: n };
     }
-    // A search's first page: a common word fills it from the newest cases in the order's index at once, while a
-    // rare one would make that walk read the whole table; the matches are then found through the trigram indexes
-    // first (MATERIALIZED keeps the planner from walking the order's index instead) and only they are sorted.
-    let rows: CaseRow[] = [];
+    // A search's first page: a common word fills it from the newest cases in the order's index at once (then the
+    // count stops at its cap after a short scan), while a rare one would make that walk read the whole table; the
+    // matches are then found through the trigram index first (MATERIALIZED keeps the planner from walking the order's
+    // index instead), only they are sorted, and they are counted in the same statement rather than looked up twice.
     if (page.offset === 0) {
-      rows = await this.dataSource.query(
-        `SELECT * FROM (SELECT ${CASE_COLUMNS} FROM cases ${filters} ORDER BY ${order} LIMIT ${SEARCH_RECENT_WINDOW}) recent
+      const recent: CaseRow[] = await this.dataSource.query(
+        `SELECT ${CASE_COLUMNS} FROM (SELECT ${CASE_COLUMNS}, search_text FROM cases ${filters} ORDER BY ${order} LIMIT ${SEARCH_RECENT_WINDOW}) recent
           WHERE ${search} ORDER BY ${order} ${pageSql}`, params);
+      if (recent.length === page.limit) {
+        const [{ n }] = await this.dataSource.query(countSql, params);
+        return { rows: recent.map(fromRow), counted: n };
+      }
     }
-    if (rows.length < page.limit) {
-      rows = await this.dataSource.query(
-        `WITH matches AS MATERIALIZED (SELECT ${CASE_COLUMNS} FROM cases ${conditions}) SELECT * FROM matches ORDER BY ${order} ${pageSql}`, params);
-    }
-    const [{ n }] = await count;
-    return { rows: (rows as CaseRow[]).map(fromRow), counted: n };
+    const rows: Array<CaseRow & { matched: number }> = await this.dataSource.query(
+      `WITH matches AS MATERIALIZED (SELECT ${CASE_COLUMNS} FROM cases ${conditions})
+       SELECT *, (SELECT count(*) FROM (SELECT 1 FROM matches LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped)::int AS matched
+         FROM matches ORDER BY ${order} ${pageSql}`, params);
+    // A page past the last match has no row to carry the count.
+    const counted = rows.length ? rows[0].matched : (await this.dataSource.query(countSql, params))[0].n;
+    return { rows: rows.map(({ matched: _, ...row }) => fromRow(row)), counted };
   }
 
   /** The scope's next case number of `year`: one atomic upsert, so concurrent creates get distinct numbers. */
