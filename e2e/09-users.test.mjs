@@ -1,7 +1,7 @@
 // The users page (ADMIN): create a user, change their role and scopes, deactivate them after a confirmation that
 // says what happens — and the deactivated user's open session ends.
 import assert from 'node:assert/strict';
-import { Api, BASE_URL, confirmDialog, expectText, scenario, selectOption, unique } from './lib/harness.mjs';
+import { Api, BASE_URL, confirmDialog, dialogOpened, expectText, scenario, selectOption, unique } from './lib/harness.mjs';
 
 scenario('an admin creates a user, changes their role, and deactivates them with a confirmation', async (s) => {
   const page = await s.signIn('admin', '/users');
@@ -11,6 +11,7 @@ scenario('an admin creates a user, changes their role, and deactivates them with
   const password = `Fresh-${tag}-passphrase`;
 
   await page.getByTestId('user-create').click();
+  await dialogOpened(page);
   await page.getByTestId('user-email').fill(email);
   await page.getByTestId('user-name').fill(`Pat ${tag}`);
   await selectOption(page, page.getByTestId('user-role-select'), 'VIEWER');
@@ -31,6 +32,7 @@ scenario('an admin creates a user, changes their role, and deactivates them with
 
   await row.getByTestId('user-actions').click();
   await page.getByTestId('user-edit').click();
+  await dialogOpened(page);
   await selectOption(page, page.getByTestId('user-role-select'), 'INVESTIGATOR');
   await page.getByTestId('user-save').click();
   await expectText(row.getByTestId('user-row-role'), 'INVESTIGATOR');

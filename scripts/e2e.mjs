@@ -31,6 +31,11 @@ function fail(message) {
   process.exitCode = 1;
 }
 
+// The test files first: a name in E2E_ONLY that matches no file fails before anything is built or started.
+const testArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
+if (process.env.E2E_ONLY) testArgs.push(...process.env.E2E_ONLY.split(',').map((f) => testFileOf(f.trim())));
+else testArgs.push('e2e/');
+
 // --- 1. The browser ------------------------------------------------------------------------------
 if (!existsSync(CHROMIUM)) {
   fail(
@@ -236,9 +241,6 @@ if (problem) {
 log(`server healthy after ${elapsed()}`);
 
 // --- 4. The tests --------------------------------------------------------------------------------
-const testArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
-if (process.env.E2E_ONLY) testArgs.push(...process.env.E2E_ONLY.split(',').map((f) => testFileOf(f.trim())));
-else testArgs.push('e2e/');
 const testStarted = Date.now();
 
 /** A path as given, or a short name ("cases", "history-retry") as the one e2e/NN-<name>.test.mjs file it names. */

@@ -349,6 +349,14 @@ export async function optionLabels(page, select) {
   return labels;
 }
 
+/**
+ * Waits until an opened dialog has taken the focus. Material moves the focus into a dialog only when its opening
+ * animation ends: text typed before that can land in whichever field the focus then jumps to.
+ */
+export async function dialogOpened(page) {
+  await page.waitForFunction(() => !!document.activeElement?.closest('mat-dialog-container'), null, { timeout: UI_TIMEOUT });
+}
+
 /** Clicks OK in the confirmation dialog. */
 export async function confirmDialog(page) {
   await page.getByTestId('confirm-ok').click();
