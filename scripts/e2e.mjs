@@ -36,6 +36,14 @@ const testArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
 if (process.env.E2E_ONLY) testArgs.push(...process.env.E2E_ONLY.split(',').map((f) => testFileOf(f.trim())));
 else testArgs.push('e2e/');
 
+/** A path as given, or a short name ("cases", "history-retry") as the one e2e/NN-<name>.test.mjs file it names. */
+function testFileOf(name) {
+  if (name.includes('/') || name.endsWith('.mjs')) return name;
+  const matches = readdirSync('e2e').filter((f) => f.endsWith('.test.mjs') && f.replace(/^\d+-/, '').replace(/\.test\.mjs$/, '') === name);
+  if (matches.length !== 1) throw new Error(`E2E_ONLY: "${name}" names ${matches.length ? matches.join(', ') : 'no file in e2e/'}`);
+  return join('e2e', matches[0]);
+}
+
 // --- 1. The browser ------------------------------------------------------------------------------
 if (!existsSync(CHROMIUM)) {
   fail(
@@ -243,13 +251,6 @@ log(`server healthy after ${elapsed()}`);
 // --- 4. The tests --------------------------------------------------------------------------------
 const testStarted = Date.now();
 
-/** A path as given, or a short name ("cases", "history-retry") as the one e2e/NN-<name>.test.mjs file it names. */
-function testFileOf(name) {
-  if (name.includes('/') || name.endsWith('.mjs')) return name;
-  const matches = readdirSync('e2e').filter((f) => f.endsWith('.test.mjs') && f.replace(/^\d+-/, '').replace(/\.test\.mjs$/, '') === name);
-  if (matches.length !== 1) throw new Error(`E2E_ONLY: "${name}" names ${matches.length ? matches.join(', ') : 'no file in e2e/'}`);
-  return join('e2e', matches[0]);
-}
 // A watchdog for the whole run (each test also has its own timeout): a hung browser never hangs CI. The 33 tests take
 // 7–8 minutes on a busy 2-core machine, so the watchdog leaves room for that and still ends a hang well within CI's limit.
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 15 * 60_000);

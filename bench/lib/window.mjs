@@ -19,6 +19,9 @@ export async function startWindow(ctx) {
       const idle = e0 && e1 ? e1.idle - e0.idle : null;
       return {
         seconds: round(wall, 1),
+        // Unrounded, for figures per unit of work (CPU ms per event).
+        serverCpuSeconds: c1.server - c0.server,
+        postgresCpuSeconds: c1.postgres - c0.postgres,
         serverCores: round((c1.server - c0.server) / wall, 2),
         postgresCores: round((c1.postgres - c0.postgres) / wall, 2),
         machineCores: round((c1.machineBusy - c0.machineBusy) / wall, 2),

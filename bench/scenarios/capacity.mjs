@@ -8,11 +8,10 @@
 // Figure: status-change events/s from the first to the last history row of the backlog's events, and the
 // server's and PostgreSQL's CPU per status-change event (its rule runs and the events they cause).
 import { currentStatuses, maxEventSeq, sampleSessionStates, setRulesEnabled, settleOutbox, waitOutboxDrained } from '../lib/app.mjs';
-import { withInspector } from '../lib/inspector.mjs';
 import { dbPool, q, readFixtures } from '../lib/context.mjs';
-import { cpuSeconds } from '../lib/cpu.mjs';
 import { makeClient } from '../lib/http.mjs';
 import { log, round, sleep } from '../lib/stats.mjs';
+import { startWindow } from '../lib/window.mjs';
 import { patchStatusChanges } from './engine.mjs';
 
 const CONCURRENCY = 48;
@@ -48,14 +47,11 @@ async function drain(ctx) {
   try {
     const processedSoFar = async () => (await q(db, `SELECT count(*)::int AS n FROM domain_events WHERE seq > $1 AND name = 'case.status_changed' AND processed_at IS NOT NULL`, [marker]))[0].n;
     // The engine starts with the server, before this step: CPU is counted from here, per event processed from here.
-    const elu = () => (ctx.inspectorUrl ? withInspector(ctx.inspectorUrl, (i) => i.eventLoopUtilization()) : null);
-    const c0 = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
-    const elu0 = await elu();
+    const resources = await startWindow(ctx);
     const n0 = await processedSoFar();
     const sessions = sampleSessionStates(db);
     const drainedIn = await waitOutboxDrained(db, ctx.sizes.capacityDrainTimeoutMs, 'the engine to work through the backlog');
-    const c1 = cpuSeconds(ctx.serverPid, ctx.postmasterPid);
-    const elu1 = await elu();
+    const used = await resources.stop();
     const databaseSessions = sessions.stop();
     const n1 = await processedSoFar();
     await sleep(100);
@@ -71,7 +67,7 @@ async function drain(ctx) {
     const seconds = (new Date(x.last) - new Date(x.first)) / 1000;
     const processed = x.events - x.unprocessed;
     const counted = n1 - n0;
-    const perEvent = (a, b) => (counted > 0 ? round(((b - a) * 1000) / counted, 3) : null);
+    const perEvent = (cpuSeconds) => (counted > 0 ? round((cpuSeconds * 1000) / counted, 3) : null);
     const result = {
       statusChangeEvents: x.events, processed, unprocessed: x.unprocessed, drained: drainedIn !== null,
       eventsPerSecond: seconds > 0 ? round(processed / seconds, 1) : null,
@@ -79,9 +75,9 @@ async function drain(ctx) {
       outboxEventsPerSecond: seconds > 0 ? round(allEvents / seconds, 1) : null,
       ruleRuns: x.runs, failedRuns: x.failed, windowSeconds: round(seconds, 2),
       // Over the events processed after this step began (the engine starts with the server, a moment earlier).
-      cpuPerEvent: { serverMs: perEvent(c0.server, c1.server), postgresMs: perEvent(c0.postgres, c1.postgres), events: counted, processedBeforeStep: n0 },
-      coresBusy: drainedIn ? { server: round((c1.server - c0.server) / drainedIn, 2), postgres: round((c1.postgres - c0.postgres) / drainedIn, 2) } : null,
-      serverEventLoopUtilization: elu0 && elu1 ? round((elu1.active - elu0.active) / ((elu1.active - elu0.active) + (elu1.idle - elu0.idle)), 3) : null,
+      cpuPerEvent: { serverMs: perEvent(used.serverCpuSeconds), postgresMs: perEvent(used.postgresCpuSeconds), events: counted, processedBeforeStep: n0 },
+      coresBusy: drainedIn ? { server: used.serverCores, postgres: used.postgresCores } : null,
+      serverEventLoopUtilization: used.serverEventLoopUtilization,
       // Average number of the server's database sessions in each state while it drained (idle ones left out).
       databaseSessions,
     };
