@@ -75,6 +75,13 @@ export class CaseRepository {
     return rows.length ? fromRow(rows[0]) : null;
   }
 
+  /** The cases with these ids that exist (in no particular order). */
+  async findMany(ids: string[], uow: UnitOfWork): Promise<CaseEntity[]> {
+    if (!ids.length) return [];
+    const rows: CaseRow[] = await uow.manager.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map(fromRow);
+  }
+
   /** Locks the case row for the rest of `uow` (as `find` with lock does) without reading it; false when there is no such case. */
   async lockForUpdate(uow: UnitOfWork, id: string): Promise<boolean> {
     const rows: unknown[] = await uow.manager.query('SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE', [id]);

@@ -197,6 +197,11 @@ export class CasesService {
     return c ? toSnapshot(c) : null;
   }
 
+  /** The cases as they are now, by id; a case that does not exist is absent. */
+  async snapshots(ids: string[], uow: UnitOfWork): Promise<Map<string, CaseSnapshot>> {
+    return new Map((await this.cases.findMany([...new Set(ids)], uow)).map((c) => [c.id, toSnapshot(c)]));
+  }
+
   /** Open (not CLOSED/ARCHIVED) cases per assignee, for LEAST_LOADED assignment. */
   openCaseCounts(userIds: string[], uow?: UnitOfWork): Promise<Map<string, number>> {
     return this.cases.openCaseCounts(userIds, uow);

@@ -46,13 +46,39 @@ export class UnitOfWork {
     else this.staged.set(name, { items: [...items], flush: flush as StagedWork['flush'] });
   }
 
+  /**
+   * Writes that may wait for the end of the unit when it is optimistic: staged then (see stageBeforeCommit), and
+   * written now in a careful unit. Staging is only safe where a failure may be blamed on the whole unit: an
+   * optimistic unit whose staged writes fail is redone carefully, and there each write happens at once, so a
+   * failure is attributed to the item that caused it.
+   */
+  async writeAtCommitIfOptimistic<T>(name: string, items: T[], write: (uow: UnitOfWork, items: T[]) => Promise<void>): Promise<void> {
+    if (this.optimistic) this.stageBeforeCommit(name, items, write);
+    else await write(this, items);
+  }
+
+  /** Whether items are staged under `name`. */
+  hasStaged(name: string): boolean {
+    return (this.staged.get(name)?.items.length ?? 0) > 0;
+  }
+
+  /** Writes what is staged under `name` now, e.g. before reading rows that must include it. */
+  async flushStagedNow(name: string): Promise<void> {
+    const work = this.staged.get(name);
+    if (!work) return;
+    this.staged.delete(name);
+    if (work.items.length) await work.flush(this, work.items);
+  }
+
   private readonly staged = new Map<string, StagedWork>();
 
-  /** @internal called by TransactionRunner after the unit's work, before the commit. */
+  /**
+   * @internal called by TransactionRunner after the unit's work, before the commit. A flush may stage more
+   * (history rows stage their run counters), so this goes on until nothing is staged.
+   */
   async flushStaged(): Promise<void> {
-    for (const [name, work] of [...this.staged]) {
-      this.staged.delete(name);
-      if (work.items.length) await work.flush(this, work.items);
+    for (let name = this.staged.keys().next(); !name.done; name = this.staged.keys().next()) {
+      await this.flushStagedNow(name.value);
     }
   }
 
@@ -135,7 +161,13 @@ export class TransactionRunner {
       uow = new UnitOfWork(manager);
       uow.optimistic = optimistic;
       const result = await work(uow);
-      await uow.flushStaged();
+      try {
+        await uow.flushStaged();
+      } catch (error) {
+        // Staged writes of many items failed together: only a careful unit can tell which one is to blame.
+        if (optimistic && !(error instanceof UnitMustBeRedone)) throw new UnitMustBeRedone(error);
+        throw error;
+      }
       return result;
     });
     await uow.flush(this.logger);

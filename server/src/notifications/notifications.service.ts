@@ -72,6 +72,15 @@ export class NotificationsService {
 
   private readonly delivery: NotificationDeliveryQueue;
 
+  /**
+   * Sends notifications in `uow`. In an optimistic unit (an engine batch) they are written with the rest of the
+   * unit's, in one INSERT just before its commit, instead of one INSERT per action.
+   */
+  async send(items: NewNotification[], uow: UnitOfWork): Promise<void> {
+    if (!items.length) return;
+    await uow.writeAtCommitIfOptimistic('notifications', items, async (unit, all) => { await this.createMany(all, unit); });
+  }
+
   /** One INSERT for any number of recipients, inside the caller's transaction when given. */
   async createMany(items: NewNotification[], uow?: UnitOfWork): Promise<NotificationView[]> {
     if (!items.length) return [];

@@ -48,7 +48,7 @@ class FakeUsers {
 
 class FakeNotifications {
   readonly sent: Array<{ userId: string; title: string; message: string; priority: string; ruleId?: string | null }> = [];
-  async createMany(items: FakeNotifications['sent']) { this.sent.push(...items); return []; }
+  async send(items: FakeNotifications['sent']) { this.sent.push(...items); }
 }
 
 class FakeRoundRobin {

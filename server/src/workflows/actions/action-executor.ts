@@ -60,7 +60,7 @@ export class ActionExecutor {
         const title = renderTemplate(cfg.title, values).slice(0, 300);
         const message = renderTemplate(cfg.message, values).slice(0, 5000);
         if (!recipients.length) return done(`no recipients${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
-        await this.notifications.createMany(recipients.map((u) => ({
+        await this.notifications.send(recipients.map((u) => ({
           userId: u.id, title, message, priority: cfg.priority ?? 'NORMAL',
           entityType: 'case', entityId: ctx.caseId, scopeCode: snapshot.scopeCode, linkUrl: `/cases/${ctx.caseId}`, ruleId: ctx.rule.id,
           ruleName: ctx.rule.name,

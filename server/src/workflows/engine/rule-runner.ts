@@ -15,6 +15,8 @@ import { WorkflowMetrics } from '../workflow-metrics';
 import { CircuitBreaker, type CountAnswer } from './circuit-breaker';
 
 const CASE_GONE = 'the case no longer exists';
+/** Under this name a unit stages the history rows of its runs (recordAtCommit). */
+const STAGED_RUNS = 'workflow-history';
 const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION', 'CALL_WEBHOOK']);
 
 /** Failures an admin can act on (recorded in history); anything else is a fault that fails the whole event. */
@@ -122,6 +124,28 @@ export class RuleRunner {
 
   skipInto(pending: PendingHistory[], req: RunRequest, reason: 'COOLDOWN' | 'MAX_DEPTH'): void {
     pending.push({ req, outcomes: [], skippedReason: reason, durationMs: 0, finalCase: null });
+  }
+
+  /**
+   * As record(), but in an optimistic unit (an engine batch) runs without a failure are staged and written with
+   * the rest of the unit's runs in one statement just before its commit. A run that failed is recorded at once,
+   * after those staged before it: the circuit breaker counts a rule's runs in order, and a rule it pauses must
+   * not run again for the later events of the same unit.
+   */
+  async recordAtCommit(uow: UnitOfWork, pending: PendingHistory[]): Promise<void> {
+    if (!pending.length) return;
+    const failed = pending.some((p) => p.outcomes.some((o) => !o.success));
+    if (!failed) {
+      await uow.writeAtCommitIfOptimistic(STAGED_RUNS, pending, async (unit, all) => { await this.record(unit, all); });
+      return;
+    }
+    await this.writeStaged(uow);
+    await this.record(uow, pending);
+  }
+
+  /** Writes the runs recordAtCommit() staged so far (before reading history that must include them). */
+  async writeStaged(uow: UnitOfWork): Promise<void> {
+    if (uow.hasStaged(STAGED_RUNS)) await uow.flushStagedNow(STAGED_RUNS);
   }
 
   /** Writes the pending history rows in one statement, in order; pushes them (and timeline news) after commit. */

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import type { CaseSnapshot, DomainEvent } from '../../events/event-map';
 import { OutboxDispatcher, type DurableEventConsumer } from '../../events/outbox-dispatcher.service';
+import { CasesService } from '../../cases/cases.service';
+import { UsersService } from '../../users/users.service';
 import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
@@ -17,6 +19,9 @@ import { listenedEvents, matchRule, mayFire, toMatchable } from './rule-matcher'
  * event's rule runs and its "processed" mark commit together: a crash at any
  * point means either all of it happened or none of it did.
  */
+/** The unit cache of the cases a batch's rules act on (prepare()). */
+const BATCH_CASES = 'engine-batch-cases';
+
 @Injectable()
 export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   readonly consumerName = 'workflow-engine';
@@ -31,6 +36,8 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
     private readonly metrics: WorkflowMetrics,
     private readonly history: HistoryRepository,
     private readonly breaker: CircuitBreaker,
+    private readonly cases: CasesService,
+    private readonly users: UsersService,
   ) {}
 
   onModuleInit(): void {
@@ -40,9 +47,30 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   /** The enabled rules this event triggers, in evaluation order (pure: reads the cached rule set only). */
   async wants(event: DomainEvent, uow: UnitOfWork): Promise<boolean> {
     this.metrics.observeRun('EVENT');
-    const matched = await this.matchedRules(event, uow);
+    const matched = this.plans.get(event) ?? (await this.matchedRules(event, uow));
     this.plans.set(event, matched);
     return matched.length > 0;
+  }
+
+  /**
+   * Reads ahead for a batch: matches every event once, then loads the cases its rules will act on and the
+   * people their templates and notifications name (assignee, owner, actor), one statement each for the
+   * whole batch. consume() starts from these and keeps each case's copy as its rules leave it.
+   */
+  async prepare(events: DomainEvent[], uow: UnitOfWork): Promise<void> {
+    const acting: DomainEvent[] = [];
+    for (const event of events) {
+      const matched = await this.matchedRules(event, uow);
+      this.plans.set(event, matched);
+      if (matched.length && event.depth <= MAX_DEPTH) acting.push(event);
+    }
+    if (!acting.length) return;
+    const found = await this.cases.snapshots(acting.map((e) => e.caseId), uow);
+    const known = uow.cache<CaseSnapshot | null>(BATCH_CASES);
+    for (const { caseId } of acting) known.set(caseId, found.get(caseId) ?? null);
+    const people = acting.flatMap((e) => [found.get(e.caseId)?.assigneeId, found.get(e.caseId)?.ownerId, e.actorId]);
+    // Kept in the unit's user cache, where the actions look them up.
+    await this.users.findManyByIds(people.filter((id): id is string => !!id), uow);
   }
 
   async consume(event: DomainEvent, uow: UnitOfWork): Promise<void> {
@@ -55,11 +83,15 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
       matched = matched.filter((r) => !ran.has(r.id));
     }
     if (!matched.length) return;
+    // A cooldown reads the rule's last run on the case, which may be among the runs this unit has staged.
+    if (event.depth <= MAX_DEPTH && matched.some((r) => r.cooldownSeconds > 0)) await this.runner.writeStaged(uow);
     const cooling = event.depth > MAX_DEPTH ? new Set<string>()
       : await this.history.coolingDown(uow, matched.map((r) => ({ ruleId: r.id, caseId: event.caseId, cooldownSeconds: r.cooldownSeconds })));
-    // Loaded once, then carried from run to run: each rule sees the case as the previous one left it.
-    let current: CaseSnapshot | null | undefined;
-    // Every rule's history row in one statement at the end, still inside the event's unit.
+    // Loaded once (by prepare(), for a batch), then carried from run to run: each rule sees the case as the
+    // previous one left it, and so does the next event of the same case in the batch.
+    const known = uow.cache<CaseSnapshot | null>(BATCH_CASES);
+    let current = known.get(event.caseId);
+    // Every rule's history row in one statement, with the other events' of the batch when it is optimistic.
     const pending: PendingHistory[] = [];
     for (const rule of matched) {
       const req = forEvent(rule, event);
@@ -67,7 +99,8 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
       else if (cooling.has(cooldownKey(rule.id, event.caseId))) this.runner.skipInto(pending, req, 'COOLDOWN');
       else current = await this.runner.runInto(pending, uow, req, current);
     }
-    await this.runner.record(uow, pending);
+    await this.runner.recordAtCommit(uow, pending);
+    if (known.has(event.caseId) && current !== undefined) known.set(event.caseId, current);
   }
 
   private async matchedRules(event: DomainEvent, uow: UnitOfWork): Promise<Rule[]> {
