@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlFragment } from '../database/executor';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { CaseEntity } from './case.entity';
-import type { CaseRepository, NewCase, TimelineAuthor, TimelineDraft, TimelineRow } from './case.repository';
+import type { CaseRepository, NewCase, TimelineAuthor, TimelineDraft, TimelineEntryOfCase, TimelineRow } from './case.repository';
 
 /** What one applyUpdate call wrote, for assertions. */
 export interface RecordedUpdate { next: CaseEntity; entries: TimelineDraft[]; author: TimelineAuthor; outbox: SqlFragment }
@@ -12,7 +12,7 @@ export interface RecordedUpdate { next: CaseEntity; entries: TimelineDraft[]; au
  * and every update as it was asked for; the SQL-only paths (search, pageMatching) are not modelled.
  */
 export class InMemoryCaseRepository implements Pick<CaseRepository,
-  'find' | 'lockForUpdate' | 'nextCaseNumber' | 'insert' | 'applyUpdate' | 'incrementEvidenceCount' | 'addTimelineEntries' | 'timeline' | 'openCaseCounts'> {
+  'find' | 'lockForUpdate' | 'nextCaseNumber' | 'insert' | 'applyUpdate' | 'incrementEvidenceCount' | 'addTimelineEntries' | 'addTimelineEntriesOfCases' | 'timeline' | 'openCaseCounts'> {
   readonly rows = new Map<string, CaseEntity>();
   readonly timelineRows: TimelineRow[] = [];
   readonly updates: RecordedUpdate[] = [];
@@ -70,6 +70,10 @@ export class InMemoryCaseRepository implements Pick<CaseRepository,
         id: randomUUID(), case_id: caseId, kind, message, actor_id: author.actorId, rule_id: author.ruleId ?? null, created_at: new Date(),
       });
     }
+  }
+
+  async addTimelineEntriesOfCases(uow: UnitOfWork, entries: TimelineEntryOfCase[]): Promise<void> {
+    for (const e of entries) await this.addTimelineEntries(uow, e.caseId, [[e.kind, e.message]], { actorId: e.actorId, ruleId: e.ruleId });
   }
 
   async timeline(caseId: string, page: { limit: number; offset: number }): Promise<{ rows: TimelineRow[]; total: number }> {

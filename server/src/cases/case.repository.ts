@@ -12,6 +12,8 @@ export type TimelineDraft = [TimelineKind, string];
 
 /** Who wrote timeline entries: a person, or a rule (then actorId is null). */
 export interface TimelineAuthor { actorId: string | null; ruleId?: string | null }
+/** One timeline entry of any case, with its author. */
+export interface TimelineEntryOfCase { caseId: string; kind: TimelineKind; message: string; actorId: string | null; ruleId: string | null }
 
 export interface TimelineRow {
   id: string; case_id: string; kind: TimelineKind; message: string; actor_id: string | null; rule_id: string | null; created_at: Date;
@@ -75,10 +77,14 @@ export class CaseRepository {
     return rows.length ? fromRow(rows[0]) : null;
   }
 
-  /** The cases with these ids that exist (in no particular order). */
-  async findMany(ids: string[], uow: UnitOfWork): Promise<CaseEntity[]> {
+  /**
+   * The cases with these ids that exist. `lock`: FOR NO KEY UPDATE, in id order, so two units locking
+   * overlapping sets this way never deadlock.
+   */
+  async findMany(uow: UnitOfWork, ids: string[], lock = false): Promise<CaseEntity[]> {
     if (!ids.length) return [];
-    const rows: CaseRow[] = await uow.manager.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: CaseRow[] = await uow.manager.query(
+      `SELECT ${CASE_COLUMNS} FROM cases WHERE id = ANY($1::uuid[])${lock ? ' ORDER BY id FOR NO KEY UPDATE' : ''}`, [ids]);
     return rows.map(fromRow);
   }
 
@@ -184,6 +190,17 @@ export class CaseRepository {
     const [rows]: [CaseRow[], number] = await uow.manager.query(
       `UPDATE cases SET evidence_count = evidence_count + 1, updated_at = now() WHERE id = $1 RETURNING ${CASE_COLUMNS}`, [id]);
     return rows?.length ? fromRow(rows[0]) : null;
+  }
+
+  /** Entries of several cases in one statement, each case's in the order given. */
+  async addTimelineEntriesOfCases(uow: UnitOfWork, entries: TimelineEntryOfCase[]): Promise<void> {
+    if (!entries.length) return;
+    const column = <T>(pick: (e: TimelineEntryOfCase) => T) => entries.map(pick);
+    await uow.manager.query(
+      `INSERT INTO case_timeline (case_id, kind, message, actor_id, rule_id, created_at)
+       SELECT e.case_id, e.kind, e.message, e.actor_id, e.rule_id, clock_timestamp() + e.n * interval '1 microsecond'
+         FROM unnest($1::uuid[], $2::timeline_kind[], $3::text[], $4::uuid[], $5::uuid[]) WITH ORDINALITY AS e(case_id, kind, message, actor_id, rule_id, n)`,
+      [column((e) => e.caseId), column((e) => e.kind), column((e) => e.message), column((e) => e.actorId), column((e) => e.ruleId)]);
   }
 
   async addTimelineEntries(uow: UnitOfWork, caseId: string, entries: TimelineDraft[], author: TimelineAuthor): Promise<void> {

@@ -9,7 +9,7 @@ import type { CaseSnapshot, ChangeOrigin, EvidenceSummary } from '../events/even
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { CaseEntity } from './case.entity';
-import { CaseRepository, type TimelineDraft } from './case.repository';
+import { CaseRepository, type TimelineDraft, type TimelineEntryOfCase } from './case.repository';
 import { toCaseView, toSnapshot } from './case-view';
 import type { CaseView, CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
 import { normaliseTags } from './tags';
@@ -30,6 +30,11 @@ export interface CaseChanges {
 
 import type { TimelineView } from '../../../contracts/api';
 export type { TimelineView };
+
+/** The unit cache of the case rows readAhead() locked, as the unit last changed them. */
+const LOCKED_CASES = 'cases-locked';
+/** Under this name a unit stages its timeline entries (addTimelineEntry). */
+const STAGED_TIMELINE = 'case-timeline';
 
 @Injectable()
 export class CasesService {
@@ -94,8 +99,9 @@ export class CasesService {
   async applyChanges(
     uow: UnitOfWork, id: string, changes: CaseChanges, origin: ChangeOrigin, locked?: CaseEntity,
   ): Promise<{ case: CaseSnapshot; changed: boolean }> {
-    // `locked`: the caller already holds the row (SELECT … FOR UPDATE in this transaction).
-    const current = locked ?? (await this.cases.find(id, uow, true));
+    // `locked`: the caller already holds the row (SELECT … FOR UPDATE in this transaction); so does a unit that read ahead.
+    const held = uow.cache<CaseEntity>(LOCKED_CASES);
+    const current = locked ?? held.get(id) ?? (await this.cases.find(id, uow, true));
     if (!current) throw new NotFoundException('case not found');
     const before = toSnapshot(current);
     const next: CaseEntity = Object.assign(new CaseEntity(), current);
@@ -162,14 +168,22 @@ export class CasesService {
     if (addedTags.length) events.push({ name: 'case.tagged', payload: { case: after, addedTags } });
     events.push({ name: 'case.updated', payload: { case: after, previous, changedFields } });
 
+    // Entries staged for this case go first, so its timeline keeps the order things happened in.
+    if (uow.stagedItems<TimelineEntryOfCase>(STAGED_TIMELINE).some((e) => e.caseId === id)) await uow.flushStagedNow(STAGED_TIMELINE);
     // The row, its timeline entries and its events in one statement: one round trip for the whole change.
     const outbox = this.bus.stage(uow, id, origin, events, 15);
     await this.cases.applyUpdate(uow, next, entries, origin, outbox);
+    if (held.has(id)) held.set(id, next);
     return { case: after, changed: true };
   }
 
+  /**
+   * One timeline entry. In an optimistic unit (an engine batch) it is written with the unit's other entries in one
+   * statement just before the commit, or earlier, when the unit changes the same case (see applyChanges).
+   */
   async addTimelineEntry(uow: UnitOfWork, caseId: string, kind: TimelineKind, message: string, origin: ChangeOrigin): Promise<void> {
-    await this.cases.addTimelineEntries(uow, caseId, [[kind, message]], origin);
+    const entry: TimelineEntryOfCase = { caseId, kind, message, actorId: origin.actorId, ruleId: origin.ruleId ?? null };
+    await uow.writeAtCommitIfOptimistic(STAGED_TIMELINE, [entry], (unit, all) => this.cases.addTimelineEntriesOfCases(unit, all));
   }
 
   async timeline(user: AuthUser, id: string, page: PageQuery): Promise<ListResult<TimelineView>> {
@@ -197,9 +211,18 @@ export class CasesService {
     return c ? toSnapshot(c) : null;
   }
 
-  /** The cases as they are now, by id; a case that does not exist is absent. */
-  async snapshots(ids: string[], uow: UnitOfWork): Promise<Map<string, CaseSnapshot>> {
-    return new Map((await this.cases.findMany([...new Set(ids)], uow)).map((c) => [c.id, toSnapshot(c)]));
+  /**
+   * Reads the cases a batch of work in `uow` is about to act on, by id (a case that does not exist is absent).
+   * Those in `lock` are locked as a change would lock them, all in one statement; applyChanges in the same
+   * unit then starts from that row instead of reading and locking it again.
+   */
+  async readAhead(uow: UnitOfWork, ids: string[], lock: string[]): Promise<Map<string, CaseSnapshot>> {
+    const locking = new Set(lock);
+    const plain = [...new Set(ids)].filter((id) => !locking.has(id));
+    const [locked, read] = [await this.cases.findMany(uow, [...locking], true), await this.cases.findMany(uow, plain)];
+    const held = uow.cache<CaseEntity>(LOCKED_CASES);
+    for (const c of locked) held.set(c.id, c);
+    return new Map([...locked, ...read].map((c) => [c.id, toSnapshot(c)]));
   }
 
   /** Open (not CLOSED/ARCHIVED) cases per assignee, for LEAST_LOADED assignment. */

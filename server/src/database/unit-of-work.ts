@@ -59,7 +59,12 @@ export class UnitOfWork {
 
   /** Whether items are staged under `name`. */
   hasStaged(name: string): boolean {
-    return (this.staged.get(name)?.items.length ?? 0) > 0;
+    return this.stagedItems(name).length > 0;
+  }
+
+  /** What is staged under `name`, in order. */
+  stagedItems<T>(name: string): readonly T[] {
+    return (this.staged.get(name)?.items ?? []) as T[];
   }
 
   /** Writes what is staged under `name` now, e.g. before reading rows that must include it. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboxDispatcher } from '../../events/outbox-dispatcher.service';
 import { startTestApp, type TestApp, type TestUser } from '../../../test/harness';
-import { historyFor, makeRule, patchCase } from '../../../test/workflow-fixtures';
+import { historyFor, makeRule, patchCase, timelineOf } from '../../../test/workflow-fixtures';
 
 /**
- * An engine batch reads the cases its rules act on in one statement, and writes its runs' history rows and
- * notifications together, just before it commits. These tests hold the dispatcher, let events pile up, then
+ * An engine batch reads (and, where a rule may change them, locks) the cases its rules act on in one statement,
+ * and writes its runs' history rows, notifications and timeline entries together, just before it commits. These tests hold the dispatcher, let events pile up, then
  * process them in one batch, and check that the batch still behaves as if each event had been handled on its
  * own: the circuit breaker counts in order, a cooldown sees the run an earlier event of the same batch made, a
  * case's next event sees what the earlier one's rules changed, and a write that fails is blamed on its event.
@@ -104,6 +104,37 @@ describe('engine batch: cases read ahead, runs and notifications written togethe
     await t.get(OutboxDispatcher).processBatch();
     const runs = await historyFor(t, { ruleId: rule.id });
     expect(runs.map((r) => r.actions_executed[0].detail)).toEqual(['tag moved added', 'tag moved already present']);
+  });
+
+  it('a case changed by two events of one batch keeps both changes (the row locked ahead follows each change)', async () => {
+    const scope = freshScope();
+    await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['IN_PROGRESS'] },
+      actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'started' } }] });
+    await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'STATUS_CHANGE', triggerConfig: { toStatus: ['UNDER_REVIEW'] },
+      actions: [{ actionType: 'ADD_TAG', actionConfig: { tag: 'reviewing' } }, { actionType: 'CHANGE_STATUS', actionConfig: { status: 'CLOSED' } }] });
+    const c = await t.makeCase(admin, { scopeCode: scope, tags: ['mine'] });
+    await drain();
+    await patchCase(t, admin, c.id, { status: 'IN_PROGRESS' });
+    await patchCase(t, admin, c.id, { status: 'UNDER_REVIEW' });
+    await t.get(OutboxDispatcher).processBatch();
+    const [row] = await t.sql<{ tags: string[]; status: string }>('SELECT tags, status FROM cases WHERE id = $1', [c.id]);
+    expect(row).toEqual({ tags: ['mine', 'started', 'reviewing'], status: 'CLOSED' });
+  });
+
+  it('a batch\'s timeline entries keep the order of the actions, around the entries of the case changes', async () => {
+    const scope = freshScope();
+    await makeRule(t, admin, { scopeCodes: [scope], triggerType: 'EVENT', triggerConfig: { event: 'case.created' },
+      actions: [
+        { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'before the tag' } },
+        { actionType: 'ADD_TAG', actionConfig: { tag: 'tagged' } },
+        { actionType: 'CREATE_TIMELINE', actionConfig: { message: 'after the tag' } },
+      ] });
+    await drain();
+    const c = await t.makeCase(admin, { scopeCode: scope });
+    await t.get(OutboxDispatcher).processBatch();
+    expect((await timelineOf(t, c.id)).map((e) => [e.kind, e.message])).toEqual([
+      ['CREATED', expect.any(String)], ['WORKFLOW', 'before the tag'], ['TAG', 'Tags added tagged'], ['WORKFLOW', 'after the tag'],
+    ]);
   });
 
   it('when the batch\'s writes fail, the batch is redone event by event and only the event to blame fails', async () => {

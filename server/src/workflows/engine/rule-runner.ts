@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../database/sql-errors';
 import { HISTORY_PARAMS, HistoryRepository } from '../history/history.repository';
 import { toHistoryView, type ActionOutcome, type HistoryView } from '../history/history.types';
 import type { RunRequest } from './run-request';
+import type { Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 import { CircuitBreaker, type CountAnswer } from './circuit-breaker';
 
@@ -18,6 +19,11 @@ const CASE_GONE = 'the case no longer exists';
 /** Under this name a unit stages the history rows of its runs (recordAtCommit). */
 const STAGED_RUNS = 'workflow-history';
 const APPEND_ONLY = new Set(['CREATE_TIMELINE', 'SEND_NOTIFICATION', 'CALL_WEBHOOK']);
+
+/** Whether a run of the rule may change its case (and so lock it). */
+export function mayChangeCase(rule: Rule): boolean {
+  return rule.actions.some((a) => !APPEND_ONLY.has(a.actionType));
+}
 
 /** Failures an admin can act on (recorded in history); anything else is a fault that fails the whole event. */
 function isActionError(error: unknown): boolean {

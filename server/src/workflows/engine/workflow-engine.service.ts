@@ -8,7 +8,7 @@ import { RuleSetCache } from '../rules/rule-set.cache';
 import { MAX_DEPTH, type Rule } from '../rules/rule.types';
 import { WorkflowMetrics } from '../workflow-metrics';
 import { HistoryRepository, cooldownKey } from '../history/history.repository';
-import { RuleRunner, type PendingHistory } from './rule-runner';
+import { mayChangeCase, RuleRunner, type PendingHistory } from './rule-runner';
 import { CircuitBreaker } from './circuit-breaker';
 import { forEvent } from './run-request';
 import { listenedEvents, matchRule, mayFire, toMatchable } from './rule-matcher';
@@ -53,9 +53,9 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   }
 
   /**
-   * Reads ahead for a batch: matches every event once, then loads the cases its rules will act on and the
-   * people their templates and notifications name (assignee, owner, actor), one statement each for the
-   * whole batch. consume() starts from these and keeps each case's copy as its rules leave it.
+   * Reads ahead for a batch: matches every event once, then loads the cases its rules will act on (locking
+   * those a rule may change) and the people their templates and notifications name (assignee, owner, actor),
+   * in a few statements for the whole batch. consume() starts from these and keeps each case's copy as its rules leave it.
    */
   async prepare(events: DomainEvent[], uow: UnitOfWork): Promise<void> {
     const acting: DomainEvent[] = [];
@@ -65,7 +65,9 @@ export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
       if (matched.length && event.depth <= MAX_DEPTH) acting.push(event);
     }
     if (!acting.length) return;
-    const found = await this.cases.snapshots(acting.map((e) => e.caseId), uow);
+    // The cases a rule may change are locked now rather than one by one as their actions run.
+    const changing = acting.filter((e) => this.plans.get(e)!.some(mayChangeCase)).map((e) => e.caseId);
+    const found = await this.cases.readAhead(uow, acting.map((e) => e.caseId), changing);
     const known = uow.cache<CaseSnapshot | null>(BATCH_CASES);
     for (const { caseId } of acting) known.set(caseId, found.get(caseId) ?? null);
     const people = acting.flatMap((e) => [found.get(e.caseId)?.assigneeId, found.get(e.caseId)?.ownerId, e.actorId]);
