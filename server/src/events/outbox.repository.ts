@@ -72,8 +72,8 @@ export class OutboxRepository {
   /**
    * Claims up to `limit` due events in outbox order, locked for this transaction (SKIP LOCKED: concurrent
    * workers take different rows, and a crash releases them at once). Each row carries its case's queue:
-   * the sequence numbers of all the case's unprocessed events, claimed by anyone or not, in order, read in
-   * the same statement (one round trip per batch less than asking afterwards).
+   * the sequence numbers of the case's unprocessed events up to the newest one claimed, by anyone or not, in
+   * order, read in the same statement (one round trip per batch less than asking afterwards).
    */
   async claim(uow: UnitOfWork, limit: number): Promise<ClaimedRow[]> {
     // The claim must walk the pending index in order: a plain index scan marks the entries of events
@@ -89,12 +89,22 @@ export class OutboxRepository {
           ORDER BY seq
           LIMIT $1
           FOR UPDATE SKIP LOCKED
+       ),
+       -- The claimed cases' queues, up to the newest claimed event: everything pending before it is claimed here, held
+       -- by another batch or waiting for a retry, so the queue holds all the dispatcher compares. Both bounds matter:
+       -- autovacuum usually finds the queue empty, the planner then takes the pending indexes for empty and may walk
+       -- the whole backlog in seq order for every claimed row (a claim of 46 from a backlog of 3,000 took 84 ms);
+       -- bounded by seq, even that plan reads only the claimed stretch of the queue, once.
+       queues AS (
+         SELECT p.case_id, array_agg(p.seq ORDER BY p.seq)::text[] AS case_queue
+           FROM domain_events p
+          WHERE p.processed_at IS NULL
+            AND p.case_id = ANY((SELECT array_agg(case_id) FROM claimed)::uuid[])
+            AND p.seq <= (SELECT max(seq) FROM claimed)
+          GROUP BY p.case_id
        )
        SELECT c.*, q.case_queue
-         FROM claimed c
-         CROSS JOIN LATERAL (
-           SELECT array_agg(p.seq ORDER BY p.seq)::text[] AS case_queue
-             FROM domain_events p WHERE p.processed_at IS NULL AND p.case_id = c.case_id) q
+         FROM claimed c JOIN queues q ON q.case_id = c.case_id
         ORDER BY c.seq`,
       [limit],
     );
