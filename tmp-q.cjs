@@ -1,1 +1,0 @@
-const pg=require('pg');(async()=>{const c=new pg.Client({connectionString:process.argv[2]});await c.connect();for(const q of process.argv.slice(3)){const r=await c.query(q);console.log(r.rows.map(x=>Object.values(x).join(' | ')).join('\n'));}await c.end();})().catch(e=>{console.error(e.message);process.exit(1)});
