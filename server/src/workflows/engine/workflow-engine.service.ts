@@ -13,15 +13,15 @@ import { CircuitBreaker } from './circuit-breaker';
 import { forEvent } from './run-request';
 import { listenedEvents, matchRule, mayFire, toMatchable } from './rule-matcher';
 
+/** The unit cache of the cases a batch's rules act on (prepare()). */
+const BATCH_CASES = 'engine-batch-cases';
+
 /**
  * Runs the rules for each committed domain event. Called by the outbox
  * dispatcher inside the transaction that marks the event processed, so an
  * event's rule runs and its "processed" mark commit together: a crash at any
  * point means either all of it happened or none of it did.
  */
-/** The unit cache of the cases a batch's rules act on (prepare()). */
-const BATCH_CASES = 'engine-batch-cases';
-
 @Injectable()
 export class WorkflowEngine implements DurableEventConsumer, OnModuleInit {
   readonly consumerName = 'workflow-engine';
