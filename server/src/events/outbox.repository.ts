@@ -94,7 +94,8 @@ export class OutboxRepository {
        -- by another batch or waiting for a retry, so the queue holds all the dispatcher compares. Both bounds matter:
        -- autovacuum usually finds the queue empty, the planner then takes the pending indexes for empty and may walk
        -- the whole backlog in seq order for every claimed row (a claim of 46 from a backlog of 3,000 took 84 ms);
-       -- bounded by seq, even that plan reads only the claimed stretch of the queue, once.
+       -- bounded by seq, even that plan reads only the claimed stretch of the queue, once. (The ::uuid[] cast makes
+       -- ANY compare with one array rather than with the rows of a sub-query.)
        queues AS (
          SELECT p.case_id, array_agg(p.seq ORDER BY p.seq)::text[] AS case_queue
            FROM domain_events p
